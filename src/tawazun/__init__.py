@@ -1,0 +1,20 @@
+"""tawazun (توازن, "balance"): forecast how a negotiation settles, and explain why."""
+
+from tawazun.io import ScenarioFileError, load, save
+from tawazun.models import available as models
+from tawazun.result import IssueForecast, Result
+from tawazun.scenario import Actor, Issue, Scenario, Stance
+
+__all__ = [
+    "Actor",
+    "Issue",
+    "IssueForecast",
+    "Result",
+    "Scenario",
+    "ScenarioFileError",
+    "Stance",
+    "load",
+    "models",
+    "save",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,142 @@
+"""Reading and writing scenarios.
+
+Every file format is one module of this package that defines ``FORMAT``, a
+:class:`FormatSpec`. :func:`load` picks the format from the file's extension and, where an
+extension is shared (``.csv``), from the file's first lines.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from tawazun.io.errors import Problem, ScenarioFileError, fail
+from tawazun.scenario import Scenario
+
+__all__ = [
+    "FormatSpec",
+    "Problem",
+    "ScenarioFileError",
+    "formats",
+    "load",
+    "save",
+    "shipped",
+]
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """A file format.
+
+    Attributes
+    ----------
+    name : str
+        Used with ``--from`` / ``--to``.
+    extensions : tuple of str
+        Lower-case, with the dot.
+    read : callable
+        ``read(path) -> Scenario``; raises :class:`ScenarioFileError`.
+    write : callable or None
+        ``write(scenario, path)``, for formats tawazun can write.
+    sniff : callable or None
+        ``sniff(head) -> bool`` on the file's first 4 KiB of text, for formats that share
+        an extension; the format with the lowest ``priority`` that claims a file reads it.
+    priority : int
+    summary : str
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    read: Callable[[Path], Scenario]
+    write: Callable[[Scenario, Path], None] | None = None
+    sniff: Callable[[str], bool] | None = None
+    priority: int = 100
+    summary: str = ""
+
+
+@cache
+def _formats() -> dict[str, FormatSpec]:
+    found: list[FormatSpec] = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for spec in getattr(module, "FORMATS", [getattr(module, "FORMAT", None)]):
+            if isinstance(spec, FormatSpec):
+                found.append(spec)
+    return {spec.name: spec for spec in sorted(found, key=lambda s: (s.priority, s.name))}
+
+
+def formats() -> dict[str, FormatSpec]:
+    """All formats by name."""
+    return dict(_formats())
+
+
+def shipped() -> dict[str, Path]:
+    """Scenarios shipped with tawazun, by id (``tawazun forecast iraq-2024``)."""
+    folder = resources.files("tawazun") / "data"
+    return {
+        Path(str(entry)).stem: Path(str(entry))
+        for entry in folder.iterdir()
+        if entry.name.endswith((".yaml", ".yml"))
+    }
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as handle:
+        return handle.read(4096).decode("utf-8-sig", errors="replace")
+
+
+def format_for(path: Path, name: str | None = None, *, writing: bool = False) -> FormatSpec:
+    """The format to use for ``path``: ``name`` if given, else by extension and content."""
+    known = _formats()
+    if name is not None:
+        if name not in known:
+            raise fail(path, 0, "format", f"unknown format {name!r}; formats are {list(known)}")
+        return known[name]
+    suffix = path.suffix.lower()
+    candidates = [s for s in known.values() if suffix in s.extensions]
+    if writing:
+        candidates = [s for s in candidates if s.write is not None]
+    if not candidates:
+        exts = sorted({e for s in known.values() for e in s.extensions})
+        raise fail(path, 0, "format", f"unknown extension {suffix!r}; tawazun reads {exts}")
+    if len(candidates) == 1 or writing or not path.exists():
+        return candidates[0]
+    head = _head(path)
+    for spec in candidates:
+        if spec.sniff is None or spec.sniff(head):
+            return spec
+    return candidates[-1]
+
+
+def load(source: str | Path, format: str | None = None) -> Scenario:
+    """Read a scenario from a file, or a shipped scenario by its id.
+
+    Raises
+    ------
+    ScenarioFileError
+        With one :class:`Problem` per thing wrong in the file.
+    """
+    builtin = shipped()
+    if isinstance(source, str) and source in builtin and not Path(source).exists():
+        source = builtin[source]
+    path = Path(source)
+    if not path.exists():
+        raise fail(path, 0, "file", "not found")
+    return format_for(path, format).read(path)
+
+
+def save(scenario: Scenario, target: str | Path, format: str | None = None) -> Path:
+    """Write a scenario; the format follows the extension unless ``format`` is given."""
+    path = Path(target)
+    spec = format_for(path, format, writing=True)
+    if spec.write is None:
+        raise fail(path, 0, "format", f"tawazun reads {spec.name} files but does not write them")
+    spec.write(scenario, path)
+    return path

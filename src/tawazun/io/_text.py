@@ -1,0 +1,37 @@
+"""Reading input files as text, with the errors analysts actually meet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tawazun.io.errors import fail
+
+
+def read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise fail(path, 0, "file", "not found")
+    if path.is_dir():
+        raise fail(path, 0, "file", "is a folder; give a scenario file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise fail(path, 1, "file", "is empty; a scenario needs issues and actors")
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The file's text as UTF-8; a byte-order mark is accepted and dropped."""
+    data = read_bytes(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise fail(
+            path,
+            line,
+            "encoding",
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8 "
+            "(in Excel: 'CSV UTF-8')",
+        ) from None
+    if not text.strip():
+        raise fail(path, 1, "file", "is empty; a scenario needs issues and actors")
+    return text

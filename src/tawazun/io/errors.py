@@ -1,0 +1,113 @@
+"""Problems in input files, each named by file, line or row, and field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tawazun.scenario import Location, Scenario, SemanticError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: ``FILE:WHERE: field: message``."""
+
+    file: str
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.where}: {self.field}: {self.message}"
+
+
+class ScenarioFileError(Exception):
+    """An input that cannot become a scenario, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def fail(file: str | Path, where: str | int, field: str, message: str) -> ScenarioFileError:
+    """A :class:`ScenarioFileError` with a single problem, ready to raise."""
+    return ScenarioFileError([Problem(str(file), str(where), field, message)])
+
+
+#: Maps a path in the scenario's native structure to where it is in the file.
+Locator = Callable[[Location], str]
+
+
+def field_name(loc: Location, raw: Any) -> str:
+    """A readable name for a path: list items are named by their ``id`` where they have one.
+
+    ``('actors', 2, 'stances', 'us', 'position')`` becomes ``actors[usa].stances[us].position``.
+    """
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        if isinstance(key, int):
+            label = str(key + 1)
+            if isinstance(node, list) and 0 <= key < len(node):
+                node = node[key]
+                if isinstance(node, Mapping) and isinstance(node.get("id"), str):
+                    label = node["id"]
+            else:
+                node = None
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{label}]"]
+            continue
+        if parts and parts[-1] == "stances" and isinstance(key, str):
+            parts[-1] = f"stances[{key}]"
+        else:
+            parts.append(str(key))
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return ".".join(parts) or "scenario"
+
+
+def _pydantic_message(error: Mapping[str, Any]) -> str:
+    message = str(error["msg"])
+    if error["type"] == "missing":
+        return "required, but missing"
+    if error["type"] == "extra_forbidden":
+        return "unknown field (check its spelling against the schema in docs/format.md)"
+    if "input" in error and not isinstance(error["input"], dict | list):
+        message += f" (got {error['input']!r})"
+    return message
+
+
+def validate(raw: Any, file: str | Path, locate: Locator) -> Scenario:
+    """Build a scenario from its native structure, or raise with every problem located."""
+    file = str(file)
+    if not isinstance(raw, Mapping):
+        raise fail(file, 1, "scenario", "the file must hold a mapping of scenario fields")
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(file, locate(tuple(e["loc"])), field_name(tuple(e["loc"]), raw),
+                    _pydantic_message(e))
+            for e in exc.errors()
+        ]
+    except SemanticError as exc:
+        problems = [
+            Problem(file, locate(loc), field_name(loc, raw), message)
+            for loc, message in exc.problems
+        ]
+    raise ScenarioFileError(problems)
+
+
+def prefix_locator(locations: Mapping[Location, str], default: str = "-") -> Locator:
+    """A locator from known paths: a path is located where its longest known prefix is."""
+
+    def locate(loc: Location) -> str:
+        for end in range(len(loc), -1, -1):
+            where = locations.get(tuple(loc[:end]))
+            if where is not None:
+                return where
+        return default
+
+    return locate

@@ -1,0 +1,74 @@
+"""Forecasting models.
+
+Every model is one module of this package that defines ``MODEL``, a :class:`ModelSpec`
+whose ``run`` takes a :class:`~tawazun.scenario.Scenario` (and keyword parameters) and
+returns a :class:`~tawazun.result.Result`. Modules are found by name, so adding a model is
+adding its module and nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tawazun.result import Result
+    from tawazun.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What the registry knows of a model.
+
+    Attributes
+    ----------
+    name : str
+        The name users pass to ``--model``.
+    summary : str
+        One line for ``tawazun models``.
+    run : callable
+        ``run(scenario, **parameters) -> Result``.
+    iterative : bool
+        Whether results carry a round-by-round trajectory.
+    reference : str
+        The publication or program the model follows.
+    """
+
+    name: str
+    summary: str
+    run: Callable[..., Result]
+    iterative: bool = False
+    reference: str = ""
+
+    def __call__(self, scenario: Scenario, **parameters: Any) -> Result:
+        return self.run(scenario, **parameters)
+
+
+@cache
+def _registry() -> dict[str, ModelSpec]:
+    specs: dict[str, ModelSpec] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        spec = getattr(module, "MODEL", None)
+        if isinstance(spec, ModelSpec):
+            specs[spec.name] = spec
+    return dict(sorted(specs.items()))
+
+
+def available() -> dict[str, ModelSpec]:
+    """All models by name."""
+    return dict(_registry())
+
+
+def get_model(name: str) -> ModelSpec:
+    """The model called ``name``; a ``KeyError`` lists the names there are."""
+    try:
+        return _registry()[name]
+    except KeyError:
+        raise KeyError(f"no model {name!r}; models are {', '.join(_registry())}") from None
