@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tawazun.result import Result
+    from tawazun.result import IssueForecast, Result
     from tawazun.scenario import Scenario
 
 
@@ -36,6 +36,9 @@ class ModelSpec:
         Whether results carry a round-by-round trajectory.
     reference : str
         The publication or program the model follows.
+    explain : callable or None
+        ``explain(issue_forecast) -> list of str``: sentences for the table output saying
+        what happened on the issue (who moved toward whom, which trades moved it...).
     """
 
     name: str
@@ -43,6 +46,7 @@ class ModelSpec:
     run: Callable[..., Result]
     iterative: bool = False
     reference: str = ""
+    explain: Callable[[IssueForecast], list[str]] | None = None
 
     def __call__(self, scenario: Scenario, **parameters: Any) -> Result:
         return self.run(scenario, **parameters)

@@ -1,0 +1,23 @@
+"""Shared test fixtures.
+
+The reference data (``shared/``) lie beside the repository, never inside it; the tests read
+them there and fail, not skip, when they are missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+REFERENCE = SHARED / "reference"
+
+
+@pytest.fixture(scope="session")
+def reference() -> Path:
+    """``shared/reference``: the peers' sample inputs and their programs' outputs."""
+    if not REFERENCE.is_dir():
+        pytest.fail(f"reference data not found at {REFERENCE}; shared/ must lie beside the repo")
+    return REFERENCE
