@@ -97,7 +97,7 @@ def format_for(path: Path, name: str | None = None, *, writing: bool = False) ->
     known = _formats()
     if name is not None:
         if name not in known:
-            raise fail(path, 0, "format", f"unknown format {name!r}; formats are {list(known)}")
+            raise fail(path, "-", "format", f"unknown format {name!r}; formats are {list(known)}")
         return known[name]
     suffix = path.suffix.lower()
     candidates = [s for s in known.values() if suffix in s.extensions]
@@ -105,7 +105,7 @@ def format_for(path: Path, name: str | None = None, *, writing: bool = False) ->
         candidates = [s for s in candidates if s.write is not None]
     if not candidates:
         exts = sorted({e for s in known.values() for e in s.extensions})
-        raise fail(path, 0, "format", f"unknown extension {suffix!r}; tawazun reads {exts}")
+        raise fail(path, "-", "format", f"unknown extension {suffix!r}; tawazun reads {exts}")
     if len(candidates) == 1 or writing or not path.exists():
         return candidates[0]
     head = _head(path)
@@ -128,7 +128,7 @@ def load(source: str | Path, format: str | None = None) -> Scenario:
         source = builtin[source]
     path = Path(source)
     if not path.exists():
-        raise fail(path, 0, "file", "not found")
+        raise fail(path, "-", "file", "not found")
     return format_for(path, format).read(path)
 
 
@@ -137,6 +137,6 @@ def save(scenario: Scenario, target: str | Path, format: str | None = None) -> P
     path = Path(target)
     spec = format_for(path, format, writing=True)
     if spec.write is None:
-        raise fail(path, 0, "format", f"tawazun reads {spec.name} files but does not write them")
+        raise fail(path, "-", "format", f"tawazun reads {spec.name} files but does not write them")
     spec.write(scenario, path)
     return path

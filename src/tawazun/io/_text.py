@@ -9,9 +9,9 @@ from tawazun.io.errors import fail
 
 def read_bytes(path: Path) -> bytes:
     if not path.exists():
-        raise fail(path, 0, "file", "not found")
+        raise fail(path, "-", "file", "not found")
     if path.is_dir():
-        raise fail(path, 0, "file", "is a folder; give a scenario file")
+        raise fail(path, "-", "file", "is a folder; give a scenario file")
     data = path.read_bytes()
     if not data.strip():
         raise fail(path, 1, "file", "is empty; a scenario needs issues and actors")

@@ -69,7 +69,7 @@ def field_name(loc: Location, raw: Any) -> str:
 
 
 def _pydantic_message(error: Mapping[str, Any]) -> str:
-    message = str(error["msg"])
+    message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "missing":
         return "required, but missing"
     if error["type"] == "extra_forbidden":
@@ -88,8 +88,12 @@ def validate(raw: Any, file: str | Path, locate: Locator) -> Scenario:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            Problem(file, locate(tuple(e["loc"])), field_name(tuple(e["loc"]), raw),
-                    _pydantic_message(e))
+            Problem(
+                file,
+                locate(tuple(e["loc"])),
+                field_name(tuple(e["loc"]), raw),
+                _pydantic_message(e),
+            )
             for e in exc.errors()
         ]
     except SemanticError as exc:

@@ -1,0 +1,236 @@
+"""The ``tawazun`` command line."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from tawazun import io
+from tawazun.io.errors import ScenarioFileError
+from tawazun.models import available, get_model
+from tawazun.result import Result
+from tawazun.scenario import Scenario, Text
+
+app = typer.Typer(
+    help="tawazun (توازن): forecast how a negotiation settles, and explain why.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+
+Lang = Literal["en", "ar"]
+PathArg = Annotated[
+    str, typer.Argument(help="A scenario file, or the id of a shipped scenario (iraq-2024).")
+]
+FromOpt = Annotated[
+    str | None, typer.Option("--from", help="Read as this format (see `tawazun formats`).")
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Names and labels in 'en' or 'ar'.")]
+
+
+class UsageProblem(Exception):
+    """A mistake in how the command was called (exit status 2)."""
+
+
+@contextmanager
+def _clean_errors() -> Iterator[None]:
+    """Turn input problems into one line each on stderr and exit status 2, never a traceback."""
+    try:
+        yield
+    except ScenarioFileError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from None
+    except (UsageProblem, KeyError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _text(text: Text, lang: str) -> str:
+    return text.ar if lang == "ar" and text.ar else text.en
+
+
+def _parameters(pairs: list[str]) -> dict[str, Any]:
+    """``key=value`` pairs; values are read as YAML scalars (numbers, true/false, strings)."""
+    parameters: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageProblem(f"parameter {pair!r} is not of the form NAME=VALUE")
+        parameters[key.strip().replace("-", "_")] = yaml.safe_load(value)
+    return parameters
+
+
+def _run(scenario: Scenario, model: str, parameters: dict[str, Any]) -> Result:
+    spec = get_model(model)
+    signature = inspect.signature(spec.run)
+    try:
+        signature.bind(scenario, **parameters)
+    except TypeError:
+        accepted = [name for name in signature.parameters if name != "scenario"]
+        raise UsageProblem(
+            f"model {model!r} takes the parameters {accepted or 'none'}; got {sorted(parameters)}"
+        ) from None
+    try:
+        return spec.run(scenario, **parameters)
+    except ValueError as exc:
+        raise UsageProblem(f"model {model!r} cannot forecast this scenario: {exc}") from None
+
+
+def _forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
+    explain: Callable[..., list[str]] | None = get_model(result.model).explain
+    title = _text(scenario.metadata.title, lang)
+    console.print(f"[bold]{title}[/bold]  ·  model [cyan]{result.model}[/cyan]")
+    if scenario.metadata.as_of:
+        console.print(f"data as of {scenario.metadata.as_of.isoformat()}")
+    for forecast in result.issues:
+        issue = scenario.issue(forecast.issue)
+        band = next((b for b in issue.bands if b.id == forecast.band), None)
+        console.print()
+        console.print(
+            f"[bold]{_text(issue.name, lang)}[/bold] "
+            f"(scale {issue.scale.min:g}-{issue.scale.max:g}): "
+            f"forecast [bold green]{forecast.forecast:.1f}[/bold green]"
+            + (f"  ->  {_text(band.label, lang)}" if band else "")
+        )
+        table = Table(show_header=True, header_style="bold")
+        for column in ("actor", "position", "salience", "capability"):
+            table.add_column(column, justify="left" if column == "actor" else "right")
+        rows = [
+            (actor, stance)
+            for actor in scenario.actors
+            if (stance := actor.stances.get(issue.id)) is not None
+        ]
+        for actor, stance in sorted(rows, key=lambda row: row[1].position):
+            table.add_row(
+                _text(actor.name, lang),
+                f"{stance.position:g}",
+                f"{stance.salience:g}",
+                f"{actor.capability:g}",
+            )
+        console.print(table)
+        if explain is not None:
+            for sentence in explain(forecast):
+                console.print(f"  {sentence}", highlight=False)
+
+
+@app.command()
+def forecast(
+    path: PathArg,
+    model: Annotated[str, typer.Option("--model", "-m", help="See `tawazun models`.")] = (
+        "compromise"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="A model parameter, NAME=VALUE; repeatable."),
+    ] = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Forecast where each issue of a scenario settles."""
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+        result = _run(scenario, model, _parameters(param or []))
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        _forecast_tables(scenario, result, lang)
+
+
+@app.command()
+def validate(path: PathArg, source_format: FromOpt = None) -> None:
+    """Check a scenario file; print every problem as FILE:LINE: field: message."""
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+    console.print(
+        f"[green]ok[/green] {path}: {len(scenario.actors)} actors, {len(scenario.issues)} issues",
+        highlight=False,
+    )
+
+
+@app.command()
+def show(path: PathArg, source_format: FromOpt = None, lang: LangOpt = "en") -> None:
+    """Show a scenario: its issues, their labelled bands, and the actors."""
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+    meta = scenario.metadata
+    console.print(f"[bold]{_text(meta.title, lang)}[/bold]  ({scenario.id})")
+    if meta.as_of:
+        console.print(f"data as of {meta.as_of.isoformat()}")
+    for issue in scenario.issues:
+        console.print(
+            f"\n[bold]{_text(issue.name, lang)}[/bold] [{issue.id}] "
+            f"scale {issue.scale.min:g}-{issue.scale.max:g}"
+            + (f", status quo {issue.status_quo:g}" if issue.status_quo is not None else "")
+        )
+        for band in issue.bands:
+            console.print(f"  {band.lower:g}-{band.upper:g}  {_text(band.label, lang)}")
+    table = Table("actor", "name", "group", "capability", show_header=True, header_style="bold")
+    for actor in scenario.actors:
+        table.add_row(actor.id, _text(actor.name, lang), actor.group or "", f"{actor.capability:g}")
+    console.print()
+    console.print(table)
+
+
+@app.command()
+def convert(
+    source: PathArg,
+    target: Annotated[Path, typer.Argument(help="Output file; its extension picks the format.")],
+    source_format: FromOpt = None,
+    target_format: Annotated[str | None, typer.Option("--to", help="Write as this format.")] = None,
+) -> None:
+    """Convert a scenario between formats (YAML, JSON, CSV, Excel; import KTAB, decide...)."""
+    with _clean_errors():
+        scenario = io.load(source, source_format)
+        io.save(scenario, target, target_format)
+    console.print(f"wrote {target}", highlight=False)
+
+
+@app.command()
+def models(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the forecasting models."""
+    specs = available()
+    if as_json:
+        rows = [
+            {
+                "name": s.name,
+                "summary": s.summary,
+                "iterative": s.iterative,
+                "reference": s.reference,
+            }
+            for s in specs.values()
+        ]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("model", "what it does", show_header=True, header_style="bold")
+    for spec in specs.values():
+        table.add_row(spec.name, spec.summary)
+    console.print(table)
+
+
+@app.command()
+def formats() -> None:
+    """List the file formats tawazun reads and writes."""
+    table = Table("format", "extensions", "read", "write", "what", header_style="bold")
+    for spec in io.formats().values():
+        table.add_row(
+            spec.name, " ".join(spec.extensions), "yes", "yes" if spec.write else "", spec.summary
+        )
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()
