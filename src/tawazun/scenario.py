@@ -229,9 +229,12 @@ class Scenario(_Strict):
     @field_validator("salience_scale", mode="before")
     @classmethod
     def _integral_scale(cls, value: Any) -> Any:
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        return value
+        """Accept ``100.0`` or ``"100"`` from spreadsheets and CSV cells."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return value
+        return int(number) if number.is_integer() else value
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
