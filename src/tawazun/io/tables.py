@@ -11,7 +11,7 @@ are required; the rest are optional)::
     issue, issue_en, issue_ar, scale_min, scale_max, status_quo, space,
     position, position_rationale, position_sources,
     salience, salience_rationale, salience_sources,
-    risk, risk_rationale, risk_sources, salience_scale
+    risk, risk_rationale, risk_sources, salience_scale, actor_notes
 
 The workbook holds the whole native structure in sheets ``scenario`` (key, value),
 ``issues``, ``bands``, ``points``, ``actors`` and ``stances``.
@@ -39,7 +39,7 @@ LONG_COLUMNS = (
     "capability_sources", "issue", "issue_en", "issue_ar", "scale_min", "scale_max",
     "status_quo", "space", "position", "position_rationale", "position_sources",
     "salience", "salience_rationale", "salience_sources", "risk", "risk_rationale",
-    "risk_sources", "salience_scale",
+    "risk_sources", "salience_scale", "actor_notes",
 )  # fmt: skip
 
 
@@ -165,6 +165,8 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
                 actor["group"] = row.cells["group"]
             if row.get("capability") is not None:
                 actor["capability"] = row.cells["capability"]
+            if row.get("actor_notes") is not None:
+                actor["notes"] = row.cells["actor_notes"]
             if (found := _evidence(row, "capability")) is not None:
                 actor["evidence"] = {"capability": found}
             actors[actor_id] = actor
@@ -280,6 +282,7 @@ def long_rows(scenario: Scenario) -> Iterator[dict[str, Any]]:
             "position": stance.position, "salience": stance.salience,
             "risk": "" if stance.risk is None else stance.risk,
             "salience_scale": scenario.salience_scale,
+            "actor_notes": actor.notes,
         }  # fmt: skip
         row["capability_rationale"], row["capability_sources"] = _sources(
             actor.evidence.get("capability")
