@@ -155,9 +155,9 @@ def validate(path: PathArg, source_format: FromOpt = None) -> None:
     """Check a scenario file; print every problem as FILE:LINE: field: message."""
     with _clean_errors():
         scenario = io.load(path, source_format)
-    console.print(
-        f"[green]ok[/green] {path}: {len(scenario.actors)} actors, {len(scenario.issues)} issues",
-        highlight=False,
+    actors, issues = len(scenario.actors), len(scenario.issues)
+    typer.echo(
+        f"ok {path}: {actors} actor{'s' * (actors != 1)}, {issues} issue{'s' * (issues != 1)}"
     )
 
 
