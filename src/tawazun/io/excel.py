@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 from tawazun.io import FormatSpec
 from tawazun.io._text import read_bytes
 from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
-from tawazun.io.tables import SOURCE_SEPARATOR, Row
+from tawazun.io.tables import SOURCE_SEPARATOR, Row, row_evidence, row_stance, row_text
 from tawazun.scenario import Location, Scenario
 
 SHEETS = ("scenario", "issues", "bands", "points", "actors", "stances")
@@ -100,25 +100,6 @@ def _sheet_rows(sheet: Any, file: str, problems: list[Problem]) -> list[Row]:
     return rows
 
 
-def _text(row: Row, prefix: str, fallback: str) -> dict[str, Any]:
-    text = {"en": row.get(f"{prefix}_en") or fallback}
-    if row.get(f"{prefix}_ar"):
-        text["ar"] = row.cells[f"{prefix}_ar"]
-    return text
-
-
-def _evidence(row: Row, field: str) -> dict[str, Any] | None:
-    rationale, sources = row.get(f"{field}_rationale"), row.get(f"{field}_sources")
-    if rationale is None and sources is None:
-        return None
-    evidence: dict[str, Any] = {}
-    if rationale is not None:
-        evidence["rationale"] = str(rationale)
-    if sources is not None:
-        evidence["sources"] = [s.strip() for s in str(sources).split("|") if s.strip()]
-    return evidence
-
-
 def _split(value: Any) -> list[str]:
     return [s.strip() for s in str(value).split("|") if s.strip()]
 
@@ -168,7 +149,7 @@ def read_excel(path: Path) -> Scenario:
 
     issue_index: dict[str, int] = {}
     for row in sheets["issues"]:
-        issue: dict[str, Any] = {"id": row.get("id"), "name": _text(row, "name", row.get("id"))}
+        issue: dict[str, Any] = {"id": row.get("id"), "name": row_text(row, "name", row.get("id"))}
         scale = {k: row.cells[f"scale_{k}"] for k in ("min", "max") if f"scale_{k}" in row.cells}
         if scale:
             issue["scale"] = scale
@@ -186,7 +167,7 @@ def read_excel(path: Path) -> Scenario:
                     Problem(file, row.where, "issue", f"unknown issue {row.get('issue')!r}")
                 )
                 continue
-            entry: dict[str, Any] = {"label": _text(row, "label", str(row.get("id") or ""))}
+            entry: dict[str, Any] = {"label": row_text(row, "label", str(row.get("id") or ""))}
             columns = ("id", "lower", "upper") if kind == "bands" else ("value",)
             entry.update({c: row.cells[c] for c in columns if c in row.cells})
             items = raw["issues"][j].setdefault(key, [])
@@ -197,13 +178,13 @@ def read_excel(path: Path) -> Scenario:
     for row in sheets["actors"]:
         actor: dict[str, Any] = {
             "id": row.get("id"),
-            "name": _text(row, "name", row.get("id")),
+            "name": row_text(row, "name", row.get("id")),
             "stances": {},
         }
         for key in ("group", "capability", "notes"):
             if row.get(key) is not None:
                 actor[key] = row.cells[key]
-        if (found := _evidence(row, "capability")) is not None:
+        if (found := row_evidence(row, "capability")) is not None:
             actor["evidence"] = {"capability": found}
         actor_index[str(row.get("id"))] = len(raw["actors"])
         locations[("actors", len(raw["actors"]))] = row.where
@@ -232,16 +213,7 @@ def read_excel(path: Path) -> Scenario:
                 )
             )
             continue
-        stance: dict[str, Any] = {}
-        evidence = {}
-        for field in ("position", "salience", "risk"):
-            if row.get(field) is not None:
-                stance[field] = row.cells[field]
-            if (found := _evidence(row, field)) is not None:
-                evidence[field] = found
-        if evidence:
-            stance["evidence"] = evidence
-        stances[issue_id] = stance
+        stances[issue_id] = row_stance(row)
         locations[("actors", i, "stances", issue_id)] = row.where
     if problems:
         raise ScenarioFileError(problems)

@@ -61,33 +61,33 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
-def _evidence(row: Row, field: str) -> dict[str, Any] | None:
+def row_evidence(row: Row, field: str) -> dict[str, Any] | None:
     rationale = row.get(f"{field}_rationale")
     sources = row.get(f"{field}_sources")
     if rationale is None and sources is None:
         return None
     evidence: dict[str, Any] = {}
     if rationale is not None:
-        evidence["rationale"] = rationale
+        evidence["rationale"] = str(rationale)
     if sources is not None:
-        evidence["sources"] = [s.strip() for s in sources.split("|") if s.strip()]
+        evidence["sources"] = [s.strip() for s in str(sources).split("|") if s.strip()]
     return evidence
 
 
-def _text(row: Row, prefix: str, fallback: str) -> dict[str, str]:
+def row_text(row: Row, prefix: str, fallback: str) -> dict[str, str]:
     text = {"en": row.get(f"{prefix}_en") or fallback}
     if row.get(f"{prefix}_ar"):
         text["ar"] = row.cells[f"{prefix}_ar"]
     return text
 
 
-def _stance(row: Row) -> dict[str, Any]:
+def row_stance(row: Row) -> dict[str, Any]:
     stance: dict[str, Any] = {}
     evidence = {}
     for field in STANCE_FIELDS:
         if row.get(field) is not None:
             stance[field] = row.cells[field]
-        if (found := _evidence(row, field)) is not None:
+        if (found := row_evidence(row, field)) is not None:
             evidence[field] = found
     if evidence:
         stance["evidence"] = evidence
@@ -135,7 +135,7 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
             continue
         if issue_id not in issues:
             scale = {k: row.cells[f"scale_{k}"] for k in ("min", "max") if row.get(f"scale_{k}")}
-            issue: dict[str, Any] = {"id": issue_id, "name": _text(row, "issue", issue_id)}
+            issue: dict[str, Any] = {"id": issue_id, "name": row_text(row, "issue", issue_id)}
             if scale:
                 issue["scale"] = scale
             for key in ("status_quo", "space"):
@@ -158,7 +158,7 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
         if actor_id not in actors:
             actor: dict[str, Any] = {
                 "id": actor_id,
-                "name": _text(row, "actor", actor_id),
+                "name": row_text(row, "actor", actor_id),
                 "stances": {},
             }
             if row.get("group") is not None:
@@ -167,7 +167,7 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
                 actor["capability"] = row.cells["capability"]
             if row.get("actor_notes") is not None:
                 actor["notes"] = row.cells["actor_notes"]
-            if (found := _evidence(row, "capability")) is not None:
+            if (found := row_evidence(row, "capability")) is not None:
                 actor["evidence"] = {"capability": found}
             actors[actor_id] = actor
             locations[("actors", len(actors) - 1)] = row.where
@@ -192,7 +192,7 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
                 )
             )
             continue
-        actors[actor_id]["stances"][issue_id] = _stance(row)
+        actors[actor_id]["stances"][issue_id] = row_stance(row)
         locations[("actors", index, "stances", issue_id)] = row.where
     if problems:
         raise ScenarioFileError(problems)
