@@ -52,9 +52,10 @@ ID_COLUMNS = ("prnr", "isnr", "prname", "proc", "counvte", "rp", "out")
 #: Columns that start with ``p`` or ``s`` but are not an actor's position or salience.
 NOT_ACTOR_COLUMNS = frozenset({"prnrnmc", "prnr", "prname", "proc", "proccde"})
 
-#: Salience given to a stance whose position is recorded but whose salience is not: 50 is
-#: the middle of DEU's 0-100 salience scale, which the experts were told stands for an issue
-#: of average importance to the actor (Thomson et al. 2006, ch. 2).
+#: Salience given to a stance whose position is recorded but whose salience is not (54
+#: stances in DEU III): 50, the middle of DEU's 0-100 salience scale. A neutral choice of
+#: ours; dropping those stances instead (salience 0, as blksv's validation does) is the
+#: other option.
 MISSING_SALIENCE = 50.0
 
 INSTITUTIONS = ("com", "ep")
