@@ -6,13 +6,15 @@ them there and fail, not skip, when they are missing.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-REFERENCE = SHARED / "reference"
+# A worktree checked out elsewhere names the reference data's folder in TAWAZUN_REFERENCE.
+REFERENCE = Path(os.environ.get("TAWAZUN_REFERENCE", SHARED / "reference"))
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,10 @@ class ModelSpec:
     explain : callable or None
         ``explain(issue_forecast) -> list of str``: sentences for the table output saying
         what happened on the issue (who moved toward whom, which trades moved it...).
+    tuned : mapping of str to tuple of float
+        Parameters whose defaults were fitted on outcome data (DEU III), each with the grid
+        of values it was fitted over; ``tawazun backtest`` re-fits them by cross-validation
+        so that the model is scored only on proposals it was not fitted on.
     """
 
     name: str
@@ -47,6 +51,7 @@ class ModelSpec:
     iterative: bool = False
     reference: str = ""
     explain: Callable[[IssueForecast], list[str]] | None = None
+    tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
     def __call__(self, scenario: Scenario, **parameters: Any) -> Result:
         return self.run(scenario, **parameters)

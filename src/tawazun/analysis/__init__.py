@@ -1,0 +1,1 @@
+"""Analyses built on the models: back-testing against recorded outcomes."""
