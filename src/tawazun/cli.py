@@ -232,5 +232,135 @@ def formats() -> None:
     console.print(table)
 
 
+# -- analysis: uncertainty, pivotal actors, shocks, what would it take --------------------
+
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help="See `tawazun models`.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="A model parameter, NAME=VALUE; repeatable."),
+]
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def _checked_model(scenario: Scenario, model: str, parameters: dict[str, Any]) -> None:
+    """Fail early, with the forecast command's messages, on a bad model or parameters."""
+    _run(scenario, model, parameters)
+
+
+def _spark(counts: list[int]) -> str:
+    """A histogram as one line of block characters."""
+    top = max(counts) or 1
+    return "".join(BLOCKS[round(c / top * (len(BLOCKS) - 1))] for c in counts)
+
+
+def _band_label(scenario: Scenario, issue_id: str, band_id: str | None, lang: str) -> str:
+    if not band_id:
+        return "outside every band" if band_id == "" else "-"
+    band = next(b for b in scenario.issue(issue_id).bands if b.id == band_id)
+    return _text(band.label, lang)
+
+
+def _progress(enabled: bool) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not enabled,
+    )
+
+
+@app.command()
+def simulate(
+    path: PathArg,
+    model: ModelOpt = "compromise",
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Number of random variants.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same numbers.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Run on a local Dask cluster of K processes.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run on the Dask cluster at this address.")
+    ] = None,
+    batch: Annotated[
+        int | None, typer.Option("--batch", help="Runs per Dask task (default: automatic).")
+    ] = None,
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Forecast many random variants of a scenario: probabilities of each outcome band."""
+    from tawazun.analysis.simulate import simulate as run_simulation
+
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+        parameters = _parameters(param or [])
+        _checked_model(scenario, model, parameters)
+        if runs < 1 or seed < 0 or (workers is not None and workers < 1) or (batch or 1) < 1:
+            raise UsageProblem(
+                "--runs, --workers and --batch must be at least 1, --seed at least 0"
+            )
+        if workers is not None and scheduler is not None:
+            raise UsageProblem("give --workers or --scheduler, not both")
+        with _progress(not as_json and sys.stderr.isatty()) as bar:
+            task = bar.add_task(f"{model}: {runs} runs", total=runs)
+            try:
+                result = run_simulation(
+                    scenario,
+                    model,
+                    runs,
+                    seed,
+                    workers=workers,
+                    scheduler=scheduler,
+                    batch=batch,
+                    progress=lambda done: bar.advance(task, done),
+                    **parameters,
+                )
+            except OSError as exc:
+                raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(
+        f"[bold]{_text(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]  ·  "
+        f"{runs} runs, seed {seed}, {result.uncertain_values} uncertain values  ·  "
+        f"{result.execution['where']}, {result.execution['seconds']:.1f} s"
+    )
+    for summary in result.issues():
+        issue = scenario.issue(summary["issue"])
+        base = summary["baseline"]
+        q = summary["quantiles"]
+        console.print()
+        console.print(
+            f"[bold]{_text(issue.name, lang)}[/bold] (scale {issue.scale.min:g}-"
+            f"{issue.scale.max:g}): as stated [bold green]{base['forecast']:.1f}[/bold green] "
+            f"({_band_label(scenario, issue.id, base['band'], lang)}); over the runs mean "
+            f"{summary['mean']:.1f}, sd {summary['sd']:.1f}, 90% between {q['0.05']:.1f} and "
+            f"{q['0.95']:.1f}, median {q['0.5']:.1f}"
+            + (f"; [red]{summary['failed']} runs failed[/red]" if summary["failed"] else "")
+        )
+        table = Table("band", "range", "probability", "", header_style="bold")
+        for band_id, share in summary["bands"].items():
+            band = next((b for b in issue.bands if b.id == band_id), None)
+            table.add_row(
+                _band_label(scenario, issue.id, band_id, lang),
+                f"{band.lower:g}-{band.upper:g}" if band else "",
+                f"{share:.1%}",
+                "█" * round(share * 30),
+            )
+        if issue.bands:
+            console.print(table)
+        console.print(
+            f"  {issue.scale.min:g} {_spark(summary['histogram']['counts'])} {issue.scale.max:g}",
+            highlight=False,
+        )
+
+
 if __name__ == "__main__":
     app()
