@@ -362,5 +362,162 @@ def simulate(
         )
 
 
+def _signed(value: float, digits: int = 2) -> str:
+    return "-" if value != value else f"{value:+.{digits}f}"
+
+
+@app.command()
+def pivotal(
+    path: PathArg,
+    model: ModelOpt = "compromise",
+    step: Annotated[
+        float, typer.Option("--step", help="Finite-difference step, share of each range.")
+    ] = 0.05,
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Rank the actors by how far they move each issue's forecast (docs/analysis.md)."""
+    from tawazun.analysis.pivotal import pivotal as find_pivotal
+
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+        parameters = _parameters(param or [])
+        _checked_model(scenario, model, parameters)
+        if not 0 < step <= 0.5:
+            raise UsageProblem(f"--step must be in (0, 0.5] (got {step:g})")
+        result = find_pivotal(scenario, model, step, **parameters)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(
+        f"[bold]{_text(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]"
+    )
+    for issue_id, effects in result.effects.items():
+        issue = scenario.issue(issue_id)
+        console.print()
+        console.print(
+            f"[bold]{_text(issue.name, lang)}[/bold]: forecast "
+            f"{result.baseline[issue_id]:.1f}. Change of the forecast if the actor leaves, and "
+            "if its position, salience or capability moves by 10% of its range"
+        )
+        table = Table(
+            "#", "actor", "leaves", "position", "salience", "capability", header_style="bold"
+        )
+        for rank, effect in enumerate(effects, 1):
+            table.add_row(
+                str(rank),
+                _text(scenario.actor(effect.actor).name, lang),
+                _signed(effect.leave, 1),
+                _signed(effect.position_10pct),
+                _signed(effect.salience_10pct),
+                _signed(effect.capability_10pct),
+            )
+        console.print(table)
+
+
+@app.command()
+def shocks(
+    path: PathArg,
+    model: ModelOpt = "compromise",
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """The forecast without the scenario's events, with each alone, and along the timeline."""
+    from tawazun.analysis.shocks import shocks as run_shocks
+    from tawazun.analysis.shocks import timeline
+
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+        parameters = _parameters(param or [])
+        _checked_model(scenario, model, parameters)
+        if not scenario.events:
+            raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
+        result = run_shocks(scenario, model, **parameters)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(
+        f"[bold]{_text(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]"
+    )
+    for j, issue in enumerate(scenario.issues):
+        base_band = _band_label(scenario, issue.id, _band_id(issue, result.baseline[j]), lang)
+        console.print()
+        console.print(
+            f"[bold]{_text(issue.name, lang)}[/bold]: without events "
+            f"{result.baseline[j]:.1f} ({base_band})"
+        )
+        table = Table(
+            "event", "date", "round", "alone", "change", "timeline", "band", header_style="bold"
+        )
+        for event in timeline(scenario.events):
+            alone, along = result.alone[event.id][j], result.cumulative[event.id][j]
+            table.add_row(
+                _text(event.name, lang),
+                event.date.isoformat() if event.date else "",
+                str(event.round),
+                f"{alone:.1f}",
+                _signed(alone - result.baseline[j], 1),
+                f"{along:.1f}",
+                _band_label(scenario, issue.id, _band_id(issue, along), lang),
+            )
+        console.print(table)
+    for note in result.notes:
+        console.print(f"[yellow]note[/yellow]: {note}", highlight=False)
+
+
+def _band_id(issue: Any, value: float) -> str | None:
+    band = issue.band_of(value) if value == value else None
+    return band.id if band else None
+
+
+@app.command()
+def whatif(
+    path: PathArg,
+    issue: Annotated[str, typer.Option("--issue", help="The issue's id.")],
+    band: Annotated[str, typer.Option("--band", help="The id of the band to reach.")],
+    model: ModelOpt = "compromise",
+    grid: Annotated[int, typer.Option("--grid", help="Grid steps per search.")] = 20,
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """The smallest change of one actor (else two) that moves a forecast into a band."""
+    from tawazun.analysis.whatif import what_would_it_take
+
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+        parameters = _parameters(param or [])
+        _checked_model(scenario, model, parameters)
+        if grid < 2:
+            raise UsageProblem(f"--grid must be at least 2 (got {grid})")
+        result = what_would_it_take(scenario, issue, band, model, grid=grid, **parameters)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    target = scenario.issue(issue)
+    console.print(
+        f"[bold]{_text(target.name, lang)}[/bold]  ·  model [cyan]{model}[/cyan]: forecast "
+        f"{result.baseline:.1f}; target {_band_label(scenario, issue, band, lang)}"
+    )
+    console.print(f"[bold]{result.answer}[/bold]", highlight=False)
+    found = result.singles or result.pairs
+    if not found:
+        return
+    table = Table("#", "change", "share of range", "forecast", header_style="bold")
+    for rank, entry in enumerate(found[:10], 1):
+        changes = "; ".join(
+            f"{_text(scenario.actor(c['actor']).name, lang)} {c['field']} "
+            f"{c['from']:.4g} -> {c['to']:.4g}"
+            for c in entry["changes"]
+        )
+        table.add_row(str(rank), changes, f"{entry['share']:.1%}", f"{entry['forecast']:.1f}")
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()
