@@ -50,9 +50,11 @@ def band_probabilities(issue: Issue, values: np.ndarray) -> dict[str, float]:
     """Share of ``values`` (finite ones) in each band, by the scenario's own band rule.
 
     A value outside every band counts under the key ``""``, present only when such
-    values occur.
+    values occur; an issue without bands has no probabilities.
     """
     values = values[np.isfinite(values)]
+    if not issue.bands:
+        return {}
     counts = dict.fromkeys((band.id for band in issue.bands), 0)
     for value in values:
         band = issue.band_of(float(value))
