@@ -34,11 +34,25 @@ def test_results_on_a_dask_cluster_equal_the_in_process_ones(small):
         host="127.0.0.1",
         dashboard_address=None,
     ) as cluster:
+        done: list[int] = []
         remote = simulate(
-            small, "median", runs=120, seed=9, scheduler=cluster.scheduler_address, batch=13
+            small,
+            "median",
+            runs=120,
+            seed=9,
+            scheduler=cluster.scheduler_address,
+            batch=13,
+            progress=done.append,
         )
     np.testing.assert_array_equal(local.forecasts, remote.forecasts)
     assert remote.execution["batches"] == 10
+    assert sorted(done) == [3] + [13] * 9
+
+
+def test_progress_counts_every_run_in_process(small):
+    done: list[int] = []
+    simulate(small, "median", runs=100, seed=0, batch=30, progress=done.append)
+    assert sorted(done) == [10, 30, 30, 30]
 
 
 def test_the_model_by_model_route_gives_the_vectorized_numbers(small, monkeypatch):

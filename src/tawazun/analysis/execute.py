@@ -35,7 +35,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
-        with Client(scheduler) as client:
+        with Client(scheduler, timeout="10s") as client:
             yield client
         return
     if workers < 1:

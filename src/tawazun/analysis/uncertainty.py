@@ -92,7 +92,17 @@ def plan_of(scenario: Scenario) -> Plan:
     defaults = scenario.uncertainty or DEFAULT_UNCERTAINTY
     rows: list[tuple[int, int, int, int, float, float, float, float, float, float]] = []
 
-    def add(field, i, j, value, spread, default, unit, lower, upper) -> None:
+    def add(
+        field: str,
+        i: int,
+        j: int,
+        value: float,
+        spread: Spread | None,
+        default: DefaultSpread,
+        unit: float,
+        lower: float,
+        upper: float,
+    ) -> None:
         found = _stated_or_default(value, spread, default, unit)
         if found is None:
             return
