@@ -311,5 +311,292 @@ def formats() -> None:
     console.print(table)
 
 
+# -- analysis: uncertainty, pivotal actors, shocks, what would it take --------------------
+
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help="See `tawazun models`.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="A model parameter, NAME=VALUE; repeatable."),
+]
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def _checked_model(scenario: Scenario, model: str, parameters: dict[str, Any]) -> None:
+    """Fail early, with the forecast command's messages, on a bad model or parameters."""
+    _run(scenario, model, parameters)
+
+
+def _spark(counts: list[int]) -> str:
+    """A histogram as one line of block characters."""
+    top = max(counts) or 1
+    return "".join(BLOCKS[round(c / top * (len(BLOCKS) - 1))] for c in counts)
+
+
+def _band_label(scenario: Scenario, issue_id: str, band_id: str | None, lang: str) -> str:
+    if not band_id:
+        return "outside every band" if band_id == "" else "-"
+    band = next(b for b in scenario.issue(issue_id).bands if b.id == band_id)
+    return _text(band.label, lang)
+
+
+def _progress(enabled: bool) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not enabled,
+    )
+
+
+@app.command()
+def simulate(
+    path: PathArg,
+    model: ModelOpt = "compromise",
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Number of random variants.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same numbers.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Run on a local Dask cluster of K processes.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run on the Dask cluster at this address.")
+    ] = None,
+    batch: Annotated[
+        int | None, typer.Option("--batch", help="Runs per Dask task (default: automatic).")
+    ] = None,
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Forecast many random variants of a scenario: probabilities of each outcome band."""
+    from tawazun.analysis.simulate import simulate as run_simulation
+
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+        parameters = _parameters(param or [])
+        _checked_model(scenario, model, parameters)
+        if runs < 1 or seed < 0 or (workers is not None and workers < 1) or (batch or 1) < 1:
+            raise UsageProblem(
+                "--runs, --workers and --batch must be at least 1, --seed at least 0"
+            )
+        if workers is not None and scheduler is not None:
+            raise UsageProblem("give --workers or --scheduler, not both")
+        with _progress(not as_json and sys.stderr.isatty()) as bar:
+            task = bar.add_task(f"{model}: {runs} runs", total=runs)
+            try:
+                result = run_simulation(
+                    scenario,
+                    model,
+                    runs,
+                    seed,
+                    workers=workers,
+                    scheduler=scheduler,
+                    batch=batch,
+                    progress=lambda done: bar.advance(task, done),
+                    **parameters,
+                )
+            except OSError as exc:
+                raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(
+        f"[bold]{_text(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]  ·  "
+        f"{runs} runs, seed {seed}, {result.uncertain_values} uncertain values  ·  "
+        f"{result.execution['where']}, {result.execution['seconds']:.1f} s"
+    )
+    for summary in result.issues():
+        issue = scenario.issue(summary["issue"])
+        base = summary["baseline"]
+        q = summary["quantiles"]
+        console.print()
+        console.print(
+            f"[bold]{_text(issue.name, lang)}[/bold] (scale {issue.scale.min:g}-"
+            f"{issue.scale.max:g}): as stated [bold green]{base['forecast']:.1f}[/bold green] "
+            f"({_band_label(scenario, issue.id, base['band'], lang)}); over the runs mean "
+            f"{summary['mean']:.1f}, sd {summary['sd']:.1f}, 90% between {q['0.05']:.1f} and "
+            f"{q['0.95']:.1f}, median {q['0.5']:.1f}"
+            + (f"; [red]{summary['failed']} runs failed[/red]" if summary["failed"] else "")
+        )
+        table = Table("band", "range", "probability", "", header_style="bold")
+        for band_id, share in summary["bands"].items():
+            band = next((b for b in issue.bands if b.id == band_id), None)
+            table.add_row(
+                _band_label(scenario, issue.id, band_id, lang),
+                f"{band.lower:g}-{band.upper:g}" if band else "",
+                f"{share:.1%}",
+                "█" * round(share * 30),
+            )
+        if issue.bands:
+            console.print(table)
+        console.print(
+            f"  {issue.scale.min:g} {_spark(summary['histogram']['counts'])} {issue.scale.max:g}",
+            highlight=False,
+        )
+
+
+def _signed(value: float, digits: int = 2) -> str:
+    return "-" if value != value else f"{value:+.{digits}f}"
+
+
+@app.command()
+def pivotal(
+    path: PathArg,
+    model: ModelOpt = "compromise",
+    step: Annotated[
+        float, typer.Option("--step", help="Finite-difference step, share of each range.")
+    ] = 0.05,
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Rank the actors by how far they move each issue's forecast (docs/analysis.md)."""
+    from tawazun.analysis.pivotal import pivotal as find_pivotal
+
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+        parameters = _parameters(param or [])
+        _checked_model(scenario, model, parameters)
+        if not 0 < step <= 0.5:
+            raise UsageProblem(f"--step must be in (0, 0.5] (got {step:g})")
+        result = find_pivotal(scenario, model, step, **parameters)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(
+        f"[bold]{_text(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]"
+    )
+    for issue_id, effects in result.effects.items():
+        issue = scenario.issue(issue_id)
+        console.print()
+        console.print(
+            f"[bold]{_text(issue.name, lang)}[/bold]: forecast "
+            f"{result.baseline[issue_id]:.1f}. Change of the forecast if the actor leaves, and "
+            "if its position, salience or capability moves by 10% of its range"
+        )
+        table = Table(
+            "#", "actor", "leaves", "position", "salience", "capability", header_style="bold"
+        )
+        for rank, effect in enumerate(effects, 1):
+            table.add_row(
+                str(rank),
+                _text(scenario.actor(effect.actor).name, lang),
+                _signed(effect.leave, 1),
+                _signed(effect.position_10pct),
+                _signed(effect.salience_10pct),
+                _signed(effect.capability_10pct),
+            )
+        console.print(table)
+
+
+@app.command()
+def shocks(
+    path: PathArg,
+    model: ModelOpt = "compromise",
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """The forecast without the scenario's events, with each alone, and along the timeline."""
+    from tawazun.analysis.shocks import shocks as run_shocks
+    from tawazun.analysis.shocks import timeline
+
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+        parameters = _parameters(param or [])
+        _checked_model(scenario, model, parameters)
+        if not scenario.events:
+            raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
+        result = run_shocks(scenario, model, **parameters)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(
+        f"[bold]{_text(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]"
+    )
+    for j, issue in enumerate(scenario.issues):
+        base_band = _band_label(scenario, issue.id, _band_id(issue, result.baseline[j]), lang)
+        console.print()
+        console.print(
+            f"[bold]{_text(issue.name, lang)}[/bold]: without events "
+            f"{result.baseline[j]:.1f} ({base_band})"
+        )
+        table = Table(
+            "event", "date", "round", "alone", "change", "timeline", "band", header_style="bold"
+        )
+        for event in timeline(scenario.events):
+            alone, along = result.alone[event.id][j], result.cumulative[event.id][j]
+            table.add_row(
+                _text(event.name, lang),
+                event.date.isoformat() if event.date else "",
+                str(event.round),
+                f"{alone:.1f}",
+                _signed(alone - result.baseline[j], 1),
+                f"{along:.1f}",
+                _band_label(scenario, issue.id, _band_id(issue, along), lang),
+            )
+        console.print(table)
+    for note in result.notes:
+        console.print(f"[yellow]note[/yellow]: {note}", highlight=False)
+
+
+def _band_id(issue: Any, value: float) -> str | None:
+    band = issue.band_of(value) if value == value else None
+    return band.id if band else None
+
+
+@app.command()
+def whatif(
+    path: PathArg,
+    issue: Annotated[str, typer.Option("--issue", help="The issue's id.")],
+    band: Annotated[str, typer.Option("--band", help="The id of the band to reach.")],
+    model: ModelOpt = "compromise",
+    grid: Annotated[int, typer.Option("--grid", help="Grid steps per search.")] = 20,
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """The smallest change of one actor (else two) that moves a forecast into a band."""
+    from tawazun.analysis.whatif import what_would_it_take
+
+    with _clean_errors():
+        scenario = io.load(path, source_format)
+        parameters = _parameters(param or [])
+        _checked_model(scenario, model, parameters)
+        if grid < 2:
+            raise UsageProblem(f"--grid must be at least 2 (got {grid})")
+        result = what_would_it_take(scenario, issue, band, model, grid=grid, **parameters)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    target = scenario.issue(issue)
+    console.print(
+        f"[bold]{_text(target.name, lang)}[/bold]  ·  model [cyan]{model}[/cyan]: forecast "
+        f"{result.baseline:.1f}; target {_band_label(scenario, issue, band, lang)}"
+    )
+    console.print(f"[bold]{result.answer}[/bold]", highlight=False)
+    found = result.singles or result.pairs
+    if not found:
+        return
+    table = Table("#", "change", "share of range", "forecast", header_style="bold")
+    for rank, entry in enumerate(found[:10], 1):
+        changes = "; ".join(
+            f"{_text(scenario.actor(c['actor']).name, lang)} {c['field']} "
+            f"{c['from']:.4g} -> {c['to']:.4g}"
+            for c in entry["changes"]
+        )
+        table.add_row(str(rank), changes, f"{entry['share']:.1%}", f"{entry['forecast']:.1f}")
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -147,6 +147,73 @@ class Issue(_Strict):
         return found
 
 
+#: The attributes whose uncertainty a scenario can state, and which events can change.
+UncertainField = Literal["position", "salience", "capability"]
+Distribution = Literal["uniform", "triangular", "normal", "fixed"]
+
+
+class Spread(_Strict):
+    """How uncertain one number is: the values it may take, and how likely each is.
+
+    ``uniform`` and ``triangular`` need ``low`` and ``high`` (the stated value is the
+    triangle's peak); ``normal`` needs ``sd`` and is centred on the stated value; ``fixed``
+    says the value is known. Draws are always truncated to what the field allows (the
+    issue's scale, 0 to the salience scale, a capability of at least 0), see
+    ``docs/analysis.md``.
+    """
+
+    distribution: Distribution = "triangular"
+    low: float | None = None
+    high: float | None = None
+    sd: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Spread:
+        if self.distribution in ("uniform", "triangular") and (
+            self.low is None or self.high is None
+        ):
+            raise ValueError(f"a {self.distribution} spread needs low and high")
+        if self.distribution == "normal" and self.sd is None:
+            raise ValueError("a normal spread needs sd")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low ({self.low:g}) is above high ({self.high:g})")
+        return self
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies within the stated ``low``..``high`` (when stated)."""
+        return (self.low is None or self.low <= value) and (self.high is None or value <= self.high)
+
+
+class DefaultSpread(_Strict):
+    """The uncertainty of every value of one field that states none.
+
+    ``spread`` is a half-width (uniform, triangular) or a standard deviation (normal): a
+    share of the issue's scale for positions, of the salience scale for saliences, and of
+    the actor's own capability for capabilities.
+    """
+
+    distribution: Distribution = "triangular"
+    spread: float = Field(ge=0)
+
+
+class UncertaintyDefaults(_Strict):
+    """Scenario-wide uncertainty for values without their own (see ``docs/analysis.md``)."""
+
+    position: DefaultSpread = Field(default_factory=lambda: DefaultSpread(spread=0.10))
+    salience: DefaultSpread = Field(default_factory=lambda: DefaultSpread(spread=0.10))
+    capability: DefaultSpread = Field(default_factory=lambda: DefaultSpread(spread=0.20))
+
+
+def _spreads_contain(owner: Any, spreads: dict[str, Spread]) -> None:
+    for name, spread in spreads.items():
+        value = getattr(owner, name)
+        if not spread.contains(value):
+            raise ValueError(
+                f"uncertainty.{name}: the range {spread.low}..{spread.high} does not contain "
+                f"the {name} {value:g}"
+            )
+
+
 class Stance(_Strict):
     """An actor's position on an issue, how much it cares, and its risk attitude."""
 
@@ -154,11 +221,17 @@ class Stance(_Strict):
     salience: float = Field(ge=0)
     risk: float | None = None
     evidence: dict[str, Evidence] = Field(default_factory=dict)
+    uncertainty: dict[Literal["position", "salience"], Spread] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
     def _sourced(cls, data: Any) -> Any:
         return _split_sourced(data, SOURCED_STANCE_FIELDS)
+
+    @model_validator(mode="after")
+    def _uncertainty_contains_value(self) -> Stance:
+        _spreads_contain(self, self.uncertainty)
+        return self
 
 
 class Actor(_Strict):
@@ -171,11 +244,61 @@ class Actor(_Strict):
     stances: dict[str, Stance] = Field(default_factory=dict)
     notes: str = ""
     evidence: dict[str, Evidence] = Field(default_factory=dict)
+    uncertainty: dict[Literal["capability"], Spread] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
     def _sourced(cls, data: Any) -> Any:
         return _split_sourced(data, SOURCED_ACTOR_FIELDS)
+
+    @model_validator(mode="after")
+    def _uncertainty_contains_value(self) -> Actor:
+        _spreads_contain(self, self.uncertainty)
+        return self
+
+
+class Change(_Strict):
+    """What an event does to one attribute of one actor: ``set``, ``multiply`` or ``add``.
+
+    ``issue`` names the issue of a position or salience change; without it the change
+    applies to every issue the actor has a stance on. Capability changes take no issue.
+    Results that leave the field's allowed range are clipped to it.
+    """
+
+    actor: str = Field(min_length=1)
+    issue: str | None = None
+    field: UncertainField
+    set: float | None = None
+    multiply: float | None = Field(default=None, ge=0)
+    add: float | None = None
+
+    @model_validator(mode="after")
+    def _one_operation(self) -> Change:
+        given = [name for name in ("set", "multiply", "add") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a change needs exactly one of set, multiply, add (got {given})")
+        if self.field == "capability" and self.issue is not None:
+            raise ValueError("a capability change applies to the actor, not to an issue")
+        return self
+
+    def apply(self, value: float) -> float:
+        """The new value, before clipping to the field's range."""
+        if self.set is not None:
+            return self.set
+        if self.multiply is not None:
+            return value * self.multiply
+        return value + (self.add or 0.0)
+
+
+class Event(_Strict):
+    """A dated shock that changes actors' attributes from a round (or a date) on."""
+
+    id: str = Field(min_length=1)
+    name: Text
+    date: dt.date | None = None
+    round: int = Field(default=0, ge=0)
+    changes: list[Change] = Field(min_length=1)
+    evidence: Evidence = Field(default_factory=Evidence)
 
 
 class Metadata(_Strict):
@@ -225,6 +348,11 @@ class Scenario(_Strict):
     )
     issues: list[Issue] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=1)
+    uncertainty: UncertaintyDefaults | None = Field(
+        default=None,
+        description="Uncertainty of values that state none; None means the documented defaults.",
+    )
+    events: list[Event] = Field(default_factory=list)
 
     @field_validator("salience_scale", mode="before")
     @classmethod
@@ -374,6 +502,7 @@ def semantic_problems(scenario: Scenario) -> Iterator[tuple[Location, str]]:
                         f"{scenario.salience_scale} (salience_scale allows 0..1 or 0..100)"
                     ),
                 )
+    yield from _event_problems(scenario, seen_issues, seen_actors)
     for j, issue in enumerate(scenario.issues):
         stakes = [
             actor.capability * actor.stances[issue.id].salience
@@ -387,3 +516,58 @@ def semantic_problems(scenario: Scenario) -> Iterator[tuple[Location, str]]:
                 ("issues", j),
                 (f"every actor ignores issue {issue.id!r} (all saliences or capabilities are 0)"),
             )
+
+
+def _event_problems(
+    scenario: Scenario, issues: dict[str, int], actors: dict[str, int]
+) -> Iterator[tuple[Location, str]]:
+    """Events must name known actors and issues, and ``set`` values the field allows."""
+    seen: dict[str, int] = {}
+    for e, event in enumerate(scenario.events):
+        if event.id in seen:
+            yield (
+                ("events", e, "id"),
+                f"duplicate event id {event.id!r} (first at event {seen[event.id] + 1})",
+            )
+        seen.setdefault(event.id, e)
+        for c, change in enumerate(event.changes):
+            where: Location = ("events", e, "changes", c)
+            if change.actor not in actors:
+                yield (
+                    (*where, "actor"),
+                    f"unknown actor {change.actor!r}; actors are {sorted(actors)}",
+                )
+                continue
+            actor = scenario.actors[actors[change.actor]]
+            if change.issue is not None:
+                if change.issue not in issues:
+                    yield (
+                        (*where, "issue"),
+                        f"unknown issue {change.issue!r}; issues are {sorted(issues)}",
+                    )
+                    continue
+                if change.issue not in actor.stances:
+                    yield (
+                        (*where, "issue"),
+                        f"actor {actor.id!r} has no stance on issue {change.issue!r}",
+                    )
+                    continue
+            elif change.field != "capability" and not actor.stances:
+                yield (*where, "actor"), f"actor {actor.id!r} has no stance to change"
+            if change.set is None:
+                continue
+            if change.field == "capability":
+                low, high = 0.0, float("inf")
+            elif change.field == "salience":
+                low, high = 0.0, float(scenario.salience_scale)
+            else:
+                scales = [
+                    scenario.issues[issues[issue_id]].scale
+                    for issue_id in ([change.issue] if change.issue else actor.stances)
+                ]
+                low, high = max(s.min for s in scales), min(s.max for s in scales)
+            if not low <= change.set <= high:
+                yield (
+                    (*where, "set"),
+                    f"{change.field} {change.set:g} is outside the allowed {low:g}..{high:g}",
+                )

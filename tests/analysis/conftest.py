@@ -1,0 +1,79 @@
+"""Small scenarios for the analysis tests, built here rather than read from the repository."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from tawazun.scenario import Scenario
+
+
+def bands(*edges: float) -> list[dict[str, Any]]:
+    """Consecutive bands ``b0, b1, ...`` between the given edges."""
+    return [
+        {"id": f"b{k}", "lower": lo, "upper": hi, "label": {"en": f"band {k}"}}
+        for k, (lo, hi) in enumerate(itertools.pairwise(edges))
+    ]
+
+
+def small_raw(**extra: Any) -> dict[str, Any]:
+    """Two issues (one on 0-100 with four bands, one on -1..1), five actors, saliences 0-100."""
+    raw: dict[str, Any] = {
+        "id": "small",
+        "metadata": {"title": {"en": "Small"}},
+        "salience_scale": 100,
+        "issues": [
+            {"id": "presence", "name": {"en": "Presence"}, "bands": bands(0, 15, 45, 75, 100)},
+            {"id": "budget", "name": {"en": "Budget"}, "scale": {"min": -1, "max": 1}},
+        ],
+        "actors": [
+            {
+                "id": "a",
+                "name": {"en": "A"},
+                "capability": 100,
+                "stances": {
+                    "presence": {"position": 80, "salience": 60},
+                    "budget": {"position": 0.5, "salience": 20},
+                },
+            },
+            {
+                "id": "b",
+                "name": {"en": "B"},
+                "capability": 60,
+                "stances": {"presence": {"position": 0, "salience": 90}},
+            },
+            {
+                "id": "c",
+                "name": {"en": "C"},
+                "capability": 40,
+                "stances": {
+                    "presence": {"position": 45, "salience": 70},
+                    "budget": {"position": -0.5, "salience": 50},
+                },
+            },
+            {
+                "id": "d",
+                "name": {"en": "D"},
+                "capability": 25,
+                "stances": {
+                    "presence": {"position": 100, "salience": 85},
+                    "budget": {"position": 0.0, "salience": 40},
+                },
+            },
+            {
+                "id": "e",
+                "name": {"en": "E"},
+                "capability": 30,
+                "stances": {"presence": {"position": 20, "salience": 50}},
+            },
+        ],
+    }
+    raw.update(extra)
+    return raw
+
+
+@pytest.fixture
+def small() -> Scenario:
+    return Scenario.model_validate(small_raw())
