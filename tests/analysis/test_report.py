@@ -36,7 +36,7 @@ def test_the_page_is_filled_with_every_section_and_keeps_its_prose():
     filled = fill(page, sections)
     for body in sections.values():
         assert body in filled
-    assert "| compromise | 47.6 (band 2) |" in filled
+    assert "| compromise | 47.6 (`b2`) |" in filled
     assert (
         "How to read it" in filled and "run `python docs/make_flagship_answers.py`)*" not in filled
     )

@@ -72,7 +72,17 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 def _band(issue: Issue, value: float) -> str:
     band = issue.band_of(value) if value == value else None
-    return band.label.en if band else "-"
+    return f"`{band.id}`" if band else "-"
+
+
+def _legend(issue: Issue) -> str:
+    """The bands' ids, ranges and labels, so that tables can name bands by id."""
+    return "".join(
+        f"- `{b.id}` ({b.lower:g}-{b.upper:g}): {b.label.en}"
+        + (f" / {b.label.ar}" if b.label.ar else "")
+        + "\n"
+        for b in issue.bands
+    )
 
 
 def _pct(share: float) -> str:
@@ -97,7 +107,7 @@ def flagship_sections(scenario: Scenario, question: Question) -> dict[str, str]:
         )
         likely = max(issue.bands, key=lambda b: summary["bands"].get(b.id, 0.0))
         verdicts.append(
-            f"- **{model}**: most likely *{likely.label.en}* "
+            f"- **{model}**: most likely `{likely.id}`, *{likely.label.en}* "
             f"({_pct(summary['bands'][likely.id])}); full withdrawal "
             f"{_pct(summary['bands'].get(question.withdrawal.id, 0.0))}."
         )
@@ -118,7 +128,7 @@ def flagship_sections(scenario: Scenario, question: Question) -> dict[str, str]:
             without = away.baseline.forecasts[other.id]
             probabilities = away.issues()[k]["bands"]
             likely_without = (
-                max(other.bands, key=lambda b: probabilities.get(b.id, 0.0)).label.en
+                f"`{max(other.bands, key=lambda b: probabilities.get(b.id, 0.0)).id}`"
                 if other.bands
                 else "-"
             )
@@ -148,8 +158,10 @@ def flagship_sections(scenario: Scenario, question: Question) -> dict[str, str]:
             f"{len(scenario.actors)} actors; issue `{issue.id}`; {question.runs} runs per model, "
             f"seed {question.seed}; models: {', '.join(question.models)}.\n"
         ),
-        "bands": _table(
-            ["model", "forecast as stated"] + [f"P({b.label.en})" for b in issue.bands], band_rows
+        "bands": _legend(issue)
+        + "\n"
+        + _table(
+            ["model", "forecast as stated"] + [f"P(`{b.id}`)" for b in issue.bands], band_rows
         ),
         "verdict": "\n".join(verdicts) + "\n",
         "pivotal": _table(
