@@ -138,9 +138,7 @@ class Oracle:
         u_worse = self.utility(me, 0.5 + spread)
         resist = self.s[target] * (p * u_success + (1 - p) * u_failure)
         no_resist = (1 - self.s[target]) * u_success
-        stay = self.q * u_status_quo + (1 - self.q) * (
-            self.t * u_better + (1 - self.t) * u_worse
-        )
+        stay = self.q * u_status_quo + (1 - self.q) * (self.t * u_better + (1 - self.t) * u_worse)
         return resist + no_resist - stay
 
     # -- risk --------------------------------------------------------------------------

@@ -166,7 +166,8 @@ def success_probability(votes: np.ndarray, rule: str, total_votes: float) -> np.
     probability 0 (``if x_i == x_j: return 0.0`` in the replication).
     """
     if rule == "all_votes":
-        return votes / total_votes
+        # No votes at all only when every actor stands at one position: nothing to win.
+        return votes / total_votes if total_votes > 0 else np.zeros_like(votes)
     cast = votes + votes.T
     probability = np.divide(votes, cast, out=np.full_like(votes, 0.5), where=cast > 0)
     np.fill_diagonal(probability, 0.0)
@@ -351,14 +352,14 @@ def risk_across_positions(state: State, rules: Rules) -> np.ndarray:
                 - 2 * (weighted_gap - w * own_gap)
                 + w * (spread[a] + 2 * (gap[a, a] - loss[a] - gap[a]))
             )
-            probability = favour / moved[:, None]
+            probability = np.divide(
+                favour, moved[:, None], out=np.zeros_like(favour), where=moved[:, None] > 0
+            )
         else:
             own_against = w[:, None] * (np.maximum(0.0, loss - away[:, None]) - loss[a][None, :])
             against = votes[p, point_of][None, :] - own_against
             cast = favour + against
-            probability = np.divide(
-                favour, cast, out=np.full_like(favour, 0.5), where=cast > 0
-            )
+            probability = np.divide(favour, cast, out=np.full_like(favour, 0.5), where=cast > 0)
         probability = np.where(point_of[None, :] == p, 0.0, probability)
         distance = loss[a][None, :]
         eu = expected_utility(

@@ -257,8 +257,13 @@ def run(
         final ``mean`` and ``median``; ``trajectory`` the rounds.
     """
     rules = resolve_rules(
-        variant, q, t, probability=probability, capitulation=capitulation,
-        compromise=compromise, risk=risk,
+        variant,
+        q,
+        t,
+        probability=probability,
+        capitulation=capitulation,
+        compromise=compromise,
+        risk=risk,
     )
     if rounds < 0:
         raise ValueError(f"rounds = {rounds} must be 0 or more")
