@@ -438,5 +438,5 @@ def median_candidates(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """
     points = np.unique(x)
     cost = np.abs(x[:, None] - points[None, :]).T @ w
-    tied = cost <= cost.min() + 1e-12 * max(cost.max(), np.finfo(float).tiny)
+    tied = cost <= cost.min() + 1e-12 * cost.max()
     return points[tied]
