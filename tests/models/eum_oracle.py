@@ -112,6 +112,21 @@ class Oracle:
                 best = candidate
         return best
 
+    def median_midpoint(self) -> float:
+        """The midpoint of the positions tying for the median, within a relative 1e-12:
+        the tie rule tawazun uses for the median inside U_b and U_w (Q < 1)."""
+        positions = sorted(set(self.x))
+        cost = []
+        for p in positions:
+            total = 0.0
+            for voter in range(self.n):
+                total += self.c[voter] * self.s[voter] * abs(self.x[voter] - p)
+            cost.append(total)
+        tied = [
+            p for p, v in zip(positions, cost, strict=True) if v <= min(cost) + 1e-12 * max(cost)
+        ]
+        return (tied[0] + tied[-1]) / 2
+
     def mean(self) -> float:
         top = 0.0
         bottom = 0.0
@@ -203,7 +218,7 @@ class Oracle:
         return None
 
     def step(self) -> OracleRound:
-        self.median_now = self.median()
+        self.median_now = self.median_midpoint()
         risk = self.risk_exponents()
         self.r = risk
         self.total_votes = self.sum_of_all_votes()
