@@ -1,0 +1,160 @@
+"""The four-column CSV of expected utility model data: ``Actor,Capability,Position,Salience``.
+
+This is the layout of the public replications of Bueno de Mesquita's model (for example
+``ExampleActors.csv`` of github.com/jmckib/bdm-scholz-expected-utility-model): one issue,
+one actor per row. It becomes a scenario with
+
+- one issue, id ``issue``, named after the file. Its scale is 0-100 when every position
+  lies within 0-100 (the scale such data are usually elicited on); otherwise the range of
+  the positions, min..max, widened by 1 each way when all positions are equal (a scale
+  needs min < max). The expected utility model itself normalises by the range of the
+  positions, whatever the scale.
+- one actor per row, its id derived from its name (lower case, runs of anything but
+  letters and digits become ``_``; a repeated id gets ``_2``, ``_3``...), the name kept
+  as ``name.en``.
+- saliences on 0-1, unless any salience exceeds 1: then all are read on 0-100
+  (``salience_scale: 100``), as the replications read such files (divided by 100).
+
+Rows are numbered as lines of the file (the header is line 1); blank lines are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from tawazun.io import FormatSpec
+from tawazun.io._text import read_text
+from tawazun.io.errors import fail, prefix_locator, validate
+from tawazun.scenario import Location, Scenario
+
+COLUMNS = ("actor", "capability", "position", "salience")
+ISSUE_ID = "issue"
+
+
+def _header(line: str) -> list[str]:
+    return [cell.strip().strip('"').lower() for cell in line.split(",")]
+
+
+def sniff(head: str) -> bool:
+    """True when the first non-blank line is the four column names (any order, any case)."""
+    for line in head.splitlines():
+        if line.strip():
+            cells = _header(line)
+            return len(cells) == len(COLUMNS) and set(cells) == set(COLUMNS)
+    return False
+
+
+def actor_id(name: str, taken: set[str]) -> str:
+    """An id for ``name``: lower case, other characters as ``_``, unique within ``taken``."""
+    base = re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_") or "actor"
+    candidate, suffix = base, 2
+    while candidate in taken:
+        candidate, suffix = f"{base}_{suffix}", suffix + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _number(path: Path, line: int, column: str, text: str) -> float:
+    if not text.strip():
+        raise fail(path, line, column, "missing value; give a number")
+    try:
+        value = float(text)
+    except ValueError:
+        raise fail(path, line, column, f"{text.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise fail(path, line, column, f"{text.strip()!r} is not a finite number")
+    return value
+
+
+def _rows(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text))
+    rows: list[tuple[int, dict[str, str]]] = []
+    names: list[str] | None = None
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if names is None:
+            names = [cell.strip().lower() for cell in cells]
+            if sorted(names) != sorted(COLUMNS):
+                raise fail(
+                    path,
+                    line,
+                    "header",
+                    f"columns are {cells}; this format needs Actor,Capability,Position,Salience",
+                )
+            continue
+        if len(cells) != len(names):
+            raise fail(
+                path, line, "row", f"{len(cells)} values; the header has {len(names)} columns"
+            )
+        rows.append((line, {name: cell for name, cell in zip(names, cells, strict=True)}))
+    if not rows:
+        raise fail(path, 2, "row", "no actors; give one row per actor under the header")
+    return rows
+
+
+def read(path: Path) -> Scenario:
+    """Read a four-column expected utility CSV (see the module docstring)."""
+    path = Path(path)
+    rows = _rows(path, read_text(path))
+    actors: list[dict[str, Any]] = []
+    locations: dict[Location, str] = {}
+    taken: set[str] = set()
+    seen_names: dict[str, int] = {}
+    for index, (line, row) in enumerate(rows):
+        name = row["actor"].strip()
+        if not name:
+            raise fail(path, line, "Actor", "missing name")
+        if name in seen_names:
+            raise fail(path, line, "Actor", f"{name!r} already appears on line {seen_names[name]}")
+        seen_names[name] = line
+        capability = _number(path, line, "Capability", row["capability"])
+        position = _number(path, line, "Position", row["position"])
+        salience = _number(path, line, "Salience", row["salience"])
+        if capability < 0:
+            raise fail(path, line, "Capability", f"{capability:g} is negative; must be >= 0")
+        if not 0 <= salience <= 100:
+            raise fail(path, line, "Salience", f"{salience:g} is outside 0-1 (or 0-100)")
+        actors.append(
+            {
+                "id": actor_id(name, taken),
+                "name": {"en": name},
+                "capability": capability,
+                "stances": {ISSUE_ID: {"position": position, "salience": salience}},
+            }
+        )
+        locations[("actors", index)] = str(line)
+    positions = [a["stances"][ISSUE_ID]["position"] for a in actors]
+    low, high = min(positions), max(positions)
+    if low >= 0 and high <= 100:
+        scale = {"min": 0.0, "max": 100.0}
+    elif low < high:
+        scale = {"min": low, "max": high}
+    else:
+        scale = {"min": low - 1, "max": high + 1}
+    saliences = [a["stances"][ISSUE_ID]["salience"] for a in actors]
+    stem = re.sub(r"[^A-Za-z0-9_.\-]+", "_", path.stem) or "scenario"
+    raw = {
+        "id": stem,
+        "metadata": {"title": {"en": path.stem or stem}},
+        "salience_scale": 100 if max(saliences) > 1 else 1,
+        "issues": [{"id": ISSUE_ID, "name": {"en": path.stem or stem}, "scale": scale}],
+        "actors": actors,
+    }
+    return validate(raw, path, prefix_locator(locations, default="1"))
+
+
+FORMAT = FormatSpec(
+    name="eum_csv",
+    extensions=(".csv",),
+    read=read,
+    sniff=sniff,
+    priority=40,
+    summary="Actor,Capability,Position,Salience CSV of expected utility model data (one issue)",
+)

@@ -1,0 +1,442 @@
+"""Array kernels of the expected utility model (see :mod:`tawazun.models.eum`).
+
+Each function computes one quantity of Scholz, Calbert and Smith (2011) for every actor,
+or every pair of actors, at once. The public replication of that paper
+(github.com/jmckib/bdm-scholz-expected-utility-model, ``bdm_scholz_model.py``) evaluates
+the same quantities one pair at a time at O(n^6) a round; here a round is O(n^2 log n)
+for the default variant and O(n^3) when risk is compared across positions.
+
+Conventions: ``x`` positions (n,), ``w`` capability x salience (n,), ``r`` risk exponents
+(n,), ``width`` the range of the starting positions, by which every distance is divided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Offer types, in the order an actor considers them (Scholz et al. 2011, section 2.4).
+CONFRONTATION, COMPROMISE, CAPITULATION = "confrontation", "compromise", "capitulation"
+OFFER_TYPES = (CONFRONTATION, COMPROMISE, CAPITULATION)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Which reading of the model to follow where the replication and the paper differ.
+
+    Attributes
+    ----------
+    probability : {"all_votes", "pairwise"}
+        Denominator of the probability of success.
+    capitulation : {"never", "paper"}
+        Whether the capitulation offer can be made.
+    compromise : {"weighted_position", "least_move"}
+        Which of several compromise offers an actor accepts.
+    risk : {"across_actors", "across_positions"}
+        What an actor's danger is compared with to set its risk exponent.
+    q, t : float
+        Probability that the status quo holds if nobody challenges, and that it then moves
+        in the actor's favour.
+    """
+
+    probability: str = "all_votes"
+    capitulation: str = "never"
+    compromise: str = "weighted_position"
+    risk: str = "across_actors"
+    q: float = 1.0
+    t: float = 1.0
+
+
+@dataclass(frozen=True)
+class Offers:
+    """Every offer of a round, as (receiver, proposer) matrices.
+
+    ``kind[i, k]`` is the index in :data:`OFFER_TYPES` of the offer ``k`` makes ``i``, or -1;
+    ``eu_receiver[i, k]`` and ``eu_proposer[i, k]`` are E^i U_i(Δx_ik) and E^i U_k(Δx_ki);
+    ``position[i, k]`` where ``i`` would move. ``chosen[i]`` is the proposer whose offer
+    ``i`` accepts, or -1.
+    """
+
+    kind: np.ndarray
+    eu_receiver: np.ndarray
+    eu_proposer: np.ndarray
+    position: np.ndarray
+    chosen: np.ndarray
+
+
+# -- votes and the probability of success --------------------------------------------------
+def vote_utilities(voters: np.ndarray, r: np.ndarray, points: np.ndarray, width: float):
+    r"""Each voter's loss at each point, :math:`(|x_k - p| / \text{width})^{r_k}`, shape (n, m).
+
+    A voter's votes for ``a`` over ``b`` are :math:`c_k s_k` times its loss at ``b`` minus
+    its loss at ``a`` (Scholz et al. 2011, eq. 1; ``Actor.compare`` in the replication).
+    """
+    return (np.abs(voters[:, None] - points[None, :]) / width) ** r[:, None]
+
+
+def votes_for(x: np.ndarray, w: np.ndarray, r: np.ndarray, points: np.ndarray, width: float):
+    r"""Votes for each point over each other point, :math:`\sum_k \max(0, v^k_{ab})`.
+
+    ``votes[a, b]`` sums, over the voters who prefer point ``a`` to point ``b``, their
+    votes for ``a`` over ``b``. In one dimension these voters are those on ``a``'s side of
+    the midpoint of ``a`` and ``b`` (every exponent is positive), so the sum is a
+    difference of prefix sums over the voters sorted by position: O(n m + m^2 log n)
+    rather than O(n m^2).
+
+    Parameters
+    ----------
+    x, w, r : ndarray, shape (n,)
+    points : ndarray, shape (m,)
+        Distinct positions, ascending.
+    width : float
+
+    Returns
+    -------
+    ndarray, shape (m, m)
+    """
+    order = np.argsort(x, kind="stable")
+    sorted_x = x[order]
+    weighted = w[order][:, None] * vote_utilities(sorted_x, r[order], points, width)
+    m = points.size
+    zero = np.zeros((1, m))
+    below = np.vstack([zero, np.cumsum(weighted, axis=0)])
+    above = np.vstack([np.cumsum(weighted[::-1], axis=0)[::-1], zero])
+    midpoint = (points[:, None] + points[None, :]) / 2
+    left = np.searchsorted(sorted_x, midpoint, side="left")
+    right = np.searchsorted(sorted_x, midpoint, side="right")
+    a_col = np.arange(m)[:, None]
+    b_col = np.arange(m)[None, :]
+    # Voters left of the midpoint prefer the lower point, voters right of it the higher.
+    from_below = below[left, b_col] - below[left, a_col]
+    from_above = above[right, b_col] - above[right, a_col]
+    lower = points[:, None] < points[None, :]
+    higher = points[:, None] > points[None, :]
+    votes = np.where(lower, from_below, np.where(higher, from_above, 0.0))
+    # A difference of prefix sums can fall a rounding error below zero.
+    return np.maximum(votes, 0.0)
+
+
+def pairwise_spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Per row, :math:`\sum_{a,b} |v_a - v_b|` and :math:`G_a = \sum_b |v_a - v_b|`.
+
+    Sorting each row gives both in O(n log n): with the row ascending, the ``t``-th
+    smallest value exceeds ``t`` values and falls short of the rest.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n, p)
+
+    Returns
+    -------
+    total : ndarray, shape (n,)
+    each : ndarray, shape (n, p)
+        ``each[k, a] = sum_b |values[k, a] - values[k, b]|``.
+    """
+    p = values.shape[1]
+    order = np.argsort(values, axis=1, kind="stable")
+    ascending = np.take_along_axis(values, order, axis=1)
+    rank = np.arange(p)
+    total = 2 * (ascending * (2 * rank - p + 1)).sum(axis=1)
+    before = np.cumsum(ascending, axis=1) - ascending
+    after = ascending.sum(axis=1, keepdims=True) - before - ascending
+    gap_sorted = rank * ascending - before + after - (p - 1 - rank) * ascending
+    each = np.empty_like(values)
+    np.put_along_axis(each, order, gap_sorted, axis=1)
+    return total, each
+
+
+def sum_of_all_votes(x: np.ndarray, w: np.ndarray, r: np.ndarray, width: float) -> float:
+    r""":math:`\sum_k \sum_a \sum_b |v^k_{ab}|` over every voter and every pair of actors.
+
+    The replication's denominator of the probability of success (``BDMScholzModel.
+    probability``, ``sum_all_votes``), which its own comment calls contrary to the paper.
+    """
+    spread, _ = pairwise_spread(vote_utilities(x, r, x, width))
+    return float(w @ spread)
+
+
+def success_probability(votes: np.ndarray, rule: str, total_votes: float) -> np.ndarray:
+    r"""Probability that the position of ``a`` prevails over that of ``b``, shape (m, m).
+
+    ``rule="pairwise"`` (Scholz et al. 2011, eq. 3): votes for ``a`` over ``b`` divided by
+    all votes cast between them, so that :math:`P_{ab} + P_{ba} = 1`; where nobody votes
+    between them, 1/2. ``rule="all_votes"`` (the replication): divided by
+    ``total_votes``, the sum of all votes over every pair. Equal positions have
+    probability 0 (``if x_i == x_j: return 0.0`` in the replication).
+    """
+    if rule == "all_votes":
+        # No votes at all only when every actor stands at one position: nothing to win.
+        return votes / total_votes if total_votes > 0 else np.zeros_like(votes)
+    cast = votes + votes.T
+    probability = np.divide(votes, cast, out=np.full_like(votes, 0.5), where=cast > 0)
+    np.fill_diagonal(probability, 0.0)
+    return probability
+
+
+# -- utilities and expected utilities -----------------------------------------------------
+def utility(shift: np.ndarray, r: np.ndarray) -> np.ndarray:
+    r""":math:`2 - 4\,\text{shift}^{r}`, the common form of every utility (eq. 5-9)."""
+    return 2 - 4 * shift**r
+
+
+def status_quo_term(
+    challenger_to_median: np.ndarray, distance: np.ndarray, r: np.ndarray, rules: Rules
+) -> np.ndarray:
+    r""":math:`Q U_{sq} + (1-Q)(T U_b + (1-T) U_w)`, subtracted from the expected utility.
+
+    :math:`U_{sq} = 2 - 4 (0.5)^r`, :math:`U_{b,w} = 2 - 4(0.5 \mp 0.25(|x_i - \mu| +
+    |x_i - x_j|))^r` with :math:`\mu` the median position (Scholz et al. 2011, eq. 4 and
+    8-9). With the default Q = 1 only :math:`U_{sq}` remains, as in the replication.
+    """
+    status_quo = utility(np.full_like(distance, 0.5), r)
+    if rules.q == 1.0:
+        return status_quo
+    spread = 0.25 * (challenger_to_median + distance)
+    better = utility(0.5 - spread, r)
+    worse = utility(0.5 + spread, r)
+    return rules.q * status_quo + (1 - rules.q) * (rules.t * better + (1 - rules.t) * worse)
+
+
+def expected_utility(
+    probability: np.ndarray,
+    distance: np.ndarray,
+    target_salience: np.ndarray,
+    status_quo: np.ndarray,
+    r: np.ndarray,
+) -> np.ndarray:
+    r"""Expected utility of a challenge, eq. 4 of Scholz et al. (2011).
+
+    .. math:: E U = s_j (P U_s + (1 - P) U_f) + (1 - s_j) U_s - [\text{status quo term}]
+
+    with :math:`U_s = 2 - 4(0.5 - 0.5 d)^r`, :math:`U_f = 2 - 4(0.5 + 0.5 d)^r`, ``d`` the
+    normalised distance between challenger and target and ``r`` the risk exponent of the
+    actor whose point of view is taken (``Actor.eu_challenge`` in the replication).
+    All arguments broadcast together.
+    """
+    success = utility(0.5 - 0.5 * distance, r)
+    failure = utility(0.5 + 0.5 * distance, r)
+    resisted = target_salience * (probability * success + (1 - probability) * failure)
+    return resisted + (1 - target_salience) * success - status_quo
+
+
+@dataclass(frozen=True)
+class State:
+    """Positions of a round and what every kernel derives from them."""
+
+    x: np.ndarray
+    w: np.ndarray
+    s: np.ndarray
+    width: float
+    median: float
+    points: np.ndarray
+    point_of: np.ndarray
+    first_at: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray, w: np.ndarray, s: np.ndarray, width: float, median: float):
+        points, first_at, point_of = np.unique(x, return_index=True, return_inverse=True)
+        return cls(x, w, s, width, median, points, point_of, first_at)
+
+    def distance(self) -> np.ndarray:
+        """Normalised distance between every two actors, shape (n, n)."""
+        return np.abs(self.x[:, None] - self.x[None, :]) / self.width
+
+    def to_median(self) -> np.ndarray:
+        return np.abs(self.x - self.median) / self.width
+
+    def probability(self, r: np.ndarray, rules: Rules) -> np.ndarray:
+        """P[i, k]: probability that i's position prevails over k's, shape (n, n)."""
+        votes = votes_for(self.x, self.w, r, self.points, self.width)
+        total = 0.0
+        if rules.probability == "all_votes":
+            total = sum_of_all_votes(self.x, self.w, r, self.width)
+        by_point = success_probability(votes, rules.probability, total)
+        return by_point[self.point_of[:, None], self.point_of[None, :]]
+
+
+def challenge_utilities(state: State, r: np.ndarray, rules: Rules):
+    r"""Both expected utilities of every pair, from the receiver's point of view.
+
+    Returns ``(eu_ij, eu_ji)``, shape (n, n): ``eu_ij[i, k]`` is
+    :math:`E^i U_i(\Delta x_{ik})`, what ``i`` expects from challenging ``k``;
+    ``eu_ji[i, k]`` is :math:`E^i U_k(\Delta x_{ki})`, what ``i`` believes ``k`` expects
+    from challenging ``i``. Both use ``r[i]`` in the utilities (the replication's
+    ``Offer.from_actors``) and every voter's own exponent in the votes.
+    """
+    probability = state.probability(r, rules)
+    distance = state.distance()
+    own_r = r[:, None]
+    to_median = state.to_median()
+    eu_ij = expected_utility(
+        probability,
+        distance,
+        state.s[None, :],
+        status_quo_term(to_median[:, None], distance, own_r, rules),
+        own_r,
+    )
+    eu_ji = expected_utility(
+        probability.T,
+        distance,
+        state.s[:, None],
+        status_quo_term(to_median[None, :], distance, own_r, rules),
+        own_r,
+    )
+    return eu_ij, eu_ji
+
+
+# -- risk ----------------------------------------------------------------------------------
+def risk_from_danger(danger: np.ndarray, highest: np.ndarray, lowest: np.ndarray):
+    r"""Risk exponent :math:`r = (1 - R/3) / (1 + R/3)` with
+    :math:`R = (2 D - D_{max} - D_{min}) / (D_{max} - D_{min})` (Scholz et al. 2011, eq.
+    10-11), in [0.5, 2]. Where :math:`D_{max} = D_{min}` nothing distinguishes the
+    actor's danger, R = 0 and r = 1 (the replication divides by zero there).
+    """
+    spread = highest - lowest
+    acceptance = np.divide(
+        2 * danger - highest - lowest, spread, out=np.zeros_like(danger), where=spread > 0
+    )
+    return (1 - acceptance / 3) / (1 + acceptance / 3)
+
+
+def dangers(state: State, rules: Rules) -> np.ndarray:
+    r"""Each actor's danger :math:`D_i = \sum_{k \ne i} E^i U_k(\Delta x_{ki})` with every
+    risk exponent 1 (``Actor.danger_level`` after ``update_risk_aversions`` resets r)."""
+    ones = np.ones_like(state.x)
+    _, eu_ji = challenge_utilities(state, ones, rules)
+    np.fill_diagonal(eu_ji, 0.0)
+    return eu_ji.sum(axis=1)
+
+
+def risk_across_actors(state: State, rules: Rules) -> np.ndarray:
+    """Risk exponents comparing each actor's danger with every actor's (the replication)."""
+    danger = dangers(state, rules)
+    return risk_from_danger(danger, danger.max(), danger.min())
+
+
+def risk_across_positions(state: State, rules: Rules) -> np.ndarray:
+    r"""Risk exponents comparing each actor's danger with its danger at every position held.
+
+    For actor ``i`` and each distinct position ``y``, the danger ``i`` would face at ``y``
+    with everyone else in place (the alternative the replication leaves commented out in
+    ``Actor.risk_acceptance``). Moving ``i`` changes its own votes and, under
+    ``probability="all_votes"``, the sum of all votes; both are updated from the current
+    totals by subtracting ``i``'s old contribution and adding the new one, O(n^2) per
+    position, O(n^3) in all. Every exponent is 1 and the median is held at its value for
+    the round.
+    """
+    n = state.x.size
+    ones = np.ones(n)
+    w, s, width = state.w, state.s, state.width
+    loss = np.abs(state.x[:, None] - state.x[None, :]) / width
+    votes = votes_for(state.x, w, ones, state.points, width)
+    spread, gap = pairwise_spread(loss)
+    total = float(w @ spread)
+    weighted_gap = w @ gap
+    own_gap = np.diag(gap)
+    to_median = state.to_median()
+    point_of = state.point_of
+    others = ~np.eye(n, dtype=bool)
+    danger_at = np.empty((n, state.points.size))
+    for p, a in enumerate(state.first_at):
+        away = loss[:, a]
+        # Votes for x_k over y when i stands at y: i's own vote for x_k over y is withdrawn.
+        own_vote = w[:, None] * np.maximum(0.0, away[:, None] - loss)
+        favour = votes[point_of, p][None, :] - own_vote
+        if rules.probability == "all_votes":
+            moved = (
+                total
+                - w * spread
+                + 2 * (weighted_gap[a] - w * gap[:, a])
+                - 2 * (w @ np.abs(loss - away[None, :].T) - w * away)
+                - 2 * (weighted_gap - w * own_gap)
+                + w * (spread[a] + 2 * (gap[a, a] - loss[a] - gap[a]))
+            )
+            probability = np.divide(
+                favour, moved[:, None], out=np.zeros_like(favour), where=moved[:, None] > 0
+            )
+        else:
+            own_against = w[:, None] * (np.maximum(0.0, loss - away[:, None]) - loss[a][None, :])
+            against = votes[p, point_of][None, :] - own_against
+            cast = favour + against
+            probability = np.divide(favour, cast, out=np.full_like(favour, 0.5), where=cast > 0)
+        probability = np.where(point_of[None, :] == p, 0.0, probability)
+        distance = loss[a][None, :]
+        eu = expected_utility(
+            probability,
+            distance,
+            s[:, None],
+            status_quo_term(to_median[None, :], distance, ones[:, None], rules),
+            ones[:, None],
+        )
+        danger_at[:, p] = np.where(others, eu, 0.0).sum(axis=1)
+    current = danger_at[np.arange(n), point_of]
+    return risk_from_danger(current, danger_at.max(axis=1), danger_at.min(axis=1))
+
+
+# -- offers --------------------------------------------------------------------------------
+def make_offers(state: State, r: np.ndarray, rules: Rules) -> Offers:
+    r"""Every offer and the one each actor accepts (Scholz et al. 2011, section 2.4).
+
+    ``k`` offers ``i`` (from ``i``'s point of view, :math:`E^i U_i` vs :math:`E^i U_k`):
+
+    - confrontation, ``i`` loses and moves to :math:`x_k`, if :math:`E^i U_k > E^i U_i > 0`;
+    - compromise, ``i`` moves to :math:`x_i + (x_k - x_i) |E^i U_i / E^i U_k|`, if
+      :math:`E^i U_k > 0 > E^i U_i` and :math:`E^i U_k > |E^i U_i|`;
+    - capitulation, ``i`` moves to :math:`x_k`, if :math:`E^i U_k > 0 > E^i U_i` and
+      :math:`E^i U_k < |E^i U_i|` (``rules.capitulation == "paper"``; the replication
+      tests ``eu_ji < abs(eu_ji)``, which never holds).
+
+    ``i`` accepts a confrontation if it has any, else a compromise, else a capitulation;
+    among confrontations and capitulations the one nearest :math:`x_i`; among compromises
+    the least move (``"least_move"``) or, as the replication, the least
+    :math:`(|E^i U_i| x_i + |E^i U_k| x_k) / (|E^i U_i| + |E^i U_k|)`. Ties go to the
+    first proposer in actor order, as Python's ``min`` does.
+    """
+    eu_ij, eu_ji = challenge_utilities(state, r, rules)
+    x = state.x
+    apart = x[:, None] != x[None, :]
+    gaining = apart & (eu_ji > 0) & (eu_ij < 0)
+    confront = apart & (eu_ji > eu_ij) & (eu_ij > 0)
+    compromise = gaining & (eu_ji > np.abs(eu_ij))
+    capitulate = gaining & (eu_ji < np.abs(eu_ij)) & (rules.capitulation == "paper")
+    target = np.broadcast_to(x[None, :], eu_ij.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        conceded = x[:, None] + (target - x[:, None]) * np.abs(eu_ij / eu_ji)
+        weighted = (np.abs(eu_ij) * x[:, None] + np.abs(eu_ji) * target) / (
+            np.abs(eu_ij) + np.abs(eu_ji)
+        )
+    position = np.where(compromise, conceded, target)
+    kind = np.select([confront, compromise, capitulate], [0, 1, 2], default=-1)
+    move = np.abs(x[:, None] - position)
+    compromise_key = weighted if rules.compromise == "weighted_position" else move
+    chosen = np.full(x.size, -1)
+    undecided = np.ones(x.size, dtype=bool)
+    for code, key in ((0, move), (1, compromise_key), (2, move)):
+        mine = kind == code
+        takes = undecided & mine.any(axis=1)
+        best = np.argmin(np.where(mine, key, np.inf), axis=1)
+        chosen = np.where(takes, best, chosen)
+        undecided &= ~takes
+    return Offers(kind, eu_ij, eu_ji, position, chosen)
+
+
+# -- summaries -----------------------------------------------------------------------------
+def weighted_mean(x: np.ndarray, w: np.ndarray) -> float:
+    r""":math:`\sum_i c_i s_i x_i / \sum_i c_i s_i` (``mean_position``)."""
+    return float(w @ x / w.sum())
+
+
+def median_candidates(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    r"""The positions that no other position beats in a vote with every exponent 1.
+
+    Position ``p`` beats ``b`` when :math:`\sum_k c_k s_k (|x_k - b| - |x_k - p|) > 0`, so
+    the winners minimise :math:`\sum_k c_k s_k |x_k - p|` (``median_position`` keeps the
+    first minimiser it meets in set order). Positions within a relative 1e-12 of the
+    minimum are returned together, ascending: there the replication's answer depends on
+    Python 2 set order.
+    """
+    points = np.unique(x)
+    cost = np.abs(x[:, None] - points[None, :]).T @ w
+    tied = cost <= cost.min() + 1e-12 * cost.max()
+    return points[tied]

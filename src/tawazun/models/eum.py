@@ -1,0 +1,354 @@
+"""Bueno de Mesquita's expected utility model, as unravelled by Scholz, Calbert and Smith (2011).
+
+On each issue, every round: each actor's risk exponent is set from the danger it is in
+(how much the others expect to gain by challenging it); every actor weighs, against every
+other, what it expects to gain by challenging and what it believes the other expects to
+gain; from these come offers (confrontation, compromise, capitulation); each actor accepts
+at most one, and all move together. After the last round the forecast is the capability x
+salience weighted mean of the positions.
+
+The default variant, ``scholz2011``, reproduces the public Python replication of Scholz et
+al. (github.com/jmckib/bdm-scholz-expected-utility-model) move for move, including the
+choices that replication's own comments call mistakes; each can be corrected by a keyword
+(see docs/models/eum.md). The numerics are in :mod:`tawazun.models._eum_kernel`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from tawazun.models import ModelSpec
+from tawazun.models._eum_kernel import (
+    OFFER_TYPES,
+    Offers,
+    Rules,
+    State,
+    make_offers,
+    median_candidates,
+    risk_across_actors,
+    risk_across_positions,
+    weighted_mean,
+)
+from tawazun.result import IssueForecast, Result, Round, issue_forecast
+from tawazun.scenario import Scenario
+
+#: Named variants: the rule each documented choice follows.
+VARIANTS: dict[str, dict[str, str]] = {
+    "scholz2011": {
+        "probability": "all_votes",
+        "capitulation": "never",
+        "compromise": "weighted_position",
+        "risk": "across_actors",
+    },
+    "corrected": {
+        "probability": "pairwise",
+        "capitulation": "paper",
+        "compromise": "least_move",
+        "risk": "across_positions",
+    },
+}
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "probability": ("all_votes", "pairwise"),
+    "capitulation": ("never", "paper"),
+    "compromise": ("weighted_position", "least_move"),
+    "risk": ("across_actors", "across_positions"),
+}
+
+
+def resolve_rules(
+    variant: str,
+    q: float,
+    t: float,
+    **choices: str | None,
+) -> Rules:
+    """The rules of ``variant`` with any choice given explicitly overriding it.
+
+    Raises
+    ------
+    ValueError
+        For an unknown variant or choice, or Q or T outside [0, 1].
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; variants are {sorted(VARIANTS)}")
+    resolved = dict(VARIANTS[variant])
+    for name, value in choices.items():
+        if value is None:
+            continue
+        if value not in CHOICES[name]:
+            raise ValueError(f"{name}={value!r} is not one of {list(CHOICES[name])}")
+        resolved[name] = value
+    for name, value in (("q", q), ("t", t)):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name} = {value!r} must be a probability in [0, 1]")
+    return Rules(q=float(q), t=float(t), **resolved)
+
+
+def median_of(x: np.ndarray, w: np.ndarray) -> tuple[float, list[float]]:
+    """The median position and the tied candidates it was taken from (midpoint if tied)."""
+    candidates = median_candidates(x, w)
+    return float((candidates[0] + candidates[-1]) / 2), candidates.tolist()
+
+
+def _summary(k: int, x: np.ndarray, w: np.ndarray, ids: list[str]) -> Round:
+    median, candidates = median_of(x, w)
+    mean = weighted_mean(x, w)
+    return {
+        "round": k,
+        "positions": dict(zip(ids, x.tolist(), strict=True)),
+        "forecast": mean,
+        "mean": mean,
+        "median": median,
+        "median_candidates": candidates,
+    }
+
+
+def _offer_columns(offers: Offers, ids: list[str]) -> dict[str, list[Any]]:
+    receiver, proposer = np.nonzero(offers.kind >= 0)
+    names = np.array(ids, dtype=object)
+    kinds = np.array(OFFER_TYPES, dtype=object)
+    return {
+        "receiver": names[receiver].tolist(),
+        "proposer": names[proposer].tolist(),
+        "type": kinds[offers.kind[receiver, proposer]].tolist(),
+        "eu_receiver": offers.eu_receiver[receiver, proposer].tolist(),
+        "eu_proposer": offers.eu_proposer[receiver, proposer].tolist(),
+        "position": offers.position[receiver, proposer].tolist(),
+    }
+
+
+def _moves(offers: Offers, x: np.ndarray, ids: list[str]) -> list[dict[str, Any]]:
+    moves = []
+    for i in np.flatnonzero(offers.chosen >= 0):
+        k = int(offers.chosen[i])
+        moves.append(
+            {
+                "actor": ids[i],
+                "type": OFFER_TYPES[offers.kind[i, k]],
+                "proposer": ids[k],
+                "eu_actor": float(offers.eu_receiver[i, k]),
+                "eu_proposer": float(offers.eu_proposer[i, k]),
+                "from": float(x[i]),
+                "to": float(offers.position[i, k]),
+            }
+        )
+    return moves
+
+
+def simulate(
+    ids: list[str],
+    capability: np.ndarray,
+    position: np.ndarray,
+    salience: np.ndarray,
+    rules: Rules,
+    rounds: int = 10,
+    tolerance: float | None = None,
+    keep_offers: bool = True,
+) -> tuple[list[Round], dict[str, Any]]:
+    """Run the model on one issue.
+
+    Parameters
+    ----------
+    ids : list of str
+        Actor ids, in the order ties between offers are broken.
+    capability, position, salience : ndarray, shape (n,)
+        Salience on 0-1.
+    rules : Rules
+    rounds : int
+        Most rounds to run.
+    tolerance : float or None
+        Stop after a round in which no actor moved by more than this (scale units).
+    keep_offers : bool
+        Keep every offer made in the trajectory, not only the accepted ones.
+
+    Returns
+    -------
+    trajectory : list of dict
+        Round 0 (the input) and one entry per round run.
+    details : dict
+        ``mean``, ``median``, ``rounds_run``, ``converged``, ``width`` and, where the
+        model cannot run, ``note``.
+    """
+    x = np.asarray(position, dtype=float).copy()
+    w = np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)
+    s = np.asarray(salience, dtype=float)
+    width = float(x.max() - x.min())
+    trajectory = [_summary(0, x, w, ids)]
+    details: dict[str, Any] = {"width": width, "rounds_run": 0, "converged": False}
+    if width == 0.0:
+        # Every distance is divided by the range of positions; with one position there is
+        # nothing to challenge and nothing to divide by.
+        details["note"] = "all actors hold one position: no challenge is possible"
+        details["converged"] = True
+    assess_risk = risk_across_actors if rules.risk == "across_actors" else risk_across_positions
+    for k in range(1, rounds + 1 if width > 0 else 1):
+        state = State.of(x, w, s, width, trajectory[-1]["median"])
+        r = assess_risk(state, rules)
+        offers = make_offers(state, r, rules)
+        moves = _moves(offers, x, ids)
+        movers = offers.chosen >= 0
+        new_x = x.copy()
+        new_x[movers] = offers.position[movers, offers.chosen[movers]]
+        step = float(np.abs(new_x - x).max())
+        x = new_x
+        entry = _summary(k, x, w, ids)
+        entry["risk"] = dict(zip(ids, r.tolist(), strict=True))
+        entry["moves"] = moves
+        if keep_offers:
+            entry["offers"] = _offer_columns(offers, ids)
+        trajectory.append(entry)
+        details["rounds_run"] = k
+        if tolerance is not None and step <= tolerance:
+            details["converged"] = True
+            break
+    details["mean"] = trajectory[-1]["mean"]
+    details["median"] = trajectory[-1]["median"]
+    return trajectory, details
+
+
+def run(
+    scenario: Scenario,
+    *,
+    variant: str = "scholz2011",
+    probability: str | None = None,
+    capitulation: str | None = None,
+    compromise: str | None = None,
+    risk: str | None = None,
+    q: float = 1.0,
+    t: float = 1.0,
+    rounds: int = 10,
+    tolerance: float | None = None,
+    offers: str = "all",
+) -> Result:
+    """Forecast every issue of ``scenario`` with the expected utility model.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    variant : {"scholz2011", "corrected"}
+        ``scholz2011`` (default) reproduces the replication; ``corrected`` applies every
+        correction below.
+    probability : {"all_votes", "pairwise"}, optional
+        Denominator of the probability of success (default: the variant's).
+    capitulation : {"never", "paper"}, optional
+        Whether capitulation offers are made.
+    compromise : {"weighted_position", "least_move"}, optional
+        Which compromise an actor accepts.
+    risk : {"across_actors", "across_positions"}, optional
+        What an actor's danger is compared with.
+    q : float, default 1
+        Probability that the status quo holds absent a challenge (Q).
+    t : float, default 1
+        Probability that, if it does not, it moves in the actor's favour (T).
+    rounds : int, default 10
+        Most rounds.
+    tolerance : float, optional
+        Stop once no position moves by more than this in a round.
+    offers : {"all", "accepted"}, default "all"
+        Keep every offer in the trajectory, or only the accepted ones (large scenarios).
+
+    Returns
+    -------
+    Result
+        Per issue: forecast = weighted mean after the last round; ``details`` has the
+        final ``mean`` and ``median``; ``trajectory`` the rounds.
+    """
+    rules = resolve_rules(
+        variant,
+        q,
+        t,
+        probability=probability,
+        capitulation=capitulation,
+        compromise=compromise,
+        risk=risk,
+    )
+    if rounds < 0:
+        raise ValueError(f"rounds = {rounds} must be 0 or more")
+    if offers not in ("all", "accepted"):
+        raise ValueError(f"offers={offers!r} is not one of ['all', 'accepted']")
+    arrays = scenario.arrays()
+    forecasts: list[IssueForecast] = []
+    for j, issue_id in enumerate(arrays.issue_ids):
+        at_table = arrays.present[:, j]
+        ids = [a for a, here in zip(arrays.actor_ids, at_table, strict=True) if here]
+        trajectory, details = simulate(
+            ids,
+            arrays.capability[at_table],
+            arrays.position[at_table, j],
+            arrays.salience[at_table, j],
+            rules,
+            rounds=rounds,
+            tolerance=tolerance,
+            keep_offers=offers == "all",
+        )
+        forecasts.append(
+            issue_forecast(scenario, issue_id, details["mean"], trajectory=trajectory, **details)
+        )
+    parameters = {
+        "variant": variant,
+        "probability": rules.probability,
+        "capitulation": rules.capitulation,
+        "compromise": rules.compromise,
+        "risk": rules.risk,
+        "q": rules.q,
+        "t": rules.t,
+        "rounds": rounds,
+        "tolerance": tolerance,
+        "offers": offers,
+    }
+    return Result(scenario=scenario.id, model="eum", issues=forecasts, parameters=parameters)
+
+
+_VERB = {
+    "confrontation": "lost a confrontation to",
+    "compromise": "compromised with",
+    "capitulation": "capitulated to",
+}
+
+
+def explain(forecast: IssueForecast, most: int = 8) -> list[str]:
+    """Sentences for the CLI: the forecast, then who moved toward whom, most active first."""
+    trajectory = forecast.trajectory
+    if not trajectory:
+        return []
+    last = trajectory[-1]
+    lines = [
+        f"Forecast {forecast.forecast:.4g}: the capability x salience weighted mean after "
+        f"{last['round']} round(s) (weighted median {last['median']:.4g})."
+    ]
+    if "note" in forecast.details:
+        lines.append(f"No round was run: {forecast.details['note']}.")
+        return lines
+    partners: dict[str, Counter[tuple[str, str]]] = {}
+    for entry in trajectory[1:]:
+        for move in entry["moves"]:
+            partners.setdefault(move["actor"], Counter())[(move["type"], move["proposer"])] += 1
+    start, end = trajectory[0]["positions"], last["positions"]
+    ranked = sorted(partners, key=lambda a: (-sum(partners[a].values()), a))
+    for actor in ranked[:most]:
+        deals = ", ".join(
+            f"{_VERB[kind]} {other} {count} time{'s' if count > 1 else ''}"
+            for (kind, other), count in partners[actor].most_common()
+        )
+        lines.append(f"{actor} {deals}; it moved from {start[actor]:.4g} to {end[actor]:.4g}.")
+    if len(ranked) > most:
+        lines.append(f"{len(ranked) - most} more actor(s) moved.")
+    still = len(start) - len(ranked)
+    if still:
+        lines.append(f"{still} actor(s) never moved.")
+    return lines
+
+
+MODEL = ModelSpec(
+    name="eum",
+    summary="Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011).",
+    run=run,
+    iterative=True,
+    reference="Scholz, J. B., Calbert, G. J. and Smith, G. A. (2011). Unravelling Bueno De "
+    "Mesquita's group decision model. Journal of Theoretical Politics 23(4), 510-531; "
+    "replication github.com/jmckib/bdm-scholz-expected-utility-model.",
+    explain=explain,
+)
