@@ -122,7 +122,8 @@ def _forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
             )
         console.print(table)
         if explain is not None:
-            for sentence in explain(forecast):
+            names = {actor.id: _text(actor.name, lang) for actor in scenario.actors}
+            for sentence in explain(forecast, names):
                 console.print(f"  {sentence}", highlight=False)
 
 

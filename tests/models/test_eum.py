@@ -448,6 +448,10 @@ def test_explain_names_who_moved_toward_whom(reference: Path) -> None:
     for entry in forecast.trajectory[1:]:
         for move in entry["moves"]:
             assert re.search(rf"^{move['actor']} .*{move['proposer']}", text, re.MULTILINE)
+    names = {actor.id: f"<{actor.name.en}>" for actor in scenario.actors}
+    named = "\n".join(get_model("eum").explain(forecast, names))
+    mover = forecast.trajectory[1]["moves"][0]["actor"]
+    assert re.search(rf"^{re.escape(names[mover])} ", named, re.MULTILINE)
 
 
 @pytest.mark.parametrize(

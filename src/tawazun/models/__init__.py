@@ -37,8 +37,9 @@ class ModelSpec:
     reference : str
         The publication or program the model follows.
     explain : callable or None
-        ``explain(issue_forecast) -> list of str``: sentences for the table output saying
-        what happened on the issue (who moved toward whom, which trades moved it...).
+        ``explain(issue_forecast, names) -> list of str``: sentences for the table output
+        saying what happened on the issue (who moved toward whom, which trades moved it...);
+        ``names`` maps actor ids to the names to print.
     tuned : mapping of str to tuple of float
         Parameters whose defaults were fitted on outcome data (DEU III), each with the grid
         of values it was fitted over; ``tawazun backtest`` re-fits them by cross-validation
@@ -50,7 +51,7 @@ class ModelSpec:
     run: Callable[..., Result]
     iterative: bool = False
     reference: str = ""
-    explain: Callable[[IssueForecast], list[str]] | None = None
+    explain: Callable[[IssueForecast, Mapping[str, str]], list[str]] | None = None
     tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
     def __call__(self, scenario: Scenario, **parameters: Any) -> Result:

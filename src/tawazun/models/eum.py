@@ -16,6 +16,7 @@ choices that replication's own comments call mistakes; each can be corrected by 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -309,8 +310,14 @@ _VERB = {
 }
 
 
-def explain(forecast: IssueForecast, most: int = 8) -> list[str]:
-    """Sentences for the CLI: the forecast, then who moved toward whom, most active first."""
+def explain(
+    forecast: IssueForecast, names: Mapping[str, str] | None = None, most: int = 8
+) -> list[str]:
+    """Sentences for the CLI: the forecast, then who moved toward whom, most active first.
+
+    ``names`` maps actor ids to the names to print (ids are printed where it has none).
+    """
+    name = (lambda actor: actor) if names is None else (lambda actor: names.get(actor, actor))
     trajectory = forecast.trajectory
     if not trajectory:
         return []
@@ -330,10 +337,12 @@ def explain(forecast: IssueForecast, most: int = 8) -> list[str]:
     ranked = sorted(partners, key=lambda a: (-sum(partners[a].values()), a))
     for actor in ranked[:most]:
         deals = ", ".join(
-            f"{_VERB[kind]} {other} {count} time{'s' if count > 1 else ''}"
+            f"{_VERB[kind]} {name(other)} {count} time{'s' if count > 1 else ''}"
             for (kind, other), count in partners[actor].most_common()
         )
-        lines.append(f"{actor} {deals}; it moved from {start[actor]:.4g} to {end[actor]:.4g}.")
+        lines.append(
+            f"{name(actor)} {deals}; it moved from {start[actor]:.4g} to {end[actor]:.4g}."
+        )
     if len(ranked) > most:
         lines.append(f"{len(ranked) - most} more actor(s) moved.")
     still = len(start) - len(ranked)
