@@ -542,7 +542,7 @@ def shocks(
                 f"{alone:.1f}",
                 _signed(alone - result.baseline[j], 1),
                 f"{along:.1f}",
-                _band_label(scenario, issue.id, _band_id(issue, along), lang),
+                _band_id(issue, along) or "-",
             )
         console.print(table)
     for note in result.notes:
