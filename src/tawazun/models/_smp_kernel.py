@@ -169,24 +169,45 @@ def vote(rule: str, weight: np.ndarray, u_for: np.ndarray, u_against: np.ndarray
     return np.where(du < 0, weight * du, np.where(du > 0, (2.0 * weight * du) / 3.0, 0.0))
 
 
-def coalition_strengths(votes: np.ndarray) -> np.ndarray:
+def coalition_strengths(rule: str, weight: np.ndarray, utility: np.ndarray) -> np.ndarray:
     r"""Strength of the coalition for option i against option j (``Model::coalitions``).
 
-    :math:`c_{ij} = 10^{-8} + \sum_k \max(v_k(i:j), 0)`, where KTAB takes each pair once
-    (i > j) and counts the negative votes of :math:`v_k(i:j)` for j; the two differ only
-    for the asymmetric ``ASymProsp`` rule.
+    :math:`c_{ij} = 10^{-8} + \sum_k \max(v_k(i:j), 0)` with
+    :math:`v_k(i:j) = ` :func:`vote` of actor k. KTAB visits each pair once (i > j) and counts
+    the negative votes of :math:`v_k(i:j)` for j; as :math:`v_k(j:i) = -v_k(i:j)` exactly for
+    every rule but ``ASymProsp``, only that rule needs the second sum.
 
     Parameters
     ----------
-    votes : ndarray, shape (actors, options, options)
-        ``votes[k, i, j]`` = :math:`v_k(i:j)`.
+    weight : ndarray, shape (n,)
+    utility : ndarray, shape (..., n, options)
+        Leading axes are independent elections.
+
+    Returns
+    -------
+    ndarray, shape (..., options, options)
     """
-    support = sequential_sum(np.where(votes > 0, votes, 0.0), MIN_COALITION)
-    opposition = sequential_sum(np.where(votes < 0, -votes, 0.0), MIN_COALITION)
-    lower = np.tril(np.ones(support.shape, dtype=bool), -1)
-    strengths = np.where(lower, support, opposition.T)
-    np.fill_diagonal(strengths, MIN_COALITION)
-    return strengths
+    options = utility.shape[-1]
+    shape = (*utility.shape[:-2], options, options)
+    support = np.full(shape, MIN_COALITION)
+    opposition = np.full(shape, MIN_COALITION) if rule == "ASymProsp" else None
+    votes = np.empty(shape)
+    # one voter at a time: the sums run in KTAB's order on buffers that stay in cache
+    for k in range(weight.size):
+        u = utility[..., k, :]
+        if rule == "Prop":
+            np.subtract(u[..., :, None], u[..., None, :], out=votes)
+            votes *= weight[k]
+        else:
+            votes[...] = vote(rule, weight[k], u[..., :, None], u[..., None, :])
+        if opposition is not None:
+            opposition -= np.minimum(votes, 0.0)
+        support += np.maximum(votes, 0.0, out=votes)
+    if opposition is not None:
+        lower = np.tri(options, k=-1, dtype=bool)
+        support = np.where(lower, support, np.swapaxes(opposition, -1, -2))
+    support[..., np.arange(options), np.arange(options)] = MIN_COALITION
+    return support
 
 
 def _victory_weights(model: str, s1: np.ndarray, s2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -214,19 +235,20 @@ def victory_probability(model: str, strengths: np.ndarray) -> np.ndarray:
 
     ``Linear`` (default): :math:`p_{ij} = c_{ij}/(c_{ij}+c_{ji})`; ``Square``, ``Quartic``,
     ``Octic`` raise the strengths to that power first; ``Binary`` makes a 10% advantage
-    decisive. The diagonal is 1/2.
+    decisive. The diagonal is 1/2. Leading axes are independent elections.
     """
-    x1, x2 = _victory_weights(model, strengths, strengths.T)
-    lower = np.tril(np.ones(strengths.shape, dtype=bool), -1)
-    probability = np.where(lower, x1 / (x1 + x2), (x2 / (x1 + x2)).T)
-    np.fill_diagonal(probability, 0.5)
+    x1, x2 = _victory_weights(model, strengths, np.swapaxes(strengths, -1, -2))
+    options = strengths.shape[-1]
+    lower = np.tri(options, k=-1, dtype=bool)
+    probability = np.where(lower, x1 / (x1 + x2), np.swapaxes(x2 / (x1 + x2), -1, -2))
+    probability[..., np.arange(options), np.arange(options)] = 0.5
     return probability
 
 
 def conditional_pce(victory: np.ndarray) -> np.ndarray:
     r"""``Model::condPCE``: :math:`P_i \propto \prod_j p_{ij}`, the chance i beats all."""
-    beats_all = np.multiply.reduce(np.ascontiguousarray(victory.T), axis=0)
-    return beats_all / sequential_sum(beats_all)
+    beats_all = np.multiply.reduce(np.ascontiguousarray(np.moveaxis(victory, -1, 0)), axis=0)
+    return beats_all / sequential_sum(np.moveaxis(beats_all, -1, 0))[..., None]
 
 
 def markov_uniform_pce(victory: np.ndarray) -> np.ndarray:
@@ -235,6 +257,8 @@ def markov_uniform_pce(victory: np.ndarray) -> np.ndarray:
     Iterates :math:`q_i = \frac1n \sum_j p_{ij}(P_i+P_j)`, :math:`P \leftarrow (P+q)/2` until
     no probability changes by more than :math:`10^{-6}`.
     """
+    if victory.ndim > 2:
+        return np.stack([markov_uniform_pce(v) for v in victory])
     n = victory.shape[0]
     p = np.full(n, 1.0 / n)
     change = 1.0
@@ -252,6 +276,8 @@ def markov_incentive_pce(strengths: np.ndarray, victory: np.ndarray) -> np.ndarr
     proportion to it and wins with :math:`p_{ij}`. Iterated to a change below
     :math:`10^{-8}` as in KTAB.
     """
+    if victory.ndim > 2:
+        return np.stack([markov_incentive_pce(c, v) for c, v in zip(strengths, victory)])
     n = victory.shape[0]
     incentive = strengths * victory + np.eye(n) * 1e-10
     challenge = incentive / sequential_sum(incentive)[None, :]
@@ -265,9 +291,7 @@ def markov_incentive_pce(strengths: np.ndarray, victory: np.ndarray) -> np.ndarr
     return p
 
 
-def option_probability(
-    pce_model: str, victory_model: str, strengths: np.ndarray
-) -> np.ndarray:
+def option_probability(pce_model: str, victory_model: str, strengths: np.ndarray) -> np.ndarray:
     """Probability that each option prevails (``Model::probCE2``)."""
     victory = victory_probability(victory_model, strengths)
     if pce_model == "Conditional":
@@ -277,21 +301,21 @@ def option_probability(
     return markov_incentive_pce(strengths, victory)
 
 
-def scalar_pce(
-    weight: np.ndarray, utility: np.ndarray, settings: Settings
-) -> np.ndarray:
+def scalar_pce(weight: np.ndarray, utility: np.ndarray, settings: Settings) -> np.ndarray:
     """Probability of each option when actors of scalar weight vote by utility
     (``Model::scalarPCE``).
 
     Parameters
     ----------
     weight : ndarray, shape (n,)
-    utility : ndarray, shape (n, options)
+    utility : ndarray, shape (..., n, options)
+        Leading axes are independent elections.
+
+    Returns
+    -------
+    ndarray, shape (..., options)
     """
-    votes = vote(
-        settings.voting_rule, weight[:, None, None], utility[:, :, None], utility[:, None, :]
-    )
-    strengths = coalition_strengths(votes)
+    strengths = coalition_strengths(settings.voting_rule, weight, utility)
     return option_probability(settings.pce_model, settings.victory_model, strengths)
 
 
@@ -346,6 +370,7 @@ class Assessment:
     """What every actor believes in one state (``SMPState::setAllAUtil``)."""
 
     distance: np.ndarray  # [i, j]: from i's ideal to j's position, i's weights
+    closeness: np.ndarray  # 1 - distance
     risk: np.ndarray  # R_i
     risk_estimate: np.ndarray  # [h, i]: h's estimate of R_i
     own_utility: np.ndarray  # [i, j]: i's utility of j's position, i's own risk attitude
@@ -376,7 +401,7 @@ def assess(
     reps, shown = unique_positions(position)
     distinct = scalar_pce(capability, own_utility[:, reps], settings)
     return Assessment(
-        distance, risk, risk_estimate, own_utility, distinct[shown], reps, distinct
+        distance, 1 - distance, risk, risk_estimate, own_utility, distinct[shown], reps, distinct
     )
 
 
@@ -460,12 +485,102 @@ def challenge_estimates(
     return p_ij, eu_challenge - eu_status_quo
 
 
+#: Elements per work array in the cubic step: small enough to stay in cache and to be
+#: reused by the allocator rather than mapped afresh (which dominated the run time).
+BLOCK_ELEMENTS = 16000
+
+
+def initiator_estimates(
+    assessment: Assessment,
+    weight: np.ndarray,
+    salience_total: np.ndarray,
+    settings: Settings,
+    initiators: slice,
+    targets: slice,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`challenge_estimates` with h = k = i, for a block of initiators and targets.
+
+    The same arithmetic, laid out as (third party, initiator, target) so that the utilities
+    of a third party for i and for itself are computed once per initiator rather than once
+    per pair; it gives the same doubles (a test holds it to that).
+
+    Returns
+    -------
+    p_win, gain : ndarray, shape (initiators, targets)
+        Entries with j = i are meaningless.
+    """
+    dist, r_hat, rule = assessment.distance, assessment.risk_estimate, settings.voting_rule
+    closeness = assessment.closeness
+    diag_close, diag_dist = np.diag(closeness), np.diag(dist)
+    n = dist.shape[0]
+    i_index = np.arange(n)[initiators]
+    j_index = np.arange(n)[targets]
+    b, t = i_index.size, j_index.size
+    x = np.arange(b)
+    r_i = r_hat[initiators]  # [x, a]: initiator x's estimate of R_a
+    r_ij = r_i[:, targets]
+    own = r_i[x, i_index][:, None]
+    u_ii = diag_close[initiators][:, None] * (1 + diag_dist[initiators][:, None] * own)
+    u_ij = closeness[initiators, targets] * (1 + dist[initiators, targets] * own)
+    u_ji = closeness[targets, initiators].T * (1 + dist[targets, initiators].T * r_ij)
+    u_jj = diag_close[targets][None, :] * (1 + diag_dist[targets][None, :] * r_ij)
+    eu_status_quo = u_ii + u_ij
+    eu_victory = u_ii + u_ii
+    eu_defeat = u_ij + u_ij
+
+    vote_i = vote(rule, weight[initiators][:, None], u_ii, u_ij)
+    vote_j = vote(rule, weight[targets][None, :], u_ji, u_jj)
+    for_i = np.where(vote_i > 0, MIN_PRINCIPALS + vote_i, MIN_PRINCIPALS)
+    for_i = np.where(vote_j > 0, for_i + vote_j, for_i)
+    for_j = np.where(vote_i < 0, MIN_PRINCIPALS - vote_i, MIN_PRINCIPALS)
+    for_j = np.where(vote_j < 0, for_j - vote_j, for_j)
+
+    # [n, x] for third party n and initiator x; [n, x, y] adds target y
+    r_n = r_i.T
+    u_ni = (closeness[:, initiators] * (1 + dist[:, initiators] * r_n))[:, :, None]
+    u_nn = (diag_close[:, None] * (1 + diag_dist[:, None] * r_n))[:, :, None]
+    u_nj = closeness[:, None, targets] * (1 + dist[:, None, targets] * r_n[:, :, None])
+    w_n = weight[:, None, None]
+    little = vote(rule, w_n, u_ni, u_nj)
+    c_i = for_i + np.maximum(little, 0.0)
+    c_j = for_j - np.minimum(little, 0.0, out=little)
+    p_i = np.divide(c_i, c_i + c_j, out=c_j)
+    p_j = 1.0 - p_i
+    commit = settings.third_party_commit
+    twice_ni, twice_nj = u_ni + u_ni, u_nj + u_nj
+    joins_i_wins = twice_ni + (u_ni if commit == "FullCommit" else u_nn)
+    alone_j_wins = twice_nj + (u_nn if commit == "NoCommit" else u_nj)
+    alone_i_wins = twice_ni + (u_nn if commit == "NoCommit" else u_ni)
+    joins_j_wins = np.add(twice_nj, u_nj if commit == "FullCommit" else u_nn, out=twice_nj)
+    with_i = (p_i * joins_i_wins) + np.multiply(p_j, alone_j_wins, out=alone_j_wins)
+    with_j = np.multiply(p_i, alone_i_wins, out=p_i) + np.multiply(
+        p_j, joins_j_wins, out=joins_j_wins
+    )
+    third = vote(rule, w_n, with_i, with_j)
+    third[i_index, x, :] = 0.0
+    third[j_index, :, np.arange(t)] = 0.0
+    votes = np.empty((n + 1, b, t))
+    votes[0] = for_i
+    np.maximum(third, 0.0, out=votes[1:])
+    c_ij = sequential_sum(votes)
+    # for_j - v_0 - v_1 ... over the negative votes: KTAB's running sum, term by term
+    votes[0] = for_j
+    np.minimum(third, 0.0, out=votes[1:])
+    c_ji = np.subtract.reduce(votes, axis=0)
+
+    p_ij = c_ij / (c_ij + c_ji)
+    p_ji = c_ji / (c_ij + c_ji)
+    s_j = salience_total[targets][None, :]
+    eu_contest = p_ij * eu_victory + p_ji * eu_defeat
+    eu_challenge = (1 - s_j) * eu_victory + s_j * eu_contest
+    return p_ij, eu_challenge - eu_status_quo
+
+
 def best_challenges(
     assessment: Assessment,
     weight: np.ndarray,
     salience_total: np.ndarray,
     settings: Settings,
-    block: int = 4_000_000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each actor's most advantageous target, by its own estimate (``bestChallenge``).
 
@@ -479,29 +594,25 @@ def best_challenges(
         The initiator's estimates for that target (0 where none).
     """
     n = weight.size
-    init, recv = np.divmod(np.arange(n * n), n)
-    pair = init != recv
-    init, recv = init[pair], recv[pair]
-    p_win = np.empty(init.size)
-    gain = np.empty(init.size)
-    step = max(1, block // n)
-    for start in range(0, init.size, step):
-        part = slice(start, start + step)
-        a, b = init[part], recv[part]
-        p_win[part], gain[part] = challenge_estimates(
-            assessment, weight, salience_total, settings, a, a, a, b
-        )
-    gains = np.full((n, n), -np.inf)
-    wins = np.zeros((n, n))
-    gains[init, recv] = gain
-    wins[init, recv] = p_win
+    wins = np.empty((n, n))
+    gains = np.empty((n, n))
+    pairs = max(1, BLOCK_ELEMENTS // n)
+    rows_step = max(1, pairs // n)
+    cols_step = n if rows_step > 1 else pairs
+    for r0 in range(0, n, rows_step):
+        rows = slice(r0, min(n, r0 + rows_step))
+        for c0 in range(0, n, cols_step):
+            cols = slice(c0, min(n, c0 + cols_step))
+            wins[rows, cols], gains[rows, cols] = initiator_estimates(
+                assessment, weight, salience_total, settings, rows, cols
+            )
+    np.fill_diagonal(gains, -np.inf)
     worth = np.where(gains > MIN_SIGNIFICANT_GAIN, gains, -np.inf)
     target = np.argmax(worth, axis=1)
-    target = np.where(np.isfinite(worth[np.arange(n), target]), target, -1)
     rows = np.arange(n)
-    chosen = target >= 0
+    chosen = np.isfinite(worth[rows, target])
     return (
-        target,
+        np.where(chosen, target, -1),
         np.where(chosen, wins[rows, target], 0.0),
         np.where(chosen, gains[rows, target], 0.0),
     )
@@ -615,7 +726,6 @@ def bargain_utilities(
     position: np.ndarray,
     salience: np.ndarray,
     bargains: list[tuple[int, int, np.ndarray, np.ndarray]],
-    block: int = 4_000_000,
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Every actor's utility of the state each bargain would bring (``brgnUtil``).
 
@@ -640,17 +750,14 @@ def bargain_utilities(
     risk = assessment.risk[:, None]
     u_init = spatial_utility(weighted_distance(position, moved_i, salience), risk)
     u_recv = spatial_utility(weighted_distance(position, moved_j, salience), risk)
-    offers = np.empty((n, init.size))
-    others = np.arange(n)[:, None, None]
-    step = max(1, block // (n * n))
-    for start in range(0, init.size, step):
-        part = slice(start, start + step)
-        kept = (others != init[None, part, None]) & (others != recv[None, part, None])
-        terms = np.where(kept, own.T[:, None, :], 0.0)
-        first = (u_init[:, part] + u_recv[:, part]).T
-        offers[:, part] = (
-            sequential_sum(np.concatenate([first[None], terms])) / n
-        ).T
+    offers = u_init + u_recv
+    # everyone else's positions, in KTAB's order; x + 0.0 leaves x as it is
+    term = np.empty_like(offers)
+    for other in range(n):
+        kept = ((init != other) & (recv != other)).astype(float)
+        np.multiply(own[:, other, None], kept[None, :], out=term)
+        offers += term
+    offers /= n
     return status_quo, offers
 
 
@@ -683,24 +790,30 @@ def resolve_bargains(
     new_position = position.copy()
     chosen = np.full(n, -1)
     chosen_probability = np.ones(n)
-    for k in range(n):
-        mine = np.flatnonzero((parties[:, 0] == k) | (parties[:, 1] == k))
-        if mine.size == 0:
-            continue
-        utility = np.column_stack([status_quo, offers[:, mine]])
-        p = scalar_pce(capability, utility, settings)
-        if settings.state_transitions == "Deterministic":
-            pick = int(np.argmax(p))
-        elif rng is None:
-            raise ValueError("stochastic state transitions need a random generator")
-        else:
-            pick = draw(p, rng)
-        chosen_probability[k] = p[pick]
-        if pick == 0:
-            continue
-        b = int(mine[pick - 1])
-        chosen[k] = b
-        new_position[k] = bargains[b][2] if bargains[b][0] == k else bargains[b][3]
+    options = [
+        np.flatnonzero((parties[:, 0] == k) | (parties[:, 1] == k)) for k in range(n)
+    ]
+    # actors with as many options vote in one batch of elections
+    for count in sorted({o.size for o in options if o.size}):
+        actors = [k for k in range(n) if options[k].size == count]
+        offered = np.stack([options[k] for k in actors])
+        utility = np.concatenate(
+            [np.broadcast_to(status_quo, (len(actors), 1, n)), offers.T[offered]], axis=1
+        ).transpose(0, 2, 1)
+        probabilities = scalar_pce(capability, utility, settings)
+        for k, mine, p in zip(actors, offered, probabilities):
+            if settings.state_transitions == "Deterministic":
+                pick = int(np.argmax(p))
+            elif rng is None:
+                raise ValueError("stochastic state transitions need a random generator")
+            else:
+                pick = draw(p, rng)
+            chosen_probability[k] = p[pick]
+            if pick == 0:
+                continue
+            b = int(mine[pick - 1])
+            chosen[k] = b
+            new_position[k] = bargains[b][2] if bargains[b][0] == k else bargains[b][3]
     return new_position, chosen, chosen_probability
 
 
