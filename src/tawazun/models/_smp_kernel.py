@@ -277,7 +277,9 @@ def markov_incentive_pce(strengths: np.ndarray, victory: np.ndarray) -> np.ndarr
     :math:`10^{-8}` as in KTAB.
     """
     if victory.ndim > 2:
-        return np.stack([markov_incentive_pce(c, v) for c, v in zip(strengths, victory)])
+        return np.stack(
+            [markov_incentive_pce(c, v) for c, v in zip(strengths, victory, strict=True)]
+        )
     n = victory.shape[0]
     incentive = strengths * victory + np.eye(n) * 1e-10
     challenge = incentive / sequential_sum(incentive)[None, :]
@@ -696,21 +698,34 @@ def propose_bargains(
         return []
     recv = target[init]
     own_i, own_j = interpolate_bargain(
-        position[init], salience[init], p_win[init],
-        position[recv], salience[recv], 1 - p_win[init], settings.interpolation,
+        position[init],
+        salience[init],
+        p_win[init],
+        position[recv],
+        salience[recv],
+        1 - p_win[init],
+        settings.interpolation,
     )
     if settings.bargain_model == "InitOnlyInterp":
-        return [(int(a), int(b), own_i[x], own_j[x]) for x, (a, b) in enumerate(zip(init, recv))]
+        return [
+            (int(a), int(b), own_i[x], own_j[x])
+            for x, (a, b) in enumerate(zip(init, recv, strict=True))
+        ]
     _, rcvr_view = challenge_estimates(
         assessment, weight, salience_total, settings, recv, init, init, recv
     )
     other_i, other_j = interpolate_bargain(
-        position[init], salience[init], rcvr_view,
-        position[recv], salience[recv], 1 - rcvr_view, settings.interpolation,
+        position[init],
+        salience[init],
+        rcvr_view,
+        position[recv],
+        salience[recv],
+        1 - rcvr_view,
+        settings.interpolation,
     )
     if settings.bargain_model == "InitRcvrInterp":
         offers = []
-        for x, (a, b) in enumerate(zip(init, recv)):
+        for x, (a, b) in enumerate(zip(init, recv, strict=True)):
             offers.append((int(a), int(b), own_i[x], own_j[x]))
             offers.append((int(a), int(b), other_i[x], other_j[x]))
         return offers
@@ -718,7 +733,10 @@ def propose_bargains(
     w_j = (capability[init] * salience_total[recv])[:, None]
     mixed_i = (w_i * own_i + w_j * other_i) / (w_i + w_j)
     mixed_j = (w_i * own_j + w_j * other_j) / (w_i + w_j)
-    return [(int(a), int(b), mixed_i[x], mixed_j[x]) for x, (a, b) in enumerate(zip(init, recv))]
+    return [
+        (int(a), int(b), mixed_i[x], mixed_j[x])
+        for x, (a, b) in enumerate(zip(init, recv, strict=True))
+    ]
 
 
 def bargain_utilities(
@@ -790,9 +808,7 @@ def resolve_bargains(
     new_position = position.copy()
     chosen = np.full(n, -1)
     chosen_probability = np.ones(n)
-    options = [
-        np.flatnonzero((parties[:, 0] == k) | (parties[:, 1] == k)) for k in range(n)
-    ]
+    options = [np.flatnonzero((parties[:, 0] == k) | (parties[:, 1] == k)) for k in range(n)]
     # actors with as many options vote in one batch of elections
     for count in sorted({o.size for o in options if o.size}):
         actors = [k for k in range(n) if options[k].size == count]
@@ -801,7 +817,7 @@ def resolve_bargains(
             [np.broadcast_to(status_quo, (len(actors), 1, n)), offers.T[offered]], axis=1
         ).transpose(0, 2, 1)
         probabilities = scalar_pce(capability, utility, settings)
-        for k, mine, p in zip(actors, offered, probabilities):
+        for k, mine, p in zip(actors, offered, probabilities, strict=True):
             if settings.state_transitions == "Deterministic":
                 pick = int(np.argmax(p))
             elif rng is None:
@@ -870,8 +886,15 @@ def simulate(
             return history
         target, p_win, gain = best_challenges(assessment, weight, salience_total, settings)
         bargains = propose_bargains(
-            assessment, capability, current, salience, weight, salience_total,
-            target, p_win, settings,
+            assessment,
+            capability,
+            current,
+            salience,
+            weight,
+            salience_total,
+            target,
+            p_win,
+            settings,
         )
         following, chosen, chosen_p = resolve_bargains(
             assessment, capability, current, salience, bargains, settings, rng
@@ -892,7 +915,6 @@ def simulate(
             history.stop_reason = f"reached the maximum of {settings.max_turns} turns"
         elif settings.min_turns <= turn and ratio < settings.min_delta_ratio:
             history.stop_reason = (
-                f"turn {turn} moved {ratio:.4f} of turn 1's distance "
-                f"(< {settings.min_delta_ratio})"
+                f"turn {turn} moved {ratio:.4f} of turn 1's distance (< {settings.min_delta_ratio})"
             )
         current = following
