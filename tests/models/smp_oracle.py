@@ -263,11 +263,26 @@ def run_oracle(
                 pin = cni / (cni + cnj)
                 pjn = 1.0 - pin
                 if s.third_party_commit == "FullCommit":
-                    a1, a2, a3, a4 = uni + uni + uni, unj + unj + unj, uni + uni + uni, unj + unj + unj
+                    a1, a2, a3, a4 = (
+                        uni + uni + uni,
+                        unj + unj + unj,
+                        uni + uni + uni,
+                        unj + unj + unj,
+                    )
                 elif s.third_party_commit == "SemiCommit":
-                    a1, a2, a3, a4 = uni + uni + unn, unj + unj + unj, uni + uni + uni, unj + unj + unn
+                    a1, a2, a3, a4 = (
+                        uni + uni + unn,
+                        unj + unj + unj,
+                        uni + uni + uni,
+                        unj + unj + unn,
+                    )
                 else:
-                    a1, a2, a3, a4 = uni + uni + unn, unj + unj + unn, uni + uni + unn, unj + unj + unn
+                    a1, a2, a3, a4 = (
+                        uni + uni + unn,
+                        unj + unj + unn,
+                        uni + uni + unn,
+                        unj + unj + unn,
+                    )
                 vk = vote(s.voting_rule, wt, pin * a1 + pjn * a2, pin * a3 + pjn * a4)
                 if vk > 0:
                     chij = chij + vk
@@ -280,7 +295,8 @@ def run_oracle(
         def interpolate(i: int, j: int, pi: float, pj: float) -> tuple[list[float], list[float]]:
             bi, bj = [], []
             for k in range(m):
-                tik, sik, tjk, sjk = state[i][k], sal[i][k], state[j][k], sal[j][k]
+                tik, sik = state[i][k], sal[i][k]  # noqa: B023
+                tjk, sjk = state[j][k], sal[j][k]  # noqa: B023
                 if s.interpolation == "S2PMax":
                     di = pj - pi if pj > pi else 0
                     dj = pi - pj if pi > pj else 0
@@ -308,7 +324,7 @@ def run_oracle(
                 if j == i:
                     continue
                 pij, edu = prob_edu(i, i, i, j)
-                if 1e-5 < edu and best < edu:
+                if edu > 1e-5 and edu > best:
                     best_j, p_ij, best = j, pij, edu
             targets.append(best_j)
         offers: list[tuple[int, int, list[float], list[float]]] = []
