@@ -324,29 +324,25 @@ def semantic_problems(scenario: Scenario) -> Iterator[tuple[Location, str]]:
     seen_issues: dict[str, int] = {}
     for j, issue in enumerate(scenario.issues):
         if issue.id in seen_issues:
-            yield (
-                ("issues", j, "id"),
-                (f"duplicate issue id {issue.id!r} (first at issue {seen_issues[issue.id] + 1})"),
+            yield ("issues", j, "id"), (
+                f"duplicate issue id {issue.id!r} (first at issue {seen_issues[issue.id] + 1})"
             )
         seen_issues.setdefault(issue.id, j)
         lo, hi = issue.scale.min, issue.scale.max
         if issue.status_quo is not None and not lo <= issue.status_quo <= hi:
-            yield (
-                ("issues", j, "status_quo"),
-                (f"status quo {issue.status_quo:g} is outside the scale {lo:g}..{hi:g}"),
+            yield ("issues", j, "status_quo"), (
+                f"status quo {issue.status_quo:g} is outside the scale {lo:g}..{hi:g}"
             )
         for k, band in enumerate(issue.bands):
             if band.lower < lo or band.upper > hi:
-                yield (
-                    ("issues", j, "bands", k),
-                    (f"band {band.lower:g}..{band.upper:g} leaves the scale {lo:g}..{hi:g}"),
+                yield ("issues", j, "bands", k), (
+                    f"band {band.lower:g}..{band.upper:g} leaves the scale {lo:g}..{hi:g}"
                 )
     seen_actors: dict[str, int] = {}
     for i, actor in enumerate(scenario.actors):
         if actor.id in seen_actors:
-            yield (
-                ("actors", i, "id"),
-                (f"duplicate actor id {actor.id!r} (first at actor {seen_actors[actor.id] + 1})"),
+            yield ("actors", i, "id"), (
+                f"duplicate actor id {actor.id!r} (first at actor {seen_actors[actor.id] + 1})"
             )
         seen_actors.setdefault(actor.id, i)
         for issue_id, stance in actor.stances.items():
@@ -356,20 +352,14 @@ def semantic_problems(scenario: Scenario) -> Iterator[tuple[Location, str]]:
                 continue
             scale = scenario.issues[seen_issues[issue_id]].scale
             if not scale.min <= stance.position <= scale.max:
-                yield (
-                    (*where, "position"),
-                    (
-                        f"position {stance.position:g} is outside the scale "
-                        f"{scale.min:g}..{scale.max:g}"
-                    ),
+                yield (*where, "position"), (
+                    f"position {stance.position:g} is outside the scale "
+                    f"{scale.min:g}..{scale.max:g}"
                 )
             if stance.salience > scenario.salience_scale:
-                yield (
-                    (*where, "salience"),
-                    (
-                        f"salience {stance.salience:g} is above the declared maximum "
-                        f"{scenario.salience_scale} (salience_scale allows 0..1 or 0..100)"
-                    ),
+                yield (*where, "salience"), (
+                    f"salience {stance.salience:g} is above the declared maximum "
+                    f"{scenario.salience_scale} (salience_scale allows 0..1 or 0..100)"
                 )
     for j, issue in enumerate(scenario.issues):
         stakes = [
@@ -380,7 +370,6 @@ def semantic_problems(scenario: Scenario) -> Iterator[tuple[Location, str]]:
         if not stakes:
             yield ("issues", j), f"no actor takes a position on issue {issue.id!r}"
         elif not any(s > 0 for s in stakes):
-            yield (
-                ("issues", j),
-                (f"every actor ignores issue {issue.id!r} (all saliences or capabilities are 0)"),
+            yield ("issues", j), (
+                f"every actor ignores issue {issue.id!r} (all saliences or capabilities are 0)"
             )

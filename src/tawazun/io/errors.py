@@ -88,12 +88,8 @@ def validate(raw: Any, file: str | Path, locate: Locator) -> Scenario:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            Problem(
-                file,
-                locate(tuple(e["loc"])),
-                field_name(tuple(e["loc"]), raw),
-                _pydantic_message(e),
-            )
+            Problem(file, locate(tuple(e["loc"])), field_name(tuple(e["loc"]), raw),
+                    _pydantic_message(e))
             for e in exc.errors()
         ]
     except SemanticError as exc:

@@ -100,7 +100,9 @@ def to_native(scenario: Scenario) -> dict[str, Any]:
 
 
 def write_yaml(scenario: Scenario, path: Path) -> None:
-    text = yaml.safe_dump(to_native(scenario), allow_unicode=True, sort_keys=False, width=100)
+    text = yaml.safe_dump(
+        to_native(scenario), allow_unicode=True, sort_keys=False, width=100
+    )
     path.write_text(text, encoding="utf-8")
 
 
