@@ -13,6 +13,7 @@ transcription keeps both on the same side of the line.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -373,6 +374,9 @@ class Assessment:
 
     distance: np.ndarray  # [i, j]: from i's ideal to j's position, i's weights
     closeness: np.ndarray  # 1 - distance
+    diag_distance: np.ndarray  # d_ii, from ideal to own position (0 while ideals track)
+    diag_closeness: np.ndarray  # 1 - d_ii
+    index: np.ndarray  # 0..n-1
     risk: np.ndarray  # R_i
     risk_estimate: np.ndarray  # [h, i]: h's estimate of R_i
     own_utility: np.ndarray  # [i, j]: i's utility of j's position, i's own risk attitude
@@ -402,8 +406,19 @@ def assess(
     own_utility = spatial_utility(distance, np.diag(risk_estimate)[:, None])
     reps, shown = unique_positions(position)
     distinct = scalar_pce(capability, own_utility[:, reps], settings)
+    closeness = 1 - distance
     return Assessment(
-        distance, 1 - distance, risk, risk_estimate, own_utility, distinct[shown], reps, distinct
+        distance,
+        closeness,
+        np.diag(distance).copy(),
+        np.diag(closeness).copy(),
+        np.arange(position.shape[0]),
+        risk,
+        risk_estimate,
+        own_utility,
+        distinct[shown],
+        reps,
+        distinct,
     )
 
 
@@ -502,11 +517,11 @@ class Workspace:
 
     def take(self, k: int, shape: tuple[int, ...]) -> np.ndarray:
         """The k-th work array, as a contiguous array of ``shape``."""
-        return self._flat[k][: int(np.prod(shape))].reshape(shape)
+        return self._flat[k][: math.prod(shape)].reshape(shape)
 
     def votes(self, shape: tuple[int, ...]) -> np.ndarray:
         """A contiguous array of ``shape`` for the third parties' votes."""
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         if self._votes.size < size:
             self._votes = np.empty(size)
         return self._votes[:size].reshape(shape)
@@ -534,12 +549,12 @@ def initiator_estimates(
     """
     dist, r_hat, rule = assessment.distance, assessment.risk_estimate, settings.voting_rule
     closeness = assessment.closeness
-    diag_close, diag_dist = np.diag(closeness), np.diag(dist)
+    diag_close, diag_dist = assessment.diag_closeness, assessment.diag_distance
     n = dist.shape[0]
-    i_index = np.arange(n)[initiators]
-    j_index = np.arange(n)[targets]
+    i_index = assessment.index[initiators]
+    j_index = assessment.index[targets]
     b, t = i_index.size, j_index.size
-    x = np.arange(b)
+    x = assessment.index[:b]
     r_i = r_hat[initiators]  # [x, a]: initiator x's estimate of R_a
     r_ij = r_i[:, targets]
     own = r_i[x, i_index][:, None]
@@ -610,7 +625,7 @@ def initiator_estimates(
     else:
         third = vote(rule, w_n, with_i, with_j)
     third[i_index, x, :] = 0.0
-    third[j_index, :, np.arange(t)] = 0.0
+    third[j_index, :, assessment.index[:t]] = 0.0
     votes[0] = for_i
     np.maximum(third, 0.0, out=votes[1:])
     c_ij = sequential_sum(votes)
