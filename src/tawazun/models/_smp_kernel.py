@@ -36,6 +36,9 @@ MIN_PRINCIPALS = 1e-10
 MIN_SIGNIFICANT_GAIN = 1e-5
 #: Positions closer than this (Euclidean, 0-1 scale) are one position (SMPModel::posTol).
 POSITION_TOLERANCE = 1e-3
+#: Elements per work array in the cubic steps: big enough to amortise NumPy's call
+#: overhead, small enough to stay in cache.
+BLOCK_ELEMENTS = 65536
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,14 @@ def coalition_strengths(rule: str, weight: np.ndarray, utility: np.ndarray) -> n
     """
     options = utility.shape[-1]
     shape = (*utility.shape[:-2], options, options)
+    if utility.size * options <= BLOCK_ELEMENTS and rule != "ASymProsp":
+        # small elections in one go: all votes, summed along the voters' axis in order
+        u = np.moveaxis(utility, -2, 0)
+        w = weight.reshape((-1,) + (1,) * u.ndim)
+        votes = vote(rule, w, u[..., :, None], u[..., None, :])
+        support = sequential_sum(np.maximum(votes, 0.0, out=votes), MIN_COALITION)
+        support[..., np.arange(options), np.arange(options)] = MIN_COALITION
+        return support
     support = np.full(shape, MIN_COALITION)
     opposition = np.full(shape, MIN_COALITION) if rule == "ASymProsp" else None
     votes = np.empty(shape)
@@ -502,9 +513,6 @@ def challenge_estimates(
     return p_ij, eu_challenge - eu_status_quo
 
 
-#: Elements per work array in the cubic step: big enough to amortise NumPy's call
-#: overhead, small enough to stay in cache.
-BLOCK_ELEMENTS = 32768
 
 
 class Workspace:
