@@ -513,8 +513,6 @@ def challenge_estimates(
     return p_ij, eu_challenge - eu_status_quo
 
 
-
-
 class Workspace:
     """Work arrays reused from block to block (see :func:`initiator_estimates`)."""
 
