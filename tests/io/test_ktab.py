@@ -9,7 +9,7 @@ import pytest
 
 import tawazun
 from tawazun.io import ScenarioFileError, format_for
-from tawazun.io.ktab import read_csv, read_xml, sniff_csv
+from tawazun.io.ktab import read_csv, read_xml, sniff_csv, sniff_xml
 
 CSV_FILES = [
     "SOE-Pol-Comp.csv",
@@ -59,6 +59,11 @@ def test_sniff_claims_ktab_csv_only(reference: Path) -> None:
     pos_log = reference / "ktab" / "synthetic" / "smp_a05_d1.posLog.csv"
     assert not sniff_csv(pos_log.read_text())
     assert not sniff_csv("actor,issue,position,salience\nusa,oil,10,0.5\n")
+
+
+def test_sniff_xml_claims_ktab_scenarios(reference: Path) -> None:
+    assert sniff_xml((reference / "ktab" / "smpExample.xml").read_text(encoding="utf-8-sig"))
+    assert not sniff_xml('<?xml version="1.0"?><Workbook xmlns="urn:x"></Workbook>')
 
 
 def test_smp_example_xml_is_repaired_and_noted(reference: Path) -> None:

@@ -351,6 +351,11 @@ def read_xml(path: Path) -> Scenario:
     )
 
 
+def sniff_xml(head: str) -> bool:
+    """A KTAB SMP XML scenario: its root element is ``Scenario``."""
+    return re.search(r"<Scenario[\s>]", head) is not None
+
+
 FORMATS = [
     FormatSpec(
         name="ktab-csv",
@@ -364,6 +369,7 @@ FORMATS = [
         name="ktab-xml",
         extensions=(".xml",),
         read=read_xml,
+        sniff=sniff_xml,
         priority=40,
         summary="KTAB spatial model of politics (SMP) XML input (read leniently)",
     ),
