@@ -1,0 +1,363 @@
+"""KTAB's spatial model of politics (SMP): challenges, bargains and votes, turn by turn.
+
+The model of KAPSARC's Toolkit for Behavioral Analysis (KTAB, Wise et al.; public mirror
+lsyaseen/KTAB, commit 3b5b063), reimplemented from its C++ sources (``examples/smp`` and
+``KTAB/kmodel``) and checked against the output of its command-line program ``smpc``.
+Each turn every actor, estimating everyone's risk attitude from how likely their positions
+are to prevail, picks the challenge with the best expected gain, proposes a bargain to its
+target, and every actor then moves to the bargain (or status quo) that the whole group is
+most likely to support. The arithmetic is in :mod:`tawazun.models._smp_kernel`; this module
+maps scenarios onto KTAB's games and explains the result. See ``docs/models/smp.md``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tawazun.models import ModelSpec
+from tawazun.models import _smp_kernel as kernel
+from tawazun.result import IssueForecast, Result, Round, issue_forecast
+from tawazun.scenario import Scenario
+
+#: KTAB's default seed (``KBase::dSeed`` = 0xD67CC16FE69C185C).
+KTAB_SEED = 15455440707583219804
+
+#: Spellings KTAB's XML schema uses beside the names its code knows.
+_ALIASES = {"voting_rule": {"Proportional": "Prop"}, "big_r_adjust": {"No": "None"}}
+
+_CHOICES = {
+    "victory_model": kernel.VICTORY_MODELS,
+    "pce_model": kernel.PCE_MODELS,
+    "state_transitions": kernel.STATE_TRANSITIONS,
+    "voting_rule": kernel.VOTING_RULES,
+    "big_r_range": kernel.BIG_R_RANGES,
+    "big_r_adjust": kernel.BIG_R_ADJUSTS,
+    "third_party_commit": kernel.THIRD_PARTY_COMMITS,
+    "interpolation": kernel.INTERPOLATIONS,
+    "bargain_model": kernel.BARGAIN_MODELS,
+}
+
+
+def settings_from(**parameters: Any) -> kernel.Settings:
+    """Checked :class:`~tawazun.models._smp_kernel.Settings`; names as KTAB spells them."""
+    values = {}
+    for name, value in parameters.items():
+        if name in _CHOICES:
+            value = _ALIASES.get(name, {}).get(value, value)
+            if value not in _CHOICES[name]:
+                raise ValueError(f"{name} {value!r} is not one of {list(_CHOICES[name])}")
+        values[name] = value
+    if not 1 <= values["min_turns"] <= values["max_turns"]:
+        raise ValueError("need 1 <= min_turns <= max_turns")
+    if not values["min_sig_delta"] > 0:
+        raise ValueError("min_sig_delta must be positive (it guards a division by zero)")
+    return kernel.Settings(**values)
+
+
+@dataclass(frozen=True)
+class Game:
+    """One SMP game: the issues of a policy space and the actors who play it."""
+
+    space: str | None
+    issues: list[int]  # column indices into the scenario arrays
+    actors: np.ndarray  # row indices of the players
+    excluded: dict[str, str]  # actor id -> why it does not play
+    rescaled: list[str]  # actors whose saliences in the space summed above 1
+
+
+def games_of(scenario: Scenario) -> list[Game]:
+    """Group the issues into games: one per shared ``space``, one per issue without one.
+
+    An actor plays a game if it has a stance on every issue of it, with positive capability
+    and a positive total salience (KTAB refuses zero weights outright; here such an actor
+    simply sits the game out). A stance on some but not all issues of a space is an error:
+    SMP needs a point in the whole space.
+    """
+    arrays = scenario.arrays()
+    groups: dict[str | None, list[int]] = defaultdict(list)
+    order: list[tuple[str | None, int]] = []
+    for j, issue in enumerate(scenario.issues):
+        key = issue.space
+        if key is None:
+            order.append((None, j))
+        elif key not in groups:
+            order.append((key, j))
+        if key is not None:
+            groups[key].append(j)
+    games = []
+    for space, first in order:
+        columns = groups[space] if space is not None else [first]
+        present = arrays.present[:, columns]
+        partial = present.any(axis=1) & ~present.all(axis=1)
+        if partial.any():
+            i = int(np.flatnonzero(partial)[0])
+            missing = [
+                arrays.issue_ids[c] for c, p in zip(columns, present[i], strict=True) if not p
+            ]
+            raise ValueError(
+                f"actor {arrays.actor_ids[i]!r} has no stance on {missing} but has one on "
+                f"other issues of space {space!r}; SMP needs a position on every dimension "
+                "of a space (give one, or remove the actor's stances in that space)"
+            )
+        excluded = {}
+        salience_total = arrays.salience[:, columns].sum(axis=1)
+        for i, actor_id in enumerate(arrays.actor_ids):
+            if not present[i].all():
+                continue
+            if not arrays.capability[i] > 0:
+                excluded[actor_id] = "capability 0"
+            elif not salience_total[i] > 0:
+                excluded[actor_id] = "salience 0"
+        players = np.array(
+            [i for i, a in enumerate(arrays.actor_ids) if present[i].all() and a not in excluded],
+            dtype=int,
+        )
+        label = space if space is not None else arrays.issue_ids[first]
+        if players.size < 3:
+            raise ValueError(
+                f"SMP needs at least 3 actors with a position, capability and salience in "
+                f"{'space' if space else 'issue'} {label!r}; it has {players.size}"
+                + (f" (sitting out: {excluded})" if excluded else "")
+            )
+        rescaled = [arrays.actor_ids[i] for i in players if salience_total[i] > 1 + 1e-12]
+        games.append(Game(space, columns, players, excluded, rescaled))
+    return games
+
+
+def _game_inputs(scenario: Scenario, game: Game) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Capability, positions on 0-1 and saliences as KTAB holds them (``csvRead``)."""
+    arrays = scenario.arrays()
+    rows, cols = game.actors, game.issues
+    low, high = arrays.scale_min[cols], arrays.scale_max[cols]
+    position = (arrays.position[np.ix_(rows, cols)] - low) / (high - low)
+    salience = arrays.salience[np.ix_(rows, cols)]
+    total = salience.sum(axis=1, keepdims=True)
+    salience = np.where(total > 1 + 1e-12, salience / total, salience)
+    return arrays.capability[rows], position, salience
+
+
+def _issue_rounds(
+    history: kernel.History,
+    ids: list[str],
+    dimension: int,
+    low: float,
+    width: float,
+) -> list[Round]:
+    """The trajectory of one issue (one coordinate of the space), round 0 = input."""
+
+    def on_scale(x: float) -> float:
+        return float(low + x * width)
+
+    rounds: list[Round] = []
+    for t, position in enumerate(history.positions):
+        reps, probs = history.distinct[t]
+        entry: Round = {
+            "round": t,
+            "positions": {a: on_scale(position[i, dimension]) for i, a in enumerate(ids)},
+            "forecast": on_scale(float(probs @ position[reps, dimension])),
+            "probabilities": {a: float(history.probability[t][i]) for i, a in enumerate(ids)},
+            "risk_attitudes": {a: float(history.risk[t][i]) for i, a in enumerate(ids)},
+        }
+        if t > 0:
+            step = t - 1
+            target = history.target[step]
+            entry["challenges"] = [
+                {
+                    "initiator": ids[i],
+                    "target": ids[int(target[i])],
+                    "p_win": float(history.win_probability[step][i]),
+                    "gain": float(history.gain[step][i]),
+                }
+                for i in np.flatnonzero(target >= 0)
+            ]
+            entry["bargains"] = [
+                {
+                    "initiator": ids[a],
+                    "receiver": ids[b],
+                    "initiator_position": on_scale(pa[dimension]),
+                    "receiver_position": on_scale(pb[dimension]),
+                }
+                for a, b, pa, pb in history.bargains[step]
+            ]
+            chosen = history.chosen[step]
+            entry["accepted"] = [
+                {
+                    "actor": ids[k],
+                    "bargain": int(chosen[k]),
+                    "probability": float(history.chosen_probability[step][k]),
+                }
+                for k in np.flatnonzero(chosen >= 0)
+            ]
+            entry["fractional_change"] = history.fractional_change[step]
+        rounds.append(entry)
+    return rounds
+
+
+def run(
+    scenario: Scenario,
+    *,
+    victory_model: str = "Linear",
+    pce_model: str = "Conditional",
+    state_transitions: str = "Deterministic",
+    voting_rule: str = "Prop",
+    big_r_range: str = "Mid",
+    big_r_adjust: str = "OneThird",
+    third_party_commit: str = "SemiCommit",
+    interpolation: str = "S2P2",
+    bargain_model: str = "InitOnlyInterp",
+    seed: int = KTAB_SEED,
+    min_turns: int = 2,
+    max_turns: int = 100,
+    min_delta_ratio: float = 0.02,
+    min_sig_delta: float = 1e-4,
+) -> Result:
+    """Run KTAB's SMP on every game of ``scenario`` (see :func:`games_of`).
+
+    Parameters
+    ----------
+    victory_model : {"Linear", "Square", "Quartic", "Octic", "Binary"}
+        How coalition strengths become victory probabilities (KTAB ``VictoryProbModel``).
+    pce_model : {"Conditional", "MarkovIncentive", "MarkovUniform"}
+        Probabilistic Condorcet election over options (KTAB ``PCEModel``).
+    state_transitions : {"Deterministic", "Stochastic"}
+        Take the most probable bargain, or draw one (KTAB ``StateTransitions``).
+    voting_rule : {"Prop", "Binary", "PropBin", "PropCbc", "Cubic", "ASymProsp"}
+        How a vote follows a utility difference (KTAB ``VotingRule``; "Proportional" is
+        accepted for "Prop").
+    big_r_range : {"Mid", "Min", "Max"}
+        Range of inferred risk attitudes: [-1/2, 1], [0, 1], [-1, 1] (KTAB ``BigRRange``).
+    big_r_adjust : {"OneThird", "None", "Half", "TwoThirds", "Full"}
+        How far an actor's estimate of another's risk attitude moves from its own toward
+        the other's (KTAB ``BigRAdjust``).
+    third_party_commit : {"SemiCommit", "NoCommit", "FullCommit"}
+        What a third party expects to get for joining a side (KTAB ``ThirdPartyCommit``).
+    interpolation : {"S2P2", "S1P1", "S2PMax"}
+        How a bargain is interpolated between two positions (KTAB ``InterVecBrgn``).
+    bargain_model : {"InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"}
+        Whose interpolation is offered (KTAB ``BargnModel``).
+    seed : int
+        Seeds NumPy's generator for stochastic transitions (KTAB's default seed by default;
+        KTAB's own draws are not reproduced).
+    min_turns, max_turns, min_delta_ratio, min_sig_delta
+        KTAB's stopping rule (``SMPModel::configExec``).
+
+    Returns
+    -------
+    Result
+        Per issue: the expected outcome (probability-weighted mean of the distinct final
+        positions), and the trajectory round by round.
+    """
+    settings = settings_from(
+        victory_model=victory_model,
+        pce_model=pce_model,
+        state_transitions=state_transitions,
+        voting_rule=voting_rule,
+        big_r_range=big_r_range,
+        big_r_adjust=big_r_adjust,
+        third_party_commit=third_party_commit,
+        interpolation=interpolation,
+        bargain_model=bargain_model,
+        min_turns=min_turns,
+        max_turns=max_turns,
+        min_delta_ratio=min_delta_ratio,
+        min_sig_delta=min_sig_delta,
+    )
+    rng = np.random.default_rng(seed)
+    arrays = scenario.arrays()
+    forecasts: dict[int, IssueForecast] = {}
+    for game in games_of(scenario):
+        capability, position, salience = _game_inputs(scenario, game)
+        history = kernel.simulate(capability, position, salience, settings, rng)
+        ids = [arrays.actor_ids[i] for i in game.actors]
+        final = history.positions[-1]
+        final_reps, final_probs = history.distinct[-1]
+        best = int(np.argmax(final_probs))
+        gap = np.linalg.norm(final - final[final_reps[best]], axis=1)
+        holders = [ids[i] for i in np.flatnonzero(gap < kernel.POSITION_TOLERANCE)]
+        for d, column in enumerate(game.issues):
+            low = float(arrays.scale_min[column])
+            width = float(arrays.scale_max[column] - low)
+            rounds = _issue_rounds(history, ids, d, low, width)
+            forecasts[column] = issue_forecast(
+                scenario,
+                arrays.issue_ids[column],
+                rounds[-1]["forecast"],
+                trajectory=rounds,
+                space=game.space,
+                dimensions=[arrays.issue_ids[c] for c in game.issues],
+                turns=history.turns,
+                stop_reason=history.stop_reason,
+                most_likely=low + width * float(final[final_reps[best], d]),
+                most_likely_probability=float(final_probs[best]),
+                most_likely_holders=holders,
+                excluded=game.excluded,
+                salience_rescaled=game.rescaled,
+            )
+    return Result(
+        scenario=scenario.id,
+        model="smp",
+        issues=[forecasts[j] for j in sorted(forecasts)],
+        parameters={**settings.__dict__, "seed": seed},
+    )
+
+
+def explain(forecast: IssueForecast) -> list[str]:
+    """Sentences for the CLI: how long SMP ran, where it settles, who moved and why."""
+    rounds = forecast.trajectory
+    if not rounds:
+        return []
+    details = forecast.details
+    first, last = rounds[0]["positions"], rounds[-1]["positions"]
+    lines = [
+        f"SMP played {len(first)} actors over {', '.join(details['dimensions'])} for "
+        f"{details['turns']} turns; it stopped because {details['stop_reason']}.",
+        f"Most likely outcome {details['most_likely']:.4g} (held by "
+        f"{', '.join(details['most_likely_holders'])}, probability "
+        f"{details['most_likely_probability']:.2f}); expected outcome {forecast.forecast:.4g}.",
+    ]
+    partners: dict[str, list[str]] = defaultdict(list)
+    for entry in rounds[1:]:
+        bargains = entry["bargains"]
+        for accepted in entry["accepted"]:
+            bargain = bargains[accepted["bargain"]]
+            other = (
+                bargain["receiver"]
+                if bargain["initiator"] == accepted["actor"]
+                else bargain["initiator"]
+            )
+            partners[accepted["actor"]].append(other)
+    movers = sorted(first, key=lambda a: -abs(last[a] - first[a]))
+    for actor in movers[:5]:
+        shift = last[actor] - first[actor]
+        if abs(shift) < 1e-9:
+            break
+        deals = partners.get(actor, [])
+        with_whom = max(set(deals), key=deals.count) if deals else None
+        lines.append(
+            f"{actor} moved from {first[actor]:.4g} to {last[actor]:.4g} "
+            f"after {len(deals)} accepted bargain{'s' if len(deals) != 1 else ''}"
+            + (f", most often with {with_whom}." if with_whom else ".")
+        )
+    if details.get("excluded"):
+        lines.append(
+            "Sat out (no weight in SMP): "
+            + ", ".join(f"{a} ({why})" for a, why in details["excluded"].items())
+            + "."
+        )
+    return lines
+
+
+MODEL = ModelSpec(
+    name="smp",
+    summary="KTAB's spatial model of politics: challenges, bargains and votes in a policy space.",
+    run=run,
+    iterative=True,
+    reference="Wise, B., Lester, L., Efird, B. (2015-2017). KTAB: KAPSARC Toolkit for "
+    "Behavioral Analysis, spatial model of politics (SMP); github.com/KAPSARC/KTAB, "
+    "mirror lsyaseen/KTAB at 3b5b063.",
+    explain=explain,
+)
