@@ -236,6 +236,9 @@ def test_trajectory_explains_each_round(reference: Path) -> None:
     lines = get_model("smp").explain(forecast)
     assert lines == explain(forecast)
     assert "10 turns" in lines[0] and "moved from" in lines[2]
+    mover = lines[2].split(" moved from")[0]
+    named = explain(forecast, {mover: "<named>"})
+    assert named[2].startswith("<named> moved from")
 
 
 def test_stochastic_runs_are_reproducible_by_seed() -> None:

@@ -13,6 +13,7 @@ maps scenarios onto KTAB's games and explains the result. See ``docs/models/smp.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -305,8 +306,12 @@ def run(
     )
 
 
-def explain(forecast: IssueForecast) -> list[str]:
-    """Sentences for the CLI: how long SMP ran, where it settles, who moved and why."""
+def explain(forecast: IssueForecast, names: Mapping[str, str] | None = None) -> list[str]:
+    """Sentences for the CLI: how long SMP ran, where it settles, who moved and why.
+
+    ``names`` maps actor ids to the names to print (ids are printed where it has none).
+    """
+    names = names or {}
     rounds = forecast.trajectory
     if not rounds:
         return []
@@ -316,7 +321,7 @@ def explain(forecast: IssueForecast) -> list[str]:
         f"SMP played {len(first)} actors over {', '.join(details['dimensions'])} for "
         f"{details['turns']} turns; it stopped because {details['stop_reason']}.",
         f"Most likely outcome {details['most_likely']:.4g} (held by "
-        f"{', '.join(details['most_likely_holders'])}, probability "
+        f"{', '.join(names.get(a, a) for a in details['most_likely_holders'])}, probability "
         f"{details['most_likely_probability']:.2f}); expected outcome {forecast.forecast:.4g}.",
     ]
     partners: dict[str, list[str]] = defaultdict(list)
@@ -336,16 +341,17 @@ def explain(forecast: IssueForecast) -> list[str]:
         if abs(shift) < 1e-9:
             break
         deals = partners.get(actor, [])
-        with_whom = max(set(deals), key=deals.count) if deals else None
+        partner = max(set(deals), key=deals.count) if deals else None
+        with_whom = names.get(partner, partner) if partner else None
         lines.append(
-            f"{actor} moved from {first[actor]:.4g} to {last[actor]:.4g} "
+            f"{names.get(actor, actor)} moved from {first[actor]:.4g} to {last[actor]:.4g} "
             f"after {len(deals)} accepted bargain{'s' if len(deals) != 1 else ''}"
             + (f", most often with {with_whom}." if with_whom else ".")
         )
     if details.get("excluded"):
         lines.append(
             "Sat out (no weight in SMP): "
-            + ", ".join(f"{a} ({why})" for a, why in details["excluded"].items())
+            + ", ".join(f"{names.get(a, a)} ({why})" for a, why in details["excluded"].items())
             + "."
         )
     return lines
