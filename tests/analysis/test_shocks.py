@@ -75,3 +75,52 @@ def test_later_rounds_are_flagged_for_iterative_models(monkeypatch):
     monkeypatch.setattr(shocks_module, "get_model", lambda name: iterative)
     (note,) = shocks(scenario, "compromise").notes
     assert "war" in note and "round 0" in note
+
+
+def eum_case() -> Scenario:
+    """Ten actors of the EU car-emissions shape, where EUM moves positions every round."""
+    from tests.factories import one_issue
+
+    return one_issue(
+        [4, 7, 4, 4, 4, 7, 7, 4, 10, 7],
+        [0.8, 0.4, 0.2, 0.8, 0.4, 0.6, 0.6, 0.2, 0.8, 0.6],
+        [8, 8, 3, 16, 10, 16, 10, 3, 16, 16],
+    )
+
+
+def test_stopping_and_resuming_an_iterative_run_changes_nothing():
+    from tawazun.analysis.shocks import run_along
+    from tawazun.scenario import Event
+
+    scenario = eum_case()
+    baseline = scenario.forecast("eum").forecasts["x"]
+    assert baseline != pytest.approx(scenario.forecast("eum", rounds=0).forecasts["x"])
+    idle = Event.model_validate(
+        event("idle", {"actor": "a0", "field": "capability", "multiply": 1}, round=4)
+    )
+    assert run_along(scenario, "eum", [idle], {})[0] == pytest.approx(baseline, rel=1e-12)
+
+
+def test_an_event_from_a_later_round_acts_from_that_round():
+    from tawazun.analysis.shocks import run_along
+    from tawazun.scenario import Event
+
+    scenario = eum_case()
+    change = {"actor": "a3", "issue": "x", "field": "position", "set": 100}
+    at = {
+        r: run_along(scenario, "eum", [Event.model_validate(event("e", change, round=r))], {})
+        for r in (0, 1, 3, 10, 20)
+    }
+    assert at[0][0] == pytest.approx(
+        apply_events(scenario, [Event.model_validate(event("e", change))])
+        .forecast("eum")
+        .forecasts["x"]
+    )
+    assert at[1][0] != pytest.approx(at[0][0]) and at[3][0] != pytest.approx(at[1][0])
+    baseline = scenario.forecast("eum").forecasts["x"]
+    assert at[10][0] == pytest.approx(baseline) and at[20][0] == pytest.approx(baseline)
+    # by hand: three rounds, the change, then the seven rounds left
+    first = scenario.forecast("eum", rounds=3)
+    resumed = shocks_module.resumed(scenario, first)
+    later = apply_events(resumed, [Event.model_validate(event("e", change))])
+    assert at[3][0] == pytest.approx(later.forecast("eum", rounds=7).forecasts["x"], rel=1e-12)

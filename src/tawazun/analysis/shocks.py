@@ -2,14 +2,16 @@
 
 An event's changes (``set``, ``multiply`` or ``add`` to an actor's position, salience or
 capability) are applied to the scenario's inputs and the result clipped to each field's
-range. Models have no hook to change a scenario in the middle of a run, so an event
-stated "from round k" is applied from round 0 for every model, and the report says so
-for iterative models; ``docs/analysis.md`` describes the hook that would lift this.
+range. An event stated "from round k" changes an iterative model's run from that round on
+when the model declares its ``rounds`` parameter (its state between rounds is the actors'
+positions, so a run can stop after round k and resume): see :func:`run_along`. For other
+iterative models it is applied from round 0, and the report says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,7 @@ import numpy as np
 from tawazun.analysis.evaluate import run_one
 from tawazun.analysis.values import clip, values_of, with_values
 from tawazun.models import get_model
-from tawazun.result import _jsonable
+from tawazun.result import Result, _jsonable
 from tawazun.scenario import Event, Scenario
 
 
@@ -42,6 +44,53 @@ def apply_events(scenario: Scenario, events: list[Event]) -> Scenario:
             for j in where:
                 target[i, j] = change.apply(float(target[i, j]))
     return with_values(scenario, clip(scenario, values))
+
+
+def resumed(scenario: Scenario, result: Result) -> Scenario:
+    """The scenario with every actor's position where ``result``'s last round left it."""
+    values = values_of(scenario)
+    actors = {actor.id: i for i, actor in enumerate(scenario.actors)}
+    for j, issue in enumerate(scenario.issues):
+        for actor_id, position in result[issue.id].trajectory[-1]["positions"].items():
+            values.position[actors[actor_id], j] = position
+    return with_values(scenario, clip(scenario, values))
+
+
+def _stated_rounds(model: str, parameters: dict[str, Any], name: str) -> int:
+    if name in parameters:
+        return int(parameters[name])
+    return int(inspect.signature(get_model(model).run).parameters[name].default)
+
+
+def run_along(
+    scenario: Scenario, model: str, events: list[Event], parameters: dict[str, Any]
+) -> np.ndarray:
+    """The forecast per issue ``(m,)`` with ``events`` applied from their rounds on.
+
+    Round-0 events change the inputs. For a model with a ``rounds`` parameter, the run
+    stops before each later event's round, the event changes the scenario (positions are
+    the run's so far), and the run resumes for the rounds left (Algorithm: split the
+    ``R`` rounds at the events' rounds ``0 < r_1 < ... < R``). Events at or after the last
+    round change nothing. Models without one get every event from round 0.
+    """
+    name = get_model(model).rounds
+    later = sorted({e.round for e in events if e.round > 0})
+    if name is None or not later:
+        return run_one(apply_events(scenario, events), model, parameters)
+    total = _stated_rounds(model, parameters, name)
+    state = apply_events(scenario, [e for e in events if e.round == 0])
+    done = 0
+    for stop in [r for r in later if r < total] + [total]:
+        try:
+            result = state.forecast(model, **{**parameters, name: stop - done})
+        except ValueError:
+            return np.full(len(scenario.issues), np.nan)
+        if stop == total:
+            break
+        state = apply_events(resumed(state, result), [e for e in events if e.round == stop])
+        done = stop
+    found = result.forecasts
+    return np.array([found.get(issue.id, np.nan) for issue in scenario.issues])
 
 
 def timeline(events: list[Event]) -> list[Event]:
@@ -101,17 +150,18 @@ def shocks(scenario: Scenario, model: str = "compromise", **parameters: Any) -> 
     scenario.forecast(model, **parameters)  # fail early, with the model's own message
     ordered = timeline(scenario.events)
     baseline = run_one(scenario, model, parameters)
-    alone = {e.id: run_one(apply_events(scenario, [e]), model, parameters) for e in ordered}
+    alone = {e.id: run_along(scenario, model, [e], parameters) for e in ordered}
     cumulative = {
-        e.id: run_one(apply_events(scenario, ordered[: k + 1]), model, parameters)
+        e.id: run_along(scenario, model, ordered[: k + 1], parameters)
         for k, e in enumerate(ordered)
     }
     notes = []
     late = [e.id for e in ordered if e.round > 0]
-    if late and get_model(model).iterative:
+    spec = get_model(model)
+    if late and spec.iterative and spec.rounds is None:
         notes.append(
-            f"events {', '.join(late)} are stated from a later round, but models offer no "
-            "hook to change a scenario during a run: they are applied from round 0"
+            f"events {', '.join(late)} are stated from a later round, but model {model} "
+            "cannot be stopped and resumed between rounds: they are applied from round 0"
         )
     return Shocks(
         scenario=scenario.id,

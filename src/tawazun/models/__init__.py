@@ -40,6 +40,12 @@ class ModelSpec:
         ``explain(issue_forecast, names) -> list of str``: sentences for the table output
         saying what happened on the issue (who moved toward whom, which trades moved it...);
         ``names`` maps actor ids to the names to print.
+    rounds : str or None
+        For iterative models whose state between rounds is nothing but the actors'
+        positions: the name of the parameter that fixes the number of rounds. Running
+        ``k`` rounds, setting every position to the last round's, and running the rest
+        then gives the same result as one run; analyses use this to change a scenario
+        from a given round on (events). ``None`` where that does not hold.
     tuned : mapping of str to tuple of float
         Parameters whose defaults were fitted on outcome data (DEU III), each with the grid
         of values it was fitted over; ``tawazun backtest`` re-fits them by cross-validation
@@ -52,6 +58,7 @@ class ModelSpec:
     iterative: bool = False
     reference: str = ""
     explain: Callable[[IssueForecast, Mapping[str, str]], list[str]] | None = None
+    rounds: str | None = None
     tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
     def __call__(self, scenario: Scenario, **parameters: Any) -> Result:

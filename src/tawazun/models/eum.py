@@ -360,4 +360,5 @@ MODEL = ModelSpec(
     "Mesquita's group decision model. Journal of Theoretical Politics 23(4), 510-531; "
     "replication github.com/jmckib/bdm-scholz-expected-utility-model.",
     explain=explain,
+    rounds="rounds",
 )
