@@ -3,8 +3,8 @@
 An event's changes (``set``, ``multiply`` or ``add`` to an actor's position, salience or
 capability) are applied to the scenario's inputs and the result clipped to each field's
 range. An event stated "from round k" changes an iterative model's run from that round on
-when the model declares its ``rounds`` parameter (its state between rounds is the actors'
-positions, so a run can stop after round k and resume): see :func:`run_along`. For other
+when the model says how to stop a run after round k and resume it (``ModelSpec.resume``):
+see :func:`run_along`. For other
 iterative models it is applied from round 0, and the report says so.
 """
 
@@ -67,26 +67,29 @@ def run_along(
 ) -> np.ndarray:
     """The forecast per issue ``(m,)`` with ``events`` applied from their rounds on.
 
-    Round-0 events change the inputs. For a model with a ``rounds`` parameter, the run
+    Round-0 events change the inputs. For a model with ``ModelSpec.resume``, the run
     stops before each later event's round, the event changes the scenario (positions are
     the run's so far), and the run resumes for the rounds left (Algorithm: split the
     ``R`` rounds at the events' rounds ``0 < r_1 < ... < R``). Events at or after the last
     round change nothing. Models without one get every event from round 0.
     """
-    name = get_model(model).rounds
+    resume = get_model(model).resume
     later = sorted({e.round for e in events if e.round > 0})
-    if name is None or not later:
+    if resume is None or not later:
         return run_one(apply_events(scenario, events), model, parameters)
-    total = _stated_rounds(model, parameters, name)
+    total = _stated_rounds(model, parameters, resume.rounds)
     state = apply_events(scenario, [e for e in events if e.round == 0])
     done = 0
+    kept: dict[str, Any] = {}
     for stop in [r for r in later if r < total] + [total]:
         try:
-            result = state.forecast(model, **{**parameters, name: stop - done})
+            result = state.forecast(model, **{**parameters, **kept, resume.rounds: stop - done})
         except ValueError:
             return np.full(len(scenario.issues), np.nan)
         if stop == total:
             break
+        if not kept:
+            kept = resume.carry(result)
         state = apply_events(resumed(state, result), [e for e in events if e.round == stop])
         done = stop
     found = result.forecasts
@@ -158,7 +161,7 @@ def shocks(scenario: Scenario, model: str = "compromise", **parameters: Any) -> 
     notes = []
     late = [e.id for e in ordered if e.round > 0]
     spec = get_model(model)
-    if late and spec.iterative and spec.rounds is None:
+    if late and spec.iterative and spec.resume is None:
         notes.append(
             f"events {', '.join(late)} are stated from a later round, but model {model} "
             "cannot be stopped and resumed between rounds: they are applied from round 0"

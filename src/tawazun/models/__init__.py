@@ -21,6 +21,27 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Resume:
+    """How an iterative model's run stops after ``k`` rounds and resumes.
+
+    Running ``k`` rounds, setting every actor's position to where they left it, and running
+    the rounds left with the parameters ``carry(first_result)`` adds, gives the same result
+    as one uninterrupted run.
+
+    Attributes
+    ----------
+    rounds : str
+        The parameter that fixes the number of rounds.
+    carry : callable
+        ``carry(result) -> dict``: parameters that keep what a run fixes at its start
+        (for example a normalising distance) in its continuation.
+    """
+
+    rounds: str
+    carry: Callable[[Result], dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """What the registry knows of a model.
 
@@ -40,12 +61,9 @@ class ModelSpec:
         ``explain(issue_forecast, names) -> list of str``: sentences for the table output
         saying what happened on the issue (who moved toward whom, which trades moved it...);
         ``names`` maps actor ids to the names to print.
-    rounds : str or None
-        For iterative models whose state between rounds is nothing but the actors'
-        positions: the name of the parameter that fixes the number of rounds. Running
-        ``k`` rounds, setting every position to the last round's, and running the rest
-        then gives the same result as one run; analyses use this to change a scenario
-        from a given round on (events). ``None`` where that does not hold.
+    resume : Resume or None
+        For iterative models that can be stopped after some rounds and resumed (see
+        :class:`Resume`); analyses use it to change a scenario from a given round on.
     tuned : mapping of str to tuple of float
         Parameters whose defaults were fitted on outcome data (DEU III), each with the grid
         of values it was fitted over; ``tawazun backtest`` re-fits them by cross-validation
@@ -58,7 +76,7 @@ class ModelSpec:
     iterative: bool = False
     reference: str = ""
     explain: Callable[[IssueForecast, Mapping[str, str]], list[str]] | None = None
-    rounds: str | None = None
+    resume: Resume | None = None
     tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
     def __call__(self, scenario: Scenario, **parameters: Any) -> Result:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from tawazun.models import ModelSpec
+from tawazun.models import ModelSpec, Resume
 from tawazun.models._eum_kernel import (
     OFFER_TYPES,
     Offers,
@@ -148,6 +148,7 @@ def simulate(
     rounds: int = 10,
     tolerance: float | None = None,
     keep_offers: bool = True,
+    width: float | None = None,
 ) -> tuple[list[Round], dict[str, Any]]:
     """Run the model on one issue.
 
@@ -164,6 +165,12 @@ def simulate(
         Stop after a round in which no actor moved by more than this (scale units).
     keep_offers : bool
         Keep every offer made in the trajectory, not only the accepted ones.
+    width : float or None
+        The distance every utility is divided by; default the range of the starting
+        positions, as in the replication. A run resumed from a later round passes the
+        first round's, so that stopping and resuming changes nothing; it is widened to the
+        starting range if that is larger (an event moved an actor beyond it), since
+        utilities need every distance within the width.
 
     Returns
     -------
@@ -176,7 +183,8 @@ def simulate(
     x = np.asarray(position, dtype=float).copy()
     w = np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)
     s = np.asarray(salience, dtype=float)
-    width = float(x.max() - x.min())
+    spread = float(x.max() - x.min())
+    width = spread if width is None else max(width, spread)
     trajectory = [_summary(0, x, w, ids)]
     details: dict[str, Any] = {"width": width, "rounds_run": 0, "converged": False}
     if width == 0.0:
@@ -223,6 +231,7 @@ def run(
     rounds: int = 10,
     tolerance: float | None = None,
     offers: str = "all",
+    widths: Mapping[str, float] | None = None,
 ) -> Result:
     """Forecast every issue of ``scenario`` with the expected utility model.
 
@@ -250,6 +259,10 @@ def run(
         Stop once no position moves by more than this in a round.
     offers : {"all", "accepted"}, default "all"
         Keep every offer in the trajectory, or only the accepted ones (large scenarios).
+    widths : mapping of issue id to float, optional
+        The distance utilities are divided by on each issue; default the range of the
+        actors' starting positions there (the replication's choice). Analyses that stop a
+        run and resume it pass the first run's (see :data:`MODEL`'s ``resume``).
 
     Returns
     -------
@@ -284,6 +297,7 @@ def run(
             rounds=rounds,
             tolerance=tolerance,
             keep_offers=offers == "all",
+            width=None if widths is None else widths.get(issue_id),
         )
         forecasts.append(
             issue_forecast(scenario, issue_id, details["mean"], trajectory=trajectory, **details)
@@ -351,6 +365,11 @@ def explain(
     return lines
 
 
+def carried(result: Result) -> dict[str, Any]:
+    """What a resumed run keeps of the first: each issue's width (see :func:`run`)."""
+    return {"widths": {f.issue: f.details["width"] for f in result.issues}}
+
+
 MODEL = ModelSpec(
     name="eum",
     summary="Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011).",
@@ -360,5 +379,5 @@ MODEL = ModelSpec(
     "Mesquita's group decision model. Journal of Theoretical Politics 23(4), 510-531; "
     "replication github.com/jmckib/bdm-scholz-expected-utility-model.",
     explain=explain,
-    rounds="rounds",
+    resume=Resume(rounds="rounds", carry=carried),
 )
