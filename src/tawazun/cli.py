@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import typer
 import yaml
@@ -19,7 +22,7 @@ from tawazun import io
 from tawazun.io.errors import ScenarioFileError
 from tawazun.models import available, get_model
 from tawazun.result import Result
-from tawazun.scenario import Scenario, Text
+from tawazun.scenario import Scenario, Text, UnknownName
 
 app = typer.Typer(
     help="tawazun (توازن): forecast how a negotiation settles, and explain why.",
@@ -29,14 +32,22 @@ app = typer.Typer(
 )
 console = Console()
 
-Lang = Literal["en", "ar"]
 PathArg = Annotated[
     str, typer.Argument(help="A scenario file, or the id of a shipped scenario (iraq-2024).")
 ]
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="Read as this format (see `tawazun formats`).")
 ]
-LangOpt = Annotated[str, typer.Option("--lang", help="Names and labels in 'en' or 'ar'.")]
+
+
+class Lang(StrEnum):
+    """The language of names and labels in tables."""
+
+    en = "en"
+    ar = "ar"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Names and labels in English or Arabic.")]
 
 
 class UsageProblem(Exception):
@@ -52,9 +63,9 @@ def _clean_errors() -> Iterator[None]:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(2) from None
-    except (UsageProblem, KeyError) as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        typer.echo(f"error: {message}", err=True)
+    except (UsageProblem, UnknownName, ValueError) as exc:
+        # ValueError: a model or an analysis refusing its input, with its own message
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -62,29 +73,62 @@ def _text(text: Text, lang: str) -> str:
     return text.ar if lang == "ar" and text.ar else text.en
 
 
-def _parameters(pairs: list[str]) -> dict[str, Any]:
-    """``key=value`` pairs; values are read as YAML scalars (numbers, true/false, strings)."""
+def _coerce(name: str, text: str, hint: Any) -> Any:
+    """The value of ``name=text`` as the type the model's ``run`` declares for it."""
+    text = text.strip()
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, UnionType):
+        if type(None) in args and text.lower() in ("", "none", "null"):
+            return None
+        others = [a for a in args if a is not type(None)]
+        return _coerce(name, text, others[0]) if len(others) == 1 else yaml.safe_load(text)
+    if origin is Literal:
+        if text not in args:
+            raise UsageProblem(f"parameter {name}: {text!r} is not one of {list(args)}")
+        return text
+    readers: dict[Any, tuple[Callable[[str], Any], str]] = {
+        int: (int, "a whole number"),
+        float: (float, "a number"),
+        bool: (lambda t: {"true": True, "false": False}[t.lower()], "true or false"),
+        str: (str, "a text"),
+    }
+    if hint in readers:
+        read, what = readers[hint]
+        try:
+            value = read(text)
+        except (ValueError, KeyError):
+            raise UsageProblem(f"parameter {name}: {text!r} is not {what}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UsageProblem(f"parameter {name}: {text!r} is not a finite number")
+        return value
+    return yaml.safe_load(text)
+
+
+def _parameters(model: str, pairs: list[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs for ``model``, each read as the type its ``run`` declares."""
+    run = get_model(model).run
+    accepted = [name for name in inspect.signature(run).parameters if name != "scenario"]
+    try:
+        hints = get_type_hints(run)
+    except NameError:
+        hints = {}
     parameters: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key:
+        name = key.strip().replace("-", "_")
+        if not sep or not name:
             raise UsageProblem(f"parameter {pair!r} is not of the form NAME=VALUE")
-        parameters[key.strip().replace("-", "_")] = yaml.safe_load(value)
+        if name not in accepted:
+            raise UsageProblem(
+                f"model {model!r} takes the parameters {accepted or 'none'}; got {name!r}"
+            )
+        parameters[name] = _coerce(name, value, hints.get(name, Any))
     return parameters
 
 
 def _run(scenario: Scenario, model: str, parameters: dict[str, Any]) -> Result:
-    spec = get_model(model)
-    signature = inspect.signature(spec.run)
     try:
-        signature.bind(scenario, **parameters)
-    except TypeError:
-        accepted = [name for name in signature.parameters if name != "scenario"]
-        raise UsageProblem(
-            f"model {model!r} takes the parameters {accepted or 'none'}; got {sorted(parameters)}"
-        ) from None
-    try:
-        return spec.run(scenario, **parameters)
+        return get_model(model).run(scenario, **parameters)
     except ValueError as exc:
         raise UsageProblem(f"model {model!r} cannot forecast this scenario: {exc}") from None
 
@@ -139,12 +183,12 @@ def forecast(
         typer.Option("--param", "-p", help="A model parameter, NAME=VALUE; repeatable."),
     ] = None,
     source_format: FromOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Forecast where each issue of a scenario settles."""
     with _clean_errors():
         scenario = io.load(path, source_format)
-        result = _run(scenario, model, _parameters(param or []))
+        result = _run(scenario, model, _parameters(model, param or []))
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     else:
@@ -163,7 +207,7 @@ def validate(path: PathArg, source_format: FromOpt = None) -> None:
 
 
 @app.command()
-def show(path: PathArg, source_format: FromOpt = None, lang: LangOpt = "en") -> None:
+def show(path: PathArg, source_format: FromOpt = None, lang: LangOpt = Lang.en) -> None:
     """Show a scenario: its issues, their labelled bands, and the actors."""
     with _clean_errors():
         scenario = io.load(path, source_format)
@@ -323,11 +367,6 @@ ParamOpt = Annotated[
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
-def _checked_model(scenario: Scenario, model: str, parameters: dict[str, Any]) -> None:
-    """Fail early, with the forecast command's messages, on a bad model or parameters."""
-    _run(scenario, model, parameters)
-
-
 def _spark(counts: list[int]) -> str:
     """A histogram as one line of block characters."""
     top = max(counts) or 1
@@ -373,16 +412,16 @@ def simulate(
     as_json: JsonOpt = False,
     param: ParamOpt = None,
     source_format: FromOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Forecast many random variants of a scenario: probabilities of each outcome band."""
     from tawazun.analysis.simulate import simulate as run_simulation
 
     with _clean_errors():
         scenario = io.load(path, source_format)
-        parameters = _parameters(param or [])
-        _checked_model(scenario, model, parameters)
-        if runs < 1 or seed < 0 or (workers is not None and workers < 1) or (batch or 1) < 1:
+        parameters = _parameters(model, param or [])
+        counts = (runs, 1 if workers is None else workers, 1 if batch is None else batch)
+        if min(counts) < 1 or seed < 0:
             raise UsageProblem(
                 "--runs, --workers and --batch must be at least 1, --seed at least 0"
             )
@@ -402,7 +441,9 @@ def simulate(
                     progress=lambda done: bar.advance(task, done),
                     **parameters,
                 )
-            except OSError as exc:
+            except (OSError, TimeoutError, ValueError) as exc:
+                if scheduler is None:
+                    raise
                 raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -456,15 +497,14 @@ def pivotal(
     as_json: JsonOpt = False,
     param: ParamOpt = None,
     source_format: FromOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Rank the actors by how far they move each issue's forecast (docs/analysis.md)."""
     from tawazun.analysis.pivotal import pivotal as find_pivotal
 
     with _clean_errors():
         scenario = io.load(path, source_format)
-        parameters = _parameters(param or [])
-        _checked_model(scenario, model, parameters)
+        parameters = _parameters(model, param or [])
         if not 0 < step <= 0.5:
             raise UsageProblem(f"--step must be in (0, 0.5] (got {step:g})")
         result = find_pivotal(scenario, model, step, **parameters)
@@ -504,7 +544,7 @@ def shocks(
     as_json: JsonOpt = False,
     param: ParamOpt = None,
     source_format: FromOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = Lang.en,
 ) -> None:
     """The forecast without the scenario's events, with each alone, and along the timeline."""
     from tawazun.analysis.shocks import shocks as run_shocks
@@ -512,8 +552,7 @@ def shocks(
 
     with _clean_errors():
         scenario = io.load(path, source_format)
-        parameters = _parameters(param or [])
-        _checked_model(scenario, model, parameters)
+        parameters = _parameters(model, param or [])
         if not scenario.events:
             raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
         result = run_shocks(scenario, model, **parameters)
@@ -564,15 +603,14 @@ def whatif(
     as_json: JsonOpt = False,
     param: ParamOpt = None,
     source_format: FromOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = Lang.en,
 ) -> None:
     """The smallest change of one actor (else two) that moves a forecast into a band."""
     from tawazun.analysis.whatif import what_would_it_take
 
     with _clean_errors():
         scenario = io.load(path, source_format)
-        parameters = _parameters(param or [])
-        _checked_model(scenario, model, parameters)
+        parameters = _parameters(model, param or [])
         if grid < 2:
             raise UsageProblem(f"--grid must be at least 2 (got {grid})")
         result = what_would_it_take(scenario, issue, band, model, grid=grid, **parameters)

@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tawazun.scenario import UnknownName
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -61,7 +63,7 @@ class Result:
         for forecast in self.issues:
             if forecast.issue == issue_id:
                 return forecast
-        raise KeyError(f"no issue {issue_id!r} in this result")
+        raise UnknownName(f"no issue {issue_id!r} in this result")
 
     @property
     def forecasts(self) -> dict[str, float]:

@@ -27,6 +27,16 @@ SOURCED_STANCE_FIELDS = ("position", "salience", "risk")
 Location = tuple[str | int, ...]
 
 
+class UnknownName(KeyError):
+    """A name (of an issue, an actor, a model, a band...) that is not there.
+
+    Its message lists the names there are; the command line prints it as a usage error.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class SemanticError(Exception):
     """Problems found across fields (unknown ids, values off the scale...).
 
@@ -376,13 +386,13 @@ class Scenario(_Strict):
         for issue in self.issues:
             if issue.id == issue_id:
                 return issue
-        raise KeyError(f"no issue {issue_id!r}; issues are {[i.id for i in self.issues]}")
+        raise UnknownName(f"no issue {issue_id!r}; issues are {[i.id for i in self.issues]}")
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
             if actor.id == actor_id:
                 return actor
-        raise KeyError(f"no actor {actor_id!r}; actors are {[a.id for a in self.actors]}")
+        raise UnknownName(f"no actor {actor_id!r}; actors are {[a.id for a in self.actors]}")
 
     def stances(self) -> Iterator[tuple[Actor, Issue, Stance]]:
         """Every (actor, issue, stance) in actor order, then issue order."""
@@ -561,10 +571,14 @@ def _event_problems(
             elif change.field == "salience":
                 low, high = 0.0, float(scenario.salience_scale)
             else:
+                # stances on unknown issues are reported on their own
                 scales = [
                     scenario.issues[issues[issue_id]].scale
                     for issue_id in ([change.issue] if change.issue else actor.stances)
+                    if issue_id in issues
                 ]
+                if not scales:
+                    continue
                 low, high = max(s.min for s in scales), min(s.max for s in scales)
             if not low <= change.set <= high:
                 yield (

@@ -19,7 +19,7 @@ from tawazun.analysis.simulate import simulate
 from tawazun.analysis.values import without_actor
 from tawazun.analysis.whatif import what_would_it_take
 from tawazun.models import available
-from tawazun.scenario import Actor, Band, Issue, Scenario
+from tawazun.scenario import Actor, Band, Issue, Scenario, UnknownName
 
 MARKER = re.compile(
     r"(<!-- BEGIN generated:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END generated:(?P=name) -->)",
@@ -46,7 +46,7 @@ def find_withdrawal_band(issue: Issue) -> Band:
     found = [b for b in issue.bands if "withdraw" in b.label.en.lower()]
     found.sort(key=lambda b: "full" not in b.label.en.lower())
     if not found:
-        raise KeyError(
+        raise UnknownName(
             f"issue {issue.id!r} has no band labelled as a withdrawal; bands are "
             f"{[b.id for b in issue.bands]} (name one with --band)"
         )
@@ -58,7 +58,7 @@ def find_us(scenario: Scenario) -> Actor:
     for actor in scenario.actors:
         if actor.id.lower() in ("us", "usa", "united-states") or "United States" in actor.name.en:
             return actor
-    raise KeyError(
+    raise UnknownName(
         f"no actor looks like the United States; actors are {[a.id for a in scenario.actors]} "
         "(name one with --us-actor)"
     )
@@ -191,7 +191,7 @@ def fill(page: str, sections: dict[str, str]) -> str:
     """The page with every marked section replaced; a section without a marker is an error."""
     missing = set(sections) - {m.group("name") for m in MARKER.finditer(page)}
     if missing:
-        raise KeyError(f"the page has no markers for {sorted(missing)}")
+        raise UnknownName(f"the page has no markers for {sorted(missing)}")
 
     def replace(match: re.Match[str]) -> str:
         name = match.group("name")
@@ -216,6 +216,6 @@ def question_for(
     else:
         band = next((b for b in issue.bands if b.id == band_id), None)
         if band is None:
-            raise KeyError(f"issue {issue_id!r} has no band {band_id!r}")
+            raise UnknownName(f"issue {issue_id!r} has no band {band_id!r}")
     us = scenario.actor(us_id) if us_id else find_us(scenario)
     return Question(issue, band, us, models or list(available()), **options)

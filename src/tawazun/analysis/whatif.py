@@ -29,7 +29,7 @@ import numpy as np
 from tawazun.analysis.evaluate import forecasts
 from tawazun.analysis.values import FIELDS, Values, ranges_of, values_of
 from tawazun.result import _jsonable
-from tawazun.scenario import Band, Issue, Scenario
+from tawazun.scenario import Band, Issue, Scenario, UnknownName
 
 GRID = 20
 ITERATIONS = 14
@@ -255,7 +255,7 @@ def what_would_it_take(
     issue = scenario.issue(issue_id)
     band = next((b for b in issue.bands if b.id == band_id), None)
     if band is None:
-        raise KeyError(
+        raise UnknownName(
             f"issue {issue_id!r} has no band {band_id!r}; bands are {[b.id for b in issue.bands]}"
         )
     baseline = scenario.forecast(model, **parameters)[issue_id].forecast

@@ -104,8 +104,10 @@ def format_for(path: Path, name: str | None = None, *, writing: bool = False) ->
     if writing:
         candidates = [s for s in candidates if s.write is not None]
     if not candidates:
-        exts = sorted({e for s in known.values() for e in s.extensions})
-        raise fail(path, "-", "format", f"unknown extension {suffix!r}; tawazun reads {exts}")
+        usable = [s for s in known.values() if s.write is not None] if writing else known.values()
+        exts = sorted({e for s in usable for e in s.extensions})
+        verb = "writes" if writing else "reads"
+        raise fail(path, "-", "format", f"tawazun {verb} no {suffix!r} files; it {verb} {exts}")
     if len(candidates) == 1 or writing or not path.exists():
         return candidates[0]
     head = _head(path)
@@ -129,6 +131,8 @@ def load(source: str | Path, format: str | None = None) -> Scenario:
     path = Path(source)
     if not path.exists():
         raise fail(path, "-", "file", "not found")
+    if path.is_dir():
+        raise fail(path, "-", "file", "is a folder; give a scenario file")
     return format_for(path, format).read(path)
 
 
@@ -138,5 +142,10 @@ def save(scenario: Scenario, target: str | Path, format: str | None = None) -> P
     spec = format_for(path, format, writing=True)
     if spec.write is None:
         raise fail(path, "-", "format", f"tawazun reads {spec.name} files but does not write them")
-    spec.write(scenario, path)
+    if path.is_dir():
+        raise fail(path, "-", "file", "is a folder; give a file name to write")
+    try:
+        spec.write(scenario, path)
+    except OSError as exc:
+        raise fail(path, "-", "file", f"cannot be written: {exc.strerror or exc}") from None
     return path

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from tawazun.scenario import UnknownName
+
 if TYPE_CHECKING:
     from tawazun.result import IssueForecast, Result
     from tawazun.scenario import Scenario
@@ -106,4 +108,4 @@ def get_model(name: str) -> ModelSpec:
     try:
         return _registry()[name]
     except KeyError:
-        raise KeyError(f"no model {name!r}; models are {', '.join(_registry())}") from None
+        raise UnknownName(f"no model {name!r}; models are {', '.join(_registry())}") from None
