@@ -241,7 +241,10 @@ def convert(
     with _clean_errors():
         scenario = io.load(source, source_format)
         io.save(scenario, target, target_format)
-    console.print(f"wrote {target}", highlight=False)
+        lost = io.lost_in(scenario, io.load(target, target_format))
+    typer.echo(f"wrote {target}")
+    if lost:
+        typer.echo(f"note: {target} does not hold {', '.join(lost)}", err=True)
 
 
 @app.command()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from tawazun.io.errors import Problem, ScenarioFileError, fail
 from tawazun.scenario import Scenario
@@ -24,6 +25,7 @@ __all__ = [
     "ScenarioFileError",
     "formats",
     "load",
+    "lost_in",
     "save",
     "shipped",
 ]
@@ -115,6 +117,24 @@ def format_for(path: Path, name: str | None = None, *, writing: bool = False) ->
         if spec.sniff is None or spec.sniff(head):
             return spec
     return candidates[-1]
+
+
+def _differences(before: Any, after: Any, path: str) -> Iterator[str]:
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in before.keys() | after.keys():
+            # stances are keyed by issue id and read as one field for every actor
+            name = "*" if path.endswith("stances") else key
+            yield from _differences(before.get(key), after.get(key), f"{path}.{name}")
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for one, other in zip(before, after, strict=True):
+            yield from _differences(one, other, f"{path}[*]")
+    elif before != after:
+        yield path.lstrip(".")
+
+
+def lost_in(original: Scenario, written: Scenario) -> list[str]:
+    """The fields of ``original`` that ``written`` (read back from a file) does not hold."""
+    return sorted(set(_differences(original.model_dump(), written.model_dump(), "")))
 
 
 def load(source: str | Path, format: str | None = None) -> Scenario:

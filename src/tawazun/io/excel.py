@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx): the whole native structure, one sheet per table.
+"""Excel workbooks (.xlsx): the native structure but events and uncertainty, a sheet per table.
 
 Sheets and columns (a column may be left out when none of its cells would be filled):
 
