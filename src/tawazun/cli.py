@@ -442,7 +442,7 @@ def simulate(
                     scheduler=scheduler,
                     batch=batch,
                     progress=lambda done: bar.advance(task, done),
-                    **parameters,
+                    parameters=parameters,
                 )
             except (OSError, TimeoutError, ValueError) as exc:
                 if scheduler is None:

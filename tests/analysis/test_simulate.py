@@ -111,3 +111,23 @@ def test_batches_cover_every_run_once_and_sizes_follow_the_cost():
 def test_bad_arguments_are_refused(small, bad):
     with pytest.raises(ValueError):
         simulate(small, "compromise", **{"runs": 10, "seed": 0, **bad})
+
+
+def test_a_model_with_its_own_randomness_gets_a_seed_per_run(reference):
+    import tawazun
+
+    stated = tawazun.load(reference / "ktab" / "synthetic" / "smp_a10_d3.csv")
+    fixed = {"distribution": "fixed", "spread": 0}
+    scenario = Scenario.model_validate(
+        {
+            **stated.model_dump(),
+            "uncertainty": {"position": fixed, "salience": fixed, "capability": fixed},
+        }
+    )
+    stochastic = {"state_transitions": "Stochastic"}
+    runs = simulate(scenario, "smp", 12, seed=3, parameters=stochastic).forecasts
+    assert len({tuple(row) for row in runs.round(9)}) > 1  # the model's draws vary by run
+    again = simulate(scenario, "smp", 12, seed=3, batch=5, parameters=stochastic).forecasts
+    np.testing.assert_array_equal(runs, again)
+    pinned = simulate(scenario, "smp", 6, seed=3, parameters={**stochastic, "seed": 11})
+    assert len({tuple(row) for row in pinned.forecasts.round(9)}) == 1

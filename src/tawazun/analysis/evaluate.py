@@ -93,13 +93,24 @@ def run_one(scenario: Scenario, model: str, parameters: dict[str, Any]) -> np.nd
 
 
 def forecasts(
-    scenario: Scenario, model: str, parameters: dict[str, Any], values: Values
+    scenario: Scenario,
+    model: str,
+    parameters: dict[str, Any],
+    values: Values,
+    seeds: list[int] | None = None,
 ) -> np.ndarray:
-    """Forecasts ``(b, m)`` for a batch of variants of ``scenario``."""
+    """Forecasts ``(b, m)`` for a batch of variants of ``scenario``.
+
+    ``seeds``, if given, sets the model's ``seed`` parameter variant by variant.
+    """
     fast = vectorized(model, parameters)
     if fast is not None:
         return fast(scenario, values)
     runs = values.capability.shape[0]
+    if seeds is None:
+        per_run = [parameters] * runs
+    else:
+        per_run = [{**parameters, "seed": seed} for seed in seeds]
     return np.array(
-        [run_one(with_values(scenario, values.take(b)), model, parameters) for b in range(runs)]
+        [run_one(with_values(scenario, values.take(b)), model, per_run[b]) for b in range(runs)]
     ).reshape(runs, len(scenario.issues))

@@ -8,6 +8,7 @@ of every labelled band. Runs execute in batches on Dask (:mod:`tawazun.analysis.
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from tawazun.analysis.execute import (
 )
 from tawazun.analysis.uncertainty import Plan, draw, plan_of
 from tawazun.analysis.values import values_of
+from tawazun.models import get_model
 from tawazun.result import Result, _jsonable
 from tawazun.scenario import Issue, Scenario
 
@@ -43,7 +45,27 @@ def simulate_batch(
 ) -> np.ndarray:
     """Forecasts ``(stop - start, m)`` of runs ``start`` to ``stop - 1``."""
     values = draw(plan, values_of(scenario), seed, start, stop)
-    return forecasts(scenario, model, parameters, values)
+    return forecasts(
+        scenario, model, parameters, values, model_seeds(model, parameters, seed, start, stop)
+    )
+
+
+def model_seeds(
+    model: str, parameters: dict[str, Any], seed: int, start: int, stop: int
+) -> list[int] | None:
+    """Seeds for a model that draws random numbers itself, one per run, from ``seed``.
+
+    Such a model has a ``seed`` parameter; unless the user fixed it, run ``r`` passes
+    ``SeedSequence(seed, spawn_key=(r, 1))``'s first word, so the model's own randomness is
+    sampled across runs and reproduced by the same ``--seed`` (the value draws use
+    ``spawn_key=(r,)``).
+    """
+    if "seed" in parameters or "seed" not in inspect.signature(get_model(model).run).parameters:
+        return None
+    return [
+        int(np.random.SeedSequence(seed, spawn_key=(r, 1)).generate_state(1)[0])
+        for r in range(start, stop)
+    ]
 
 
 def band_probabilities(issue: Issue, values: np.ndarray) -> dict[str, float]:
@@ -151,7 +173,7 @@ def simulate(
     scheduler: str | None = None,
     batch: int | None = None,
     progress: Progress | None = None,
-    **parameters: Any,
+    parameters: dict[str, Any] | None = None,
 ) -> Simulation:
     """Forecast ``runs`` random variants of ``scenario`` with ``model``.
 
@@ -172,8 +194,8 @@ def simulate(
         :func:`tawazun.analysis.execute.batch_size`).
     progress : callable, optional
         Called with the number of runs of every batch that finishes.
-    **parameters
-        The model's parameters.
+    parameters : dict, optional
+        The model's parameters (a dict, since a model may have a ``seed`` of its own).
 
     Returns
     -------
@@ -183,6 +205,7 @@ def simulate(
         raise ValueError(f"runs must be at least 1 (got {runs})")
     if seed < 0:
         raise ValueError(f"seed must be 0 or more (got {seed})")
+    parameters = dict(parameters or {})
     baseline = scenario.forecast(model, **parameters)
     plan = plan_of(scenario)
     with dask_client(workers, scheduler) as client:
