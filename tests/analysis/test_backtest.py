@@ -19,9 +19,9 @@ from tawazun.analysis.backtest import (
     mean_absolute_error,
     model_forecasts,
     proposal_folds,
+    repeated_median,
     root_mean_squared_error,
     share_within,
-    weighted_median,
 )
 from tawazun.cli import app
 from tawazun.io.deu import Case, DeuData, read_deu
@@ -49,22 +49,22 @@ def test_metrics_on_a_tiny_case() -> None:
     ones = np.ones(4)
     assert mean_absolute_error(errors, ones) == 15
     assert root_mean_squared_error(errors, ones) == pytest.approx(np.sqrt(350))
-    assert weighted_median(errors, ones) == 15
+    assert repeated_median(errors, ones) == 15
     assert share_within(errors, ones) == 0.5
     # Repeat counts: 0 twice, 20 once -> the sample {0, 0, 20}.
     counts = np.array([2.0, 0.0, 1.0, 0.0])
     assert mean_absolute_error(errors, counts) == pytest.approx(20 / 3)
-    assert weighted_median(errors, counts) == 0
+    assert repeated_median(errors, counts) == 0
     assert share_within(errors, counts) == pytest.approx(2 / 3)
 
 
-def test_weighted_median_matches_numpy_on_repeats() -> None:
+def test_repeated_median_matches_numpy_on_repeats() -> None:
     rng = np.random.default_rng(3)
     values = rng.uniform(0, 100, 9)
     counts = rng.integers(0, 4, size=(20, 9))
     counts[:, 0] += 1
     for row in counts:
-        assert weighted_median(values, row) == pytest.approx(np.median(np.repeat(values, row)))
+        assert repeated_median(values, row) == pytest.approx(np.median(np.repeat(values, row)))
 
 
 def test_bootstrap_keeps_proposals_whole() -> None:

@@ -267,7 +267,7 @@ def share_within(errors: np.ndarray, weights: np.ndarray, points: float = WITHIN
     return weighted_mean((errors <= points).astype(float), weights)
 
 
-def weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def repeated_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """The median of ``values`` under each row of integer ``weights`` (repeat counts).
 
     With weights all 1 it is the ordinary median: the middle value, or the mean of the two
@@ -287,7 +287,7 @@ def weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 METRICS: dict[str, Metric] = {
     "mae": mean_absolute_error,
     "rmse": root_mean_squared_error,
-    "median": weighted_median,
+    "median": repeated_median,
     "within10": share_within,
 }
 

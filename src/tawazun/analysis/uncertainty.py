@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from tawazun.analysis.values import Values, values_of
+from tawazun.analysis.values import Values
 from tawazun.scenario import DefaultSpread, Scenario, Spread, UncertaintyDefaults
 
 #: Positions +-10% of the scale, saliences +-10% of the salience scale (10 points on
@@ -221,8 +221,3 @@ def draw(plan: Plan, base: Values, seed: int, start: int, stop: int) -> Values:
     cols = np.flatnonzero(plan.field == 2)
     batch.capability[:, plan.actor[cols]] = drawn[:, cols]
     return batch
-
-
-def draw_scenario_values(scenario: Scenario, seed: int, start: int, stop: int) -> Values:
-    """Convenience: :func:`draw` with the scenario's own plan and values."""
-    return draw(plan_of(scenario), values_of(scenario), seed, start, stop)
