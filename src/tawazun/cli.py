@@ -69,6 +69,10 @@ def _clean_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+def _print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
 def _text(text: Text, lang: str) -> str:
     return text.ar if lang == "ar" and text.ar else text.en
 
@@ -261,7 +265,7 @@ def models(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             }
             for s in specs.values()
         ]
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        _print_json(rows)
         return
     table = Table("model", "what it does", show_header=True, header_style="bold")
     for spec in specs.values():
@@ -330,7 +334,7 @@ def backtest(
             "tuned": result.tuned,
             "failures": [vars(failure) for failure in result.failures],
         }
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        _print_json(document)
         return
     if as_markdown:
         sys.stdout.write(summary + "\n\n" + harness.to_markdown(result))
@@ -449,7 +453,7 @@ def simulate(
                     raise
                 raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        _print_json(result.to_dict())
         return
     console.print(
         f"[bold]{_text(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]  ·  "
@@ -512,7 +516,7 @@ def pivotal(
             raise UsageProblem(f"--step must be in (0, 0.5] (got {step:g})")
         result = find_pivotal(scenario, model, step, **parameters)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        _print_json(result.to_dict())
         return
     console.print(
         f"[bold]{_text(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]"
@@ -560,7 +564,7 @@ def shocks(
             raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
         result = run_shocks(scenario, model, **parameters)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        _print_json(result.to_dict())
         return
     console.print(
         f"[bold]{_text(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]"
@@ -618,7 +622,7 @@ def whatif(
             raise UsageProblem(f"--grid must be at least 2 (got {grid})")
         result = what_would_it_take(scenario, issue, band, model, grid=grid, **parameters)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        _print_json(result.to_dict())
         return
     target = scenario.issue(issue)
     console.print(

@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import csv
 import logging
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from tawazun.io import FormatSpec
+from tawazun.io._cells import number
 from tawazun.io._text import read_text
 from tawazun.io.errors import Locator, fail, validate
 from tawazun.scenario import Location, Scenario
@@ -242,15 +242,8 @@ def _table(path: Path) -> _Table:
 
 
 def _number(path: Path, line: int, column: str, value: str) -> float | None:
-    if value == "" or value.upper() in {"NA", "NAN"}:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise fail(path, line, column, f"{value!r} is not a number") from None
-    if not math.isfinite(number):
-        raise fail(path, line, column, f"{value!r} is not a finite number")
-    return number
+    """A DEU cell: blank or ``NA`` is no value."""
+    return number(path, line, column, value, missing={"", "NA", "NAN"})
 
 
 def file_row_capabilities(table: _Table) -> dict[str, float]:

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from pathlib import Path
 from typing import Any
 
 from tawazun.io import FormatSpec
+from tawazun.io._cells import required_number
 from tawazun.io._text import read_text
 from tawazun.io.errors import fail, prefix_locator, validate
 from tawazun.scenario import Location, Scenario
@@ -57,18 +57,6 @@ def actor_id(name: str, taken: set[str]) -> str:
         candidate, suffix = f"{base}_{suffix}", suffix + 1
     taken.add(candidate)
     return candidate
-
-
-def _number(path: Path, line: int, column: str, text: str) -> float:
-    if not text.strip():
-        raise fail(path, line, column, "missing value; give a number")
-    try:
-        value = float(text)
-    except ValueError:
-        raise fail(path, line, column, f"{text.strip()!r} is not a number") from None
-    if not math.isfinite(value):
-        raise fail(path, line, column, f"{text.strip()!r} is not a finite number")
-    return value
 
 
 def _rows(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
@@ -114,9 +102,9 @@ def read(path: Path) -> Scenario:
         if name in seen_names:
             raise fail(path, line, "Actor", f"{name!r} already appears on line {seen_names[name]}")
         seen_names[name] = line
-        capability = _number(path, line, "Capability", row["capability"])
-        position = _number(path, line, "Position", row["position"])
-        salience = _number(path, line, "Salience", row["salience"])
+        capability = required_number(path, line, "Capability", row["capability"])
+        position = required_number(path, line, "Position", row["position"])
+        salience = required_number(path, line, "Salience", row["salience"])
         if capability < 0:
             raise fail(path, line, "Capability", f"{capability:g} is negative; must be >= 0")
         if not 0 <= salience <= 100:

@@ -41,6 +41,7 @@ import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
 from tawazun.io import FormatSpec
+from tawazun.io._cells import required_number
 from tawazun.io._text import read_text
 from tawazun.io.errors import fail, prefix_locator, validate
 from tawazun.scenario import Location, Scenario
@@ -77,13 +78,6 @@ def issue_ids(names: list[str]) -> list[str]:
             candidate = f"{base}-{count}"
         ids.append(candidate)
     return ids
-
-
-def _number(path: Path, where: int, field: str, text: str | None) -> float:
-    try:
-        return float((text or "").strip())
-    except ValueError:
-        raise fail(path, where, field, f"{(text or '').strip()!r} is not a number") from None
 
 
 def _check_stance(path: Path, where: int, actor: str, dim: str, pos: float, sal: float) -> None:
@@ -201,8 +195,8 @@ def read_csv(path: Path) -> Scenario:
             raise fail(path, line, "Actor", "an actor needs a name")
         stances = {}
         for k in range(n_dims):
-            pos = _number(path, line, f"{dimensions[k].strip()}", row[3 + 2 * k])
-            sal = _number(path, line, f"{rows[1][4 + 2 * k].strip()}", row[4 + 2 * k])
+            pos = required_number(path, line, f"{dimensions[k].strip()}", row[3 + 2 * k])
+            sal = required_number(path, line, f"{rows[1][4 + 2 * k].strip()}", row[4 + 2 * k])
             _check_stance(path, line, actor, dimensions[k].strip(), pos, sal)
             stances[k] = (pos, sal)
         total = sum(sal for _, sal in stances.values())
@@ -218,7 +212,7 @@ def read_csv(path: Path) -> Scenario:
             {
                 "name": actor,
                 "description": row[1].strip(),
-                "capability": _number(path, line, rows[1][2].strip() or "Power", row[2]),
+                "capability": required_number(path, line, rows[1][2].strip() or "Power", row[2]),
                 "stances": stances,
             }
         )
@@ -294,7 +288,7 @@ def read_xml(path: Path) -> Scenario:
         if not actor:
             raise fail(path, where, "Actor.name", "an actor needs a name")
         cap_element = element.find("capability")
-        capability = _number(
+        capability = required_number(
             path,
             line(cap_element),
             f"{actor}.capability",
@@ -320,8 +314,8 @@ def read_xml(path: Path) -> Scenario:
                     "): no stance recorded there."
                 )
                 continue
-            pos = _number(path, line(coord), f"{actor}.dCoord", coord.text)
-            weight = _number(path, line(sal), f"{actor}.dSal", sal.text)
+            pos = required_number(path, line(coord), f"{actor}.dCoord", coord.text)
+            weight = required_number(path, line(sal), f"{actor}.dSal", sal.text)
             _check_stance(path, line(coord), actor, dimensions[k], pos, weight)
             stances[k] = (pos, weight)
         total = sum(s for _, s in stances.values())
