@@ -97,7 +97,7 @@ def run(
         fixed_weight=fixed_weight, tolerance=tolerance, third_parties=third_parties,
     )
     issue_ids = list(arrays.issue_ids)
-    exchanges = _exchanges(history, actor_ids, issue_ids, low, high)
+    exchanges = _exchanges(history, actor_ids, issue_ids, low, high, third_parties)
     forecasts = []
     for k, issue_id in enumerate(issue_ids):
         lo, hi = float(low[k]), float(high[k])
@@ -144,7 +144,8 @@ def _outcome(position: np.ndarray, capability: np.ndarray, salience: np.ndarray,
 
 
 def _exchanges(history: list[RoundResult], actor_ids: list[str], issue_ids: list[str],
-               low: np.ndarray, high: np.ndarray) -> dict[int, dict[str, list[dict]]]:
+               low: np.ndarray, high: np.ndarray, third_parties: bool
+               ) -> dict[int, dict[str, list[dict]]]:
     """Every realised exchange as a plain record, by round and by the issues it moved.
 
     Positions are on each issue's scale; gains and externalities are in decide's units
@@ -178,7 +179,7 @@ def _exchanges(history: list[RoundResult], actor_ids: list[str], issue_ids: list
                 "moves": moves,
                 "externalities": done.externalities,
             }
-            if done.third_parties:
+            if third_parties:
                 record["third_parties"] = {
                     actor_ids[a]: value for a, value in done.third_parties.items()}
             for issue_id in record["issues"]:
