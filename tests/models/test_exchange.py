@@ -139,14 +139,11 @@ def arrays(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
     return position, salience, capability, present
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=arrays(), randomized=st.booleans(), seed=st.integers(0, 2**16))
-def test_kernel_equals_oracle(data: tuple[np.ndarray, ...], randomized: bool, seed: int) -> None:
+def assert_kernel_equals_oracle(data: tuple[np.ndarray, ...], p: float, seed: int | None,
+                                rounds: int) -> None:
     position, salience, capability, present = data
-    p = 0.6 if randomized else 0.0
-    use_seed = seed if randomized or seed % 2 else None
-    slow = oracle.run(position, salience, capability, present, rounds=3, p=p, seed=use_seed)
-    fast = simulate(position, salience, capability, present, rounds=3, p=p, seed=use_seed)
+    slow = oracle.run(position, salience, capability, present, rounds=rounds, p=p, seed=seed)
+    fast = simulate(position, salience, capability, present, rounds=rounds, p=p, seed=seed)
     assert len(slow) == len(fast)
     for mine, theirs in zip(fast, slow, strict=True):
         assert [r.index for r in mine.realized] == [c.index for c, _, _ in theirs["realized"]]
@@ -158,6 +155,26 @@ def test_kernel_equals_oracle(data: tuple[np.ndarray, ...], randomized: bool, se
         np.testing.assert_allclose(mine.voting, theirs["voting"], atol=1e-9)
         np.testing.assert_allclose(mine.following, theirs["next"], atol=1e-9)
         np.testing.assert_allclose(mine.voting_outcome, theirs["nbs_voting"], atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=arrays(), randomized=st.booleans(), seed=st.integers(0, 2**16))
+def test_kernel_equals_oracle(data: tuple[np.ndarray, ...], randomized: bool, seed: int) -> None:
+    p = 0.6 if randomized else 0.0
+    assert_kernel_equals_oracle(data, p, seed if randomized or seed % 2 else None, rounds=3)
+
+
+@pytest.mark.parametrize(("seed", "p"), [(0, 0.0), (1, 0.0), (2, 0.5)])
+def test_kernel_equals_oracle_on_crowded_tables(seed: int, p: float) -> None:
+    """14 actors on 4 issues with few distinct positions: actors trade several times a
+    round on one issue, which exercises decide's bookkeeping of what each one has seen."""
+    rng = np.random.default_rng(seed)
+    n, m = 14, 4
+    position = rng.choice([0.0, 10, 30, 50, 60, 80, 100], size=(n, m))
+    salience = rng.choice([0.2, 0.4, 0.6, 0.8, 1.0], size=(n, m))
+    capability = rng.uniform(0.1, 1, n)
+    present = np.ones((n, m), dtype=bool)
+    assert_kernel_equals_oracle((position, salience, capability, present), p, seed, rounds=4)
 
 
 # -- determinism and order ----------------------------------------------------------------------
