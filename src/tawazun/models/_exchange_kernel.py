@@ -133,20 +133,33 @@ def build_candidates(
 
 @dataclass
 class Sides:
-    """The arrays of one side (``i`` or ``j``) of a batch of candidates."""
+    """The arrays of one side (``i`` or ``j``) of a batch of candidates.
+
+    ``seen_key`` and ``total_key`` point into the flattened ``seen_shift`` and
+    ``seen_total`` at what the partner (the demander of this side's supply issue) has seen.
+    """
 
     actor: np.ndarray
     supply: np.ndarray
     demand: np.ndarray
-    position: np.ndarray  # current position on the supply issue
+    seen_key: np.ndarray
+    total_key: np.ndarray
     wanted: np.ndarray  # own position on the demand issue (the partner moves toward it)
     weight: np.ndarray  # capability x salience on the supply issue
     s_supply: np.ndarray
     s_demand: np.ndarray
     total: np.ndarray  # sum of weights on the supply issue
+    x_start: np.ndarray  # position on the supply issue when the round began
+    base: np.ndarray  # sum of weighted round-start positions on the supply issue
+    position: np.ndarray  # current position on the supply issue
     low: np.ndarray  # earlier moves of this candidate side: min, max and sum
     high: np.ndarray
     past: np.ndarray
+
+
+_INT_FIELDS = ("actor", "supply", "demand", "seen_key", "total_key")
+_FLOAT_FIELDS = ("wanted", "weight", "s_supply", "s_demand", "total", "x_start", "base")
+_HISTORY = ("low", "high", "past")
 
 
 @dataclass
@@ -178,21 +191,21 @@ class Round:
         random_ties: bool,
         third_parties: bool,
     ) -> None:
-        self.x0 = position
+        self.x0 = np.nan_to_num(position)
         self.s = salience
         self.present = present
         self.w = np.where(present, capability[:, None] * salience, 0.0)
         self.n, self.m = position.shape
-        self.wx0 = np.where(present, self.w * np.nan_to_num(position), 0.0)
         self.total = self.w.sum(axis=0)
-        self.base = self.wx0.sum(axis=0)
+        self.base = np.where(present, self.w * self.x0, 0.0).sum(axis=0)
         self.p = p
         self.rng = rng
         self.random_ties = random_ties
         self.third_parties = third_parties
         self.start_outcome = self.base / self.total
-        self.left = np.where(present, position <= self.start_outcome + EPS, False)
-        self.current = np.nan_to_num(position).copy()
+        self.left = present & (self.x0 <= self.start_outcome + EPS)
+        self.group = np.where(present, self.left.astype(int), 0)
+        self.current = self.x0.copy()
         self.moved = np.zeros((self.n, self.m), dtype=bool)
         self.seen_value = np.zeros((self.n, self.m, self.n))
         self.seen_has = np.zeros((self.n, self.m, self.n), dtype=bool)
@@ -200,16 +213,26 @@ class Round:
         self.seen_total = np.zeros((self.n, self.m))
         self.cands = build_candidates(position, salience, self.w, self.left)
         count = len(self.cands)
+        self.origin = np.arange(count)
         self.alive = np.ones(count, dtype=bool)
+        self.score = np.full(count, -np.inf)  # the gain of alive candidates
         self.gain = np.zeros(count)
-        state = ("low", "high", "past", "move", "y", "eu", "nbs0", "nbs1")
-        self.side_state = {
-            side: {name: np.zeros(count) for name in state} for side in ("i", "j")
-        }
-        for side in ("i", "j"):
-            self.side_state[side]["low"][:] = np.inf
-            self.side_state[side]["high"][:] = -np.inf
+        self.static = {name: self._static(name) for name in ("i", "j")}
+        self.history = {name: np.tile([[np.inf], [-np.inf], [0.0]], count) for name in "ij"}
+        self.state = {name: np.zeros((5, count)) for name in "ij"}  # move, y, eu, nbs0, nbs1
         self._index_sides()
+
+    def _static(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """What a side of every candidate keeps all round, as an int and a float block."""
+        c, n, m = self.cands, self.n, self.m
+        actor, supply, demand, partner = (c.i, c.q, c.p, c.j) if name == "i" else (
+            c.j, c.p, c.q, c.i)
+        ints = np.stack([actor, supply, demand, (partner * m + supply) * n + actor,
+                         partner * m + supply])
+        floats = np.stack([self.x0[actor, demand], self.w[actor, supply],
+                           self.s[actor, supply], self.s[actor, demand], self.total[supply],
+                           self.x0[actor, supply], self.base[supply]])
+        return ints, floats
 
     # -- lookup tables --------------------------------------------------------------------
     def _index_sides(self) -> None:
@@ -231,55 +254,63 @@ class Round:
         bounds, values = table
         return values[bounds[key]:bounds[key + 1]]
 
+    def _compact(self) -> None:
+        """Drop dead candidates from every array; they never come back within a round."""
+        keep = np.flatnonzero(self.alive)
+        c = self.cands
+        self.cands = Candidates(c.i[keep], c.j[keep], c.p[keep], c.q[keep], c.kind[keep])
+        self.origin = self.origin[keep]
+        self.alive = self.alive[keep]
+        self.score = self.score[keep]
+        self.gain = self.gain[keep]
+        self.static = {k: (ints[:, keep], floats[:, keep])
+                       for k, (ints, floats) in self.static.items()}
+        self.history = {k: v[:, keep] for k, v in self.history.items()}
+        self.state = {k: v[:, keep] for k, v in self.state.items()}
+        self._index_sides()
+
     # -- gathering a batch ------------------------------------------------------------------
     def _sides(self, idx: np.ndarray) -> tuple[Sides, Sides]:
-        c = self.cands
-        a_i, a_j, p, q = c.i[idx], c.j[idx], c.p[idx], c.q[idx]
         out = []
-        for name, actor, supply, demand, partner in (("i", a_i, q, p, a_j),
-                                                     ("j", a_j, p, q, a_i)):
-            state = self.side_state[name]
-            out.append(Sides(
-                actor=actor, supply=supply, demand=demand,
-                position=self.current[actor, supply],
-                wanted=self.x0[actor, demand],
-                weight=self.w[actor, supply],
-                s_supply=self.s[actor, supply], s_demand=self.s[actor, demand],
-                total=self.total[supply],
-                low=state["low"][idx], high=state["high"][idx], past=state["past"][idx],
-            ))
+        current = self.current.ravel()
+        for name in "ij":
+            ints, floats = self.static[name]
+            fields = dict(zip(_INT_FIELDS, ints[:, idx], strict=True))
+            fields.update(zip(_FLOAT_FIELDS, floats[:, idx], strict=True))
+            fields.update(zip(_HISTORY, self.history[name][:, idx], strict=True))
+            fields["position"] = current[fields["actor"] * self.m + fields["supply"]]
+            out.append(Sides(**fields))
         return out[0], out[1]
 
     # -- decide's formulas, on arrays ----------------------------------------------------------
-    def outcome_after(self, side: Sides, partner: Sides, new_position: np.ndarray) -> np.ndarray:
+    def outcome_after(self, side: Sides, new_position: np.ndarray) -> np.ndarray:
         """``calculations.adjusted_nbs``: the outcome of ``side``'s supply issue with the moves
-        ``partner`` (its demander) has seen and ``side`` at ``new_position``."""
-        a, k, d = side.actor, side.supply, partner.actor
-        shifted = (self.base[k] + self.seen_total[d, k] - self.seen_shift[d, k, a]
-                   + side.weight * (new_position - self.x0[a, k]))
+        its partner (the demander) has seen and ``side`` at ``new_position``."""
+        shifted = (side.base + self.seen_total.ravel()[side.total_key]
+                   - self.seen_shift.ravel()[side.seen_key]
+                   + side.weight * (new_position - side.x_start))
         return shifted / side.total
 
-    def shift_to(self, side: Sides, partner: Sides, target: np.ndarray) -> np.ndarray:
+    def shift_to(self, side: Sides, target: np.ndarray) -> np.ndarray:
         """``calculations.adjusted_nbs_by_position``: the move of ``side`` from where it stands
         that puts the outcome at ``target``. A position of ``side`` its partner has seen
         counts instead of the current one, as decide applies the updates last."""
-        a, k, d = side.actor, side.supply, partner.actor
-        own = np.where(self.seen_has[d, k, a], 0.0,
-                       side.weight * (side.position - self.x0[a, k]))
-        summed = self.base[k] + self.seen_total[d, k] + own
+        own = np.where(self.seen_has.ravel()[side.seen_key], 0.0,
+                       side.weight * (side.position - side.x_start))
+        summed = side.base + self.seen_total.ravel()[side.total_key] + own
         return (target * side.total - summed) / side.weight
 
     @staticmethod
     def move_valid(side: Sides, move: np.ndarray) -> np.ndarray:
         """``AbstractExchangeActor.is_move_valid`` over the side's moves in this round:
-        a real move that stays on the scale and keeps one direction."""
-        lo = np.minimum(side.low, move)
-        hi = np.maximum(side.high, move)
+        a real move that stays on the scale and keeps one direction (all moves of one
+        sign: their minimum and maximum have a positive product)."""
+        size = np.abs(move)
         landing = side.position + move
-        return ((np.abs(move) <= 100) & (np.abs(move) > MIN_MOVE)
+        return ((size <= 100) & (size > MIN_MOVE)
                 & (landing >= -EPS) & (landing <= 100 + EPS)
                 & (side.past + move <= 100)
-                & (((lo < 0) & (hi < 0)) | ((lo > 0) & (hi > 0))))
+                & (np.minimum(side.low, move) * np.maximum(side.high, move) > 0))
 
     @staticmethod
     def direction(side: Sides, partner: Sides) -> np.ndarray:
@@ -315,86 +346,83 @@ class Round:
         move_j = np.where(over, dp_over * sj.total / sj.weight, move_j) * dir_j
         gain = np.abs(dq * si.s_supply - dp * si.s_demand)
         valid = self.move_valid(si, move_i) & self.move_valid(sj, move_j) & (gain >= MIN_GAIN)
-        nbs0_i = np.zeros(len(idx))
-        nbs1_i = np.zeros(len(idx))
-        nbs0_j = np.zeros(len(idx))
-        nbs1_j = np.zeros(len(idx))
+        count = len(idx)
+        eu_i, eu_j = gain.copy(), gain.copy()
+        nbs_i, nbs_j = np.zeros((2, count)), np.zeros((2, count))
         checked = np.flatnonzero(valid)
         if len(checked):
             sub = _Batch(idx[checked], si, sj, checked, move_i, move_j, gain)
             sub.check(self, "i")
             sub.check(self, "j")
-            move_i[checked], move_j[checked], gain[checked] = sub.move_i, sub.move_j, sub.gain
-            nbs0_i[checked], nbs1_i[checked] = sub.nbs0_i, sub.nbs1_i
-            nbs0_j[checked], nbs1_j[checked] = sub.nbs0_j, sub.nbs1_j
-            final = (self.move_valid(sub.si, sub.move_i) & self.move_valid(sub.sj, sub.move_j))
-            valid[checked] = final
-            eu_i = gain.copy()
-            eu_j = gain.copy()
+            valid[checked] = (self.move_valid(sub.si, sub.move_i)
+                              & self.move_valid(sub.sj, sub.move_j))
+            sub.eu_i = sub.eu_j = sub.gain
             if self.p:
                 sub.randomize(self)
-                move_i[checked], move_j[checked] = sub.move_i, sub.move_j
-                eu_i[checked], eu_j[checked] = sub.eu_i, sub.eu_j
-                nbs0_i[checked], nbs1_i[checked] = sub.nbs0_i, sub.nbs1_i
-                nbs0_j[checked], nbs1_j[checked] = sub.nbs0_j, sub.nbs1_j
                 valid[checked] = sub.valid
-        else:
-            eu_i = eu_j = gain
+            move_i[checked], move_j[checked], gain[checked] = sub.move_i, sub.move_j, sub.gain
+            eu_i[checked], eu_j[checked] = sub.eu_i, sub.eu_j
+            nbs_i[:, checked] = sub.nbs0_i, sub.nbs1_i
+            nbs_j[:, checked] = sub.nbs0_j, sub.nbs1_j
+        for name, side, move, eu, nbs in (("i", si, move_i, eu_i, nbs_i),
+                                          ("j", sj, move_j, eu_j, nbs_j)):
+            self.state[name][:, idx] = move, side.position + move, eu, nbs[0], nbs[1]
         self.gain[idx] = gain
         self.alive[idx] = valid
-        for name, side, move, eu, nbs0, nbs1 in (("i", si, move_i, eu_i, nbs0_i, nbs1_i),
-                                                 ("j", sj, move_j, eu_j, nbs0_j, nbs1_j)):
-            state = self.side_state[name]
-            state["move"][idx] = move
-            state["y"][idx] = side.position + move
-            state["eu"][idx] = eu
-            state["nbs0"][idx] = nbs0
-            state["nbs1"][idx] = nbs1
+        self.score[idx] = np.where(valid, gain, -np.inf)
 
     # -- the loop ----------------------------------------------------------------------------
     def best(self) -> int | None:
         """The alive candidate with the highest gain; ties go to the first in canonical
         order, or with ``random_ties`` to one drawn from the seeded generator."""
-        alive = np.flatnonzero(self.alive)
-        if not len(alive):
+        if not len(self.score):
             return None
-        gains = self.gain[alive]
-        top = gains.max()
-        tied = alive[gains >= top * (1 - TIE)]
-        if len(tied) > 1 and self.random_ties:
-            assert self.rng is not None
-            return int(tied[int(self.rng.integers(len(tied)))])
-        return int(tied[0])
+        k = int(np.argmax(self.score))
+        top = self.score[k]
+        if top == -np.inf:
+            return None
+        floor = top * (1 - TIE)
+        if self.random_ties:
+            tied = np.flatnonzero(self.score >= floor)
+            if len(tied) > 1:
+                assert self.rng is not None
+                return int(tied[int(self.rng.integers(len(tied)))])
+            return k
+        earlier = np.flatnonzero(self.score[:k] >= floor)
+        return int(earlier[0]) if len(earlier) else k
 
     def realize(self, k: int) -> Realized:
         """Carry out candidate ``k`` and recalculate the candidates it affects."""
         c = self.cands
         a_i, a_j, p, q = int(c.i[k]), int(c.j[k]), int(c.p[k]), int(c.q[k])
-        st_i, st_j = self.side_state["i"], self.side_state["j"]
-        y_i, y_j = float(st_i["y"][k]), float(st_j["y"][k])
+        y_i, y_j = float(self.state["i"][1, k]), float(self.state["j"][1, k])
         record = self._record(k, a_i, a_j, p, q)
         self.alive[k] = False
+        self.score[k] = -np.inf
         # decide's AbstractExchange.recalculate on every alive candidate: those in which
         # one of the two actors supplies the issue it moved on, or demands the issue its
         # partner moved on
-        touched = np.unique(np.concatenate([
+        touched = np.sort(np.concatenate([
             self._lookup(self.by_supply, a_i * self.m + q),
             self._lookup(self.by_supply, a_j * self.m + p),
             self._lookup(self.by_demand, a_j * self.m + q),
             self._lookup(self.by_demand, a_i * self.m + p),
         ]))
-        touched = touched[self.alive[touched]]
+        keep = self.alive[touched]
+        keep[1:] &= touched[1:] != touched[:-1]
+        touched = touched[keep]
         ci, cj, cp, cq = c.i[touched], c.j[touched], c.p[touched], c.q[touched]
         supplied_i = ((ci == a_i) & (cq == q)) | ((ci == a_j) & (cq == p))
         supplied_j = ((cj == a_i) & (cp == q)) | ((cj == a_j) & (cp == p))
         # a side that supplies the issue its actor just moved on keeps its previous move in
         # the history decide checks directions against; other sides just recompute it
-        for state, keep in ((st_i, supplied_i), (st_j, supplied_j)):
-            rows = touched[keep]
-            last = state["move"][rows]
-            state["low"][rows] = np.minimum(state["low"][rows], last)
-            state["high"][rows] = np.maximum(state["high"][rows], last)
-            state["past"][rows] += last
+        for name, matched in (("i", supplied_i), ("j", supplied_j)):
+            rows = touched[matched]
+            history = self.history[name]
+            last = self.state[name][0, rows]
+            history[0, rows] = np.minimum(history[0, rows], last)
+            history[1, rows] = np.maximum(history[1, rows], last)
+            history[2, rows] += last
         self.current[a_i, q] = y_i
         self.current[a_j, p] = y_j
         self.moved[a_i, q] = self.moved[a_j, p] = True
@@ -420,22 +448,22 @@ class Round:
         self.seen_has[demander, issue, mover] = True
 
     def _record(self, k: int, a_i: int, a_j: int, p: int, q: int) -> Realized:
-        st_i, st_j = self.side_state["i"], self.side_state["j"]
         kind = int(self.cands.kind[k])
         sides = []
-        for actor, supply, partner, state in ((a_i, q, a_j, st_i), (a_j, p, a_i, st_j)):
+        for actor, supply, partner, name in ((a_i, q, a_j, "i"), (a_j, p, a_i, "j")):
+            _, y, eu, nbs0, nbs1 = self.state[name][:, k].tolist()
             sides.append({
                 "actor": actor, "issue": supply, "partner": partner,
-                "from": float(self.current[actor, supply]), "to": float(state["y"][k]),
-                "toward": float(self.x0[partner, supply]), "gain": float(state["eu"][k]),
-                "outcome_from": float(state["nbs0"][k]), "outcome_to": float(state["nbs1"][k]),
+                "from": float(self.current[actor, supply]), "to": y,
+                "toward": float(self.x0[partner, supply]), "gain": eu,
+                "outcome_from": nbs0, "outcome_to": nbs1,
             })
-        totals, by_actor = self.externalities(k, kind, a_i, a_j, p, q)
-        return Realized(k, kind, p, q, float(self.gain[k]), sides, totals,
-                        by_actor if self.third_parties else {})
+        totals, by_actor = self.externalities(sides, kind, p, q, float(self.gain[k]))
+        return Realized(int(self.origin[k]), kind, p, q, float(self.gain[k]), sides, totals,
+                        by_actor)
 
-    def externalities(self, k: int, kind: int, a_i: int, a_j: int, p: int, q: int
-                      ) -> tuple[dict[str, float], dict[int, float]]:
+    def externalities(self, sides: list[dict[str, Any]], kind: int, p: int, q: int,
+                      gain: float) -> tuple[dict[str, float], dict[int, float]]:
         """What the exchange did for every other actor (decide's ``Externalities``).
 
         ``calculations.actor_externalities``: for an actor on both issues, how much closer
@@ -443,34 +471,37 @@ class Round:
         weighted by its saliences. The two traders count the exchange's gain ("own"); the
         others are inner if they stand in one of the two traders' groups, else outer.
         """
-        st_i, st_j = self.side_state["i"], self.side_state["j"]
+        side_i, side_j = sides
         on_both = self.present[:, p] & self.present[:, q]
-        xp, xq = np.nan_to_num(self.x0[:, p]), np.nan_to_num(self.x0[:, q])
-        closer_p = np.abs(st_j["nbs0"][k] - xp) - np.abs(st_j["nbs1"][k] - xp)
-        closer_q = np.abs(st_i["nbs0"][k] - xq) - np.abs(st_i["nbs1"][k] - xq)
-        value = np.where(on_both, closer_p * self.s[:, p] + closer_q * self.s[:, q], 0.0)
-        group = self.left[:, p] + 2 * self.left[:, q].astype(int)
-        inner = on_both & np.isin(group, KINDS[kind])
+        xp, xq = self.x0[:, p], self.x0[:, q]
+        closer_p = (np.abs(side_j["outcome_from"] - xp) - np.abs(side_j["outcome_to"] - xp))
+        closer_q = (np.abs(side_i["outcome_from"] - xq) - np.abs(side_i["outcome_to"] - xq))
+        value = (closer_p * self.s[:, p] + closer_q * self.s[:, q]) * on_both
+        group = self.group[:, p] + 2 * self.group[:, q]
+        first, second = KINDS[kind]
+        inner = on_both & ((group == first) | (group == second))
+        # classes: 0 outer negative, 1 outer positive, 2 inner negative, 3 inner positive
+        category = 2 * inner + (value > 0)
         third = np.ones(self.n, dtype=bool)
-        third[[a_i, a_j]] = False
-        positive = value > 0
-        gain = float(self.gain[k])
-        totals = {
-            "own": gain + gain,
-            "inner_positive": float(value[third & inner & positive].sum()),
-            "inner_negative": float(value[third & inner & ~positive].sum()),
-            "outer_positive": float(value[third & ~inner & positive].sum()),
-            "outer_negative": float(value[third & ~inner & ~positive].sum()),
-        }
-        by_actor = {int(a): float(value[a]) for a in np.flatnonzero(third)}
+        third[[side_i["actor"], side_j["actor"]]] = False
+        sums = np.bincount(category[third], weights=value[third], minlength=4).tolist()
+        totals = {"own": gain + gain, "inner_positive": sums[3], "inner_negative": sums[2],
+                  "outer_positive": sums[1], "outer_negative": sums[0]}
+        by_actor = {}
+        if self.third_parties:
+            by_actor = dict(zip(np.flatnonzero(third).tolist(), value[third].tolist(),
+                                strict=True))
         return totals, by_actor
 
     def run(self) -> list[Realized]:
         """Realise the best exchange until none is left (decide's ``ModelLoop.loop``)."""
         self.calculate(np.arange(len(self.cands)))
+        self._compact()
         realized = []
         while (k := self.best()) is not None:
             realized.append(self.realize(k))
+            if 4 * np.count_nonzero(self.alive) < len(self.alive):
+                self._compact()
         return realized
 
 
@@ -498,13 +529,13 @@ class _Batch:
         side, partner = (self.si, self.sj) if name == "i" else (self.sj, self.si)
         move = self.move_i if name == "i" else self.move_j
         other_move = self.move_j if name == "i" else self.move_i
-        nbs0 = rnd.outcome_after(side, partner, side.position)
-        nbs1 = rnd.outcome_after(side, partner, side.position + move)
+        nbs0 = rnd.outcome_after(side, side.position)
+        nbs1 = rnd.outcome_after(side, side.position + move)
         cross = crosses(partner.wanted, nbs0, nbs1)
         if cross.any():
             rows = np.flatnonzero(cross)
             s_side, s_partner = _take(side, rows), _take(partner, rows)
-            delta = np.abs(rnd.shift_to(s_side, s_partner, partner.wanted[rows]))
+            delta = np.abs(rnd.shift_to(s_side, partner.wanted[rows]))
             ratio = delta * s_side.weight / s_side.total
             ratio_partner = rnd.ratio_across(s_side, s_partner, ratio)
             partner_move = np.abs(ratio_partner * s_partner.total / s_partner.weight)
@@ -512,7 +543,7 @@ class _Batch:
             other_move[rows] = partner_move * rnd.direction(s_partner, s_side)
             self.gain[rows] = np.abs(ratio_partner * s_partner.s_supply
                                      - ratio * s_partner.s_demand)
-            nbs1[rows] = rnd.outcome_after(s_side, s_partner, s_side.position + move[rows])
+            nbs1[rows] = rnd.outcome_after(s_side, s_side.position + move[rows])
         if name == "i":
             self.nbs0_i, self.nbs1_i = nbs0, nbs1
         else:
@@ -559,12 +590,12 @@ class _Batch:
         if len(free):
             f_me, f_you = _take(me, free), _take(you, free)
             signed = np.where(f_me.position > f_you.wanted, -reach[free], reach[free])
-            adjusted = rnd.outcome_after(f_me, f_you, f_me.position + signed)
+            adjusted = rnd.outcome_after(f_me, f_me.position + signed)
             cross = crosses(f_you.wanted, nbs0_me[free], adjusted)
             if cross.any():
                 rows = free[cross]
                 c_me, c_you = _take(me, rows), _take(you, rows)
-                delta = np.abs(rnd.shift_to(c_me, c_you, c_you.wanted))
+                delta = np.abs(rnd.shift_to(c_me, c_you.wanted))
                 c_q = delta * c_me.weight / c_me.total
                 c_p = (eui[rows] + c_q * c_me.s_supply) / c_me.s_demand
                 move_you[rows] = c_p * c_you.total / c_you.weight
@@ -578,10 +609,10 @@ class _Batch:
         self.eu_i = np.where(me_is_i, eui, euj)
         self.eu_j = np.where(me_is_i, euj, eui)
         self.valid = rnd.move_valid(si, self.move_i) & rnd.move_valid(sj, self.move_j)
-        self.nbs0_i = rnd.outcome_after(si, sj, si.position)
-        self.nbs1_i = rnd.outcome_after(si, sj, si.position + self.move_i)
-        self.nbs0_j = rnd.outcome_after(sj, si, sj.position)
-        self.nbs1_j = rnd.outcome_after(sj, si, sj.position + self.move_j)
+        self.nbs0_i = rnd.outcome_after(si, si.position)
+        self.nbs1_i = rnd.outcome_after(si, si.position + self.move_i)
+        self.nbs0_j = rnd.outcome_after(sj, sj.position)
+        self.nbs1_j = rnd.outcome_after(sj, sj.position + self.move_j)
 
     def _maximum_utility(self, rnd: Round, y_i: np.ndarray, y_j: np.ndarray
                          ) -> tuple[np.ndarray, np.ndarray]:
@@ -591,8 +622,8 @@ class _Batch:
         # issue here; kept as it is
         i_top = np.abs(si.wanted - y_i) <= EPS
         j_top = np.abs(sj.wanted - y_j) <= EPS
-        nbs_i = rnd.outcome_after(si, sj, np.where(i_top, y_i, sj.wanted))
-        nbs_j = rnd.outcome_after(sj, si, np.where(j_top, y_j, si.wanted))
+        nbs_i = rnd.outcome_after(si, np.where(i_top, y_i, sj.wanted))
+        nbs_j = rnd.outcome_after(sj, np.where(j_top, y_j, si.wanted))
         delta_i = np.abs(self.nbs0_i - nbs_i)
         delta_j = np.abs(self.nbs0_j - nbs_j)
         loss_1 = delta_j * sj.s_supply
