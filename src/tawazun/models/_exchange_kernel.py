@@ -132,37 +132,6 @@ def build_candidates(
 
 
 @dataclass
-class Sides:
-    """The arrays of one side (``i`` or ``j``) of a batch of candidates.
-
-    ``seen_key`` and ``total_key`` point into the flattened ``seen_shift`` and
-    ``seen_total`` at what the partner (the demander of this side's supply issue) has seen.
-    """
-
-    actor: np.ndarray
-    supply: np.ndarray
-    demand: np.ndarray
-    seen_key: np.ndarray
-    total_key: np.ndarray
-    wanted: np.ndarray  # own position on the demand issue (the partner moves toward it)
-    weight: np.ndarray  # capability x salience on the supply issue
-    s_supply: np.ndarray
-    s_demand: np.ndarray
-    total: np.ndarray  # sum of weights on the supply issue
-    x_start: np.ndarray  # position on the supply issue when the round began
-    base: np.ndarray  # sum of weighted round-start positions on the supply issue
-    position: np.ndarray  # current position on the supply issue
-    low: np.ndarray  # earlier moves of this candidate side: min, max and sum
-    high: np.ndarray
-    past: np.ndarray
-
-
-_INT_FIELDS = ("actor", "supply", "demand", "seen_key", "total_key")
-_FLOAT_FIELDS = ("wanted", "weight", "s_supply", "s_demand", "total", "x_start", "base")
-_HISTORY = ("low", "high", "past")
-
-
-@dataclass
 class Realized:
     """One realised exchange, positions on 0-100."""
 
@@ -174,6 +143,37 @@ class Realized:
     sides: list[dict[str, Any]]
     externalities: dict[str, float]
     third_parties: dict[int, float] = field(default_factory=dict)
+
+
+class Sides:
+    """The arrays of one side (``i`` or ``j``) of a batch of candidates.
+
+    ``seen_key`` and ``total_key`` point into the flattened ``seen_shift`` and
+    ``seen_total`` at what the partner (the demander of this side's supply issue) has seen.
+    ``low``, ``high`` and ``past`` summarise the earlier moves decide keeps for the side.
+    """
+
+    __slots__ = ("actor", "supply", "demand", "seen_key", "total_key", "wanted", "weight",
+                 "s_supply", "s_demand", "total", "x_start", "base", "low", "high", "past",
+                 "position")
+    FORMULA = ("seen_key", "total_key", "wanted", "weight", "s_supply", "s_demand", "total",
+               "x_start", "base", "position")
+
+    def __init__(self, ints: np.ndarray, floats: np.ndarray, history: np.ndarray,
+                 position: np.ndarray) -> None:
+        self.actor, self.supply, self.demand, self.seen_key, self.total_key = ints
+        (self.wanted, self.weight, self.s_supply, self.s_demand, self.total, self.x_start,
+         self.base) = floats
+        self.low, self.high, self.past = history
+        self.position = position
+
+    @classmethod
+    def pick(cls, mask: np.ndarray, a: Sides, b: Sides) -> Sides:
+        """``a`` where ``mask`` holds, else ``b`` (the fields the formulas use)."""
+        out = cls.__new__(cls)
+        for name in cls.FORMULA:
+            setattr(out, name, np.where(mask, getattr(a, name), getattr(b, name)))
+        return out
 
 
 class Round:
@@ -189,7 +189,6 @@ class Round:
         p: float,
         rng: np.random.Generator | None,
         random_ties: bool,
-        third_parties: bool,
     ) -> None:
         self.x0 = np.nan_to_num(position)
         self.s = salience
@@ -201,23 +200,25 @@ class Round:
         self.p = p
         self.rng = rng
         self.random_ties = random_ties
-        self.third_parties = third_parties
         self.start_outcome = self.base / self.total
         self.left = present & (self.x0 <= self.start_outcome + EPS)
-        self.group = np.where(present, self.left.astype(int), 0)
         self.current = self.x0.copy()
+        self.current_flat = self.current.reshape(-1)
         self.moved = np.zeros((self.n, self.m), dtype=bool)
         self.seen_value = np.zeros((self.n, self.m, self.n))
         self.seen_has = np.zeros((self.n, self.m, self.n), dtype=bool)
         self.seen_shift = np.zeros((self.n, self.m, self.n))
         self.seen_total = np.zeros((self.n, self.m))
+        self.seen_has_flat = self.seen_has.reshape(-1)
+        self.seen_shift_flat = self.seen_shift.reshape(-1)
+        self.seen_total_flat = self.seen_total.reshape(-1)
         self.cands = build_candidates(position, salience, self.w, self.left)
         count = len(self.cands)
         self.origin = np.arange(count)
         self.alive = np.ones(count, dtype=bool)
         self.score = np.full(count, -np.inf)  # the gain of alive candidates
         self.gain = np.zeros(count)
-        self.static = {name: self._static(name) for name in ("i", "j")}
+        self.static = {name: self._static(name) for name in "ij"}
         self.history = {name: np.tile([[np.inf], [-np.inf], [0.0]], count) for name in "ij"}
         self.state = {name: np.zeros((5, count)) for name in "ij"}  # move, y, eu, nbs0, nbs1
         self._index_sides()
@@ -244,13 +245,13 @@ class Round:
         self.by_demand = self._csr(np.concatenate([c.i * m + c.p, c.j * m + c.q]),
                                    np.concatenate([index, index]))
 
-    def _csr(self, keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _csr(self, keys: np.ndarray, values: np.ndarray) -> tuple[list[int], np.ndarray]:
         order = np.argsort(keys, kind="stable")
-        bounds = np.searchsorted(keys[order], np.arange(self.n * self.m + 1))
+        bounds = np.searchsorted(keys[order], np.arange(self.n * self.m + 1)).tolist()
         return bounds, values[order]
 
     @staticmethod
-    def _lookup(table: tuple[np.ndarray, np.ndarray], key: int) -> np.ndarray:
+    def _lookup(table: tuple[list[int], np.ndarray], key: int) -> np.ndarray:
         bounds, values = table
         return values[bounds[key]:bounds[key + 1]]
 
@@ -269,25 +270,21 @@ class Round:
         self.state = {k: v[:, keep] for k, v in self.state.items()}
         self._index_sides()
 
-    # -- gathering a batch ------------------------------------------------------------------
     def _sides(self, idx: np.ndarray) -> tuple[Sides, Sides]:
         out = []
-        current = self.current.ravel()
         for name in "ij":
             ints, floats = self.static[name]
-            fields = dict(zip(_INT_FIELDS, ints[:, idx], strict=True))
-            fields.update(zip(_FLOAT_FIELDS, floats[:, idx], strict=True))
-            fields.update(zip(_HISTORY, self.history[name][:, idx], strict=True))
-            fields["position"] = current[fields["actor"] * self.m + fields["supply"]]
-            out.append(Sides(**fields))
+            ints = ints[:, idx]
+            position = self.current_flat[ints[0] * self.m + ints[1]]
+            out.append(Sides(ints, floats[:, idx], self.history[name][:, idx], position))
         return out[0], out[1]
 
     # -- decide's formulas, on arrays ----------------------------------------------------------
     def outcome_after(self, side: Sides, new_position: np.ndarray) -> np.ndarray:
         """``calculations.adjusted_nbs``: the outcome of ``side``'s supply issue with the moves
         its partner (the demander) has seen and ``side`` at ``new_position``."""
-        shifted = (side.base + self.seen_total.ravel()[side.total_key]
-                   - self.seen_shift.ravel()[side.seen_key]
+        shifted = (side.base + self.seen_total_flat[side.total_key]
+                   - self.seen_shift_flat[side.seen_key]
                    + side.weight * (new_position - side.x_start))
         return shifted / side.total
 
@@ -295,9 +292,9 @@ class Round:
         """``calculations.adjusted_nbs_by_position``: the move of ``side`` from where it stands
         that puts the outcome at ``target``. A position of ``side`` its partner has seen
         counts instead of the current one, as decide applies the updates last."""
-        own = np.where(self.seen_has.ravel()[side.seen_key], 0.0,
+        own = np.where(self.seen_has_flat[side.seen_key], 0.0,
                        side.weight * (side.position - side.x_start))
-        summed = side.base + self.seen_total.ravel()[side.total_key] + own
+        summed = side.base + self.seen_total_flat[side.total_key] + own
         return (target * side.total - summed) / side.weight
 
     @staticmethod
@@ -322,54 +319,168 @@ class Round:
         both the same gain as ``ratio`` on ``side``'s supply issue (equal gain)."""
         return (side.s_supply + partner.s_demand) / (side.s_demand + partner.s_supply) * ratio
 
+    @staticmethod
+    def move_for(side: Sides, ratio: np.ndarray) -> np.ndarray:
+        """``calculations.reverse_move``: the move that shifts the outcome by ``ratio``."""
+        return ratio * side.total / side.weight
+
+    @staticmethod
+    def ratio_for(side: Sides, move: np.ndarray) -> np.ndarray:
+        """``calculations.exchange_ratio``: the outcome shift a move of ``side`` makes."""
+        return move * side.weight / side.total
+
     # -- EqualGainExchange.calculate -------------------------------------------------------------
     def calculate(self, idx: np.ndarray) -> None:
-        """(Re)compute the candidates ``idx`` (ascending) and store moves, gains, validity."""
+        """(Re)compute the candidates ``idx`` (ascending) and store moves, gains, validity.
+
+        Every formula runs on the whole batch; a mask says where decide would have run it.
+        """
         if not len(idx):
             return
         si, sj = self._sides(idx)
-        dir_i, dir_j = self.direction(si, sj), self.direction(sj, si)
         room_i = np.abs(sj.wanted - si.position)
         room_j = np.abs(si.wanted - sj.position)
         # j moves all the way to i's position; if that asks more of i than reaching j,
         # i moves all the way instead (``EqualGainExchange.calculate``)
-        dp = room_j * sj.weight / sj.total
+        dp = self.ratio_for(sj, room_j)
         dq = self.ratio_across(sj, si, dp)
-        move_i = dq * si.total / si.weight
-        move_j = room_j
+        move_i = self.move_for(si, dq)
         over = np.abs(move_i) > room_i
-        dq_over = room_i * si.weight / si.total
-        dp_over = self.ratio_across(si, sj, dq_over)
-        dq = np.where(over, dq_over, dq)
-        dp = np.where(over, dp_over, dp)
-        move_i = np.where(over, room_i, move_i) * dir_i
-        move_j = np.where(over, dp_over * sj.total / sj.weight, move_j) * dir_j
+        dq = np.where(over, self.ratio_for(si, room_i), dq)
+        dp = np.where(over, self.ratio_across(si, sj, dq), dp)
+        move_i = np.where(over, room_i, move_i) * self.direction(si, sj)
+        move_j = np.where(over, self.move_for(sj, dp), room_j) * self.direction(sj, si)
         gain = np.abs(dq * si.s_supply - dp * si.s_demand)
-        valid = self.move_valid(si, move_i) & self.move_valid(sj, move_j) & (gain >= MIN_GAIN)
-        count = len(idx)
-        eu_i, eu_j = gain.copy(), gain.copy()
-        nbs_i, nbs_j = np.zeros((2, count)), np.zeros((2, count))
-        checked = np.flatnonzero(valid)
-        if len(checked):
-            sub = _Batch(idx[checked], si, sj, checked, move_i, move_j, gain)
-            sub.check(self, "i")
-            sub.check(self, "j")
-            valid[checked] = (self.move_valid(sub.si, sub.move_i)
-                              & self.move_valid(sub.sj, sub.move_j))
-            sub.eu_i = sub.eu_j = sub.gain
+        checked = self.move_valid(si, move_i) & self.move_valid(sj, move_j) & (gain >= MIN_GAIN)
+        nbs_i, nbs_j = np.zeros((2, len(idx))), np.zeros((2, len(idx)))
+        eu_i = eu_j = gain
+        valid = checked
+        if checked.any():
+            nbs_i[0], nbs_i[1], move_i, move_j, gain = self.check(si, sj, move_i, move_j,
+                                                                  gain, checked)
+            nbs_j[0], nbs_j[1], move_j, move_i, gain = self.check(sj, si, move_j, move_i,
+                                                                  gain, checked)
+            eu_i = eu_j = gain
             if self.p:
-                sub.randomize(self)
-                valid[checked] = sub.valid
-            move_i[checked], move_j[checked], gain[checked] = sub.move_i, sub.move_j, sub.gain
-            eu_i[checked], eu_j[checked] = sub.eu_i, sub.eu_j
-            nbs_i[:, checked] = sub.nbs0_i, sub.nbs1_i
-            nbs_j[:, checked] = sub.nbs0_j, sub.nbs1_j
-        for name, side, move, eu, nbs in (("i", si, move_i, eu_i, nbs_i),
-                                          ("j", sj, move_j, eu_j, nbs_j)):
-            self.state[name][:, idx] = move, side.position + move, eu, nbs[0], nbs[1]
+                move_i, move_j, eu_i, eu_j = self.randomize(si, sj, move_i, move_j, gain,
+                                                            nbs_i[0], nbs_j[0], checked)
+                nbs_i = np.stack([self.outcome_after(si, si.position),
+                                  self.outcome_after(si, si.position + move_i)])
+                nbs_j = np.stack([self.outcome_after(sj, sj.position),
+                                  self.outcome_after(sj, sj.position + move_j)])
+            valid = checked & self.move_valid(si, move_i) & self.move_valid(sj, move_j)
+        self.state["i"][:, idx] = move_i, si.position + move_i, eu_i, nbs_i[0], nbs_i[1]
+        self.state["j"][:, idx] = move_j, sj.position + move_j, eu_j, nbs_j[0], nbs_j[1]
         self.gain[idx] = gain
         self.alive[idx] = valid
         self.score[idx] = np.where(valid, gain, -np.inf)
+
+    def check(self, side: Sides, partner: Sides, move: np.ndarray, other: np.ndarray,
+              gain: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``AbstractExchangeActor.check_nbs``: if ``side``'s move carries the outcome past
+        the partner's position, stop it there and scale the partner's move to equal gain.
+
+        Returns the outcome before and after the move, the two moves and the gain.
+        """
+        before = self.outcome_after(side, side.position)
+        after = self.outcome_after(side, side.position + move)
+        cross = mask & crosses(partner.wanted, before, after)
+        if cross.any():
+            delta = np.abs(self.shift_to(side, partner.wanted))
+            ratio = self.ratio_for(side, delta)
+            ratio_partner = self.ratio_across(side, partner, ratio)
+            move = np.where(cross, delta * self.direction(side, partner), move)
+            other = np.where(cross, np.abs(self.move_for(partner, ratio_partner))
+                             * self.direction(partner, side), other)
+            gain = np.where(cross, np.abs(ratio_partner * partner.s_supply
+                                          - ratio * partner.s_demand), gain)
+            after = np.where(cross, self.outcome_after(side, side.position + move), after)
+        return before, after, move, other, gain
+
+    # -- the randomized variant (Dijkstra et al. 2018) -------------------------------------------
+    def randomize(self, si: Sides, sj: Sides, move_i: np.ndarray, move_j: np.ndarray,
+                  gain: np.ndarray, nbs0_i: np.ndarray, nbs0_j: np.ndarray, mask: np.ndarray
+                  ) -> tuple[np.ndarray, ...]:
+        """decide's ``calculate_maximum_utility`` and ``randomized_gain`` where ``mask``.
+
+        ``(u, v, z)`` are drawn for each masked candidate in order. The side drawn by
+        ``u < 0.5`` (else the other) wins (``v < 0.5``: its gain rises by ``p z`` times the
+        room to its maximum) or loses (its gain falls by ``p z`` of it); the moves follow
+        from its new gain. Returns both moves and both gains.
+        """
+        assert self.rng is not None
+        rows = np.flatnonzero(mask)
+        u, v, z = np.full((3, len(mask)), 0.0)
+        u[rows], v[rows], z[rows] = self.rng.random((len(rows), 3)).T
+        y_i, y_j = si.position + move_i, sj.position + move_j
+        max_i, max_j = self.maximum_utility(si, sj, y_i, y_j, nbs0_i, nbs0_j)
+        me_is_i = u < 0.5
+        me, you = Sides.pick(me_is_i, si, sj), Sides.pick(me_is_i, sj, si)
+        eu_max = np.where(me_is_i, max_i, max_j)
+        nbs0_me = np.where(me_is_i, nbs0_i, nbs0_j)
+        eui = np.where(v < 0.5, gain + self.p * z * (eu_max - gain), gain - self.p * z * gain)
+        reach = np.abs(me.position - you.wanted)
+        ratio_q = self.ratio_for(me, reach)
+        ratio_p = (eui + ratio_q * me.s_supply) / me.s_demand
+        move_me = reach
+        move_you = self.move_for(you, ratio_p)
+        euj = np.abs(ratio_p * you.s_supply - ratio_q * you.s_demand)
+        room = np.abs(you.position - me.wanted)
+        capped = np.abs(move_you) > room
+        # the partner would overshoot: it moves all the way and the drawn side moves less
+        cap_p = self.ratio_for(you, room)
+        cap_q = np.abs((eui - cap_p * me.s_demand) / me.s_supply)
+        cap_me = self.move_for(me, cap_q)
+        shorter = capped & (np.abs(cap_me) < reach)
+        euj = np.where(shorter, np.abs(cap_p * you.s_supply - cap_q * you.s_demand), euj)
+        move_me = np.where(capped, cap_me, move_me)
+        move_you = np.where(capped, room, move_you)
+        # otherwise the drawn side's full move may carry its outcome past the partner
+        signed = np.where(me.position > you.wanted, -reach, reach)
+        adjusted = self.outcome_after(me, me.position + signed)
+        cross = ~capped & crosses(you.wanted, nbs0_me, adjusted)
+        if cross.any():
+            delta = np.abs(self.shift_to(me, you.wanted))
+            c_q = self.ratio_for(me, delta)
+            c_p = (eui + c_q * me.s_supply) / me.s_demand
+            move_you = np.where(cross, self.move_for(you, c_p), move_you)
+            euj = np.where(cross, np.abs(c_p * you.s_supply - c_q * you.s_demand), euj)
+            # decide keeps the signed full move here, not delta; its sign flips below
+            move_me = np.where(cross, signed, move_me)
+        move_me = move_me * self.direction(me, you)
+        move_you = move_you * self.direction(you, me)
+        return (np.where(mask, np.where(me_is_i, move_me, move_you), move_i),
+                np.where(mask, np.where(me_is_i, move_you, move_me), move_j),
+                np.where(mask, np.where(me_is_i, eui, euj), gain),
+                np.where(mask, np.where(me_is_i, euj, eui), gain))
+
+    def maximum_utility(self, si: Sides, sj: Sides, y_i: np.ndarray, y_j: np.ndarray,
+                        nbs0_i: np.ndarray, nbs0_j: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain."""
+        # decide compares a side's position on its demand issue with its vote on its supply
+        # issue here; kept as it is
+        i_top = np.abs(si.wanted - y_i) <= EPS
+        j_top = np.abs(sj.wanted - y_j) <= EPS
+        delta_i = np.abs(nbs0_i - self.outcome_after(si, np.where(i_top, y_i, sj.wanted)))
+        delta_j = np.abs(nbs0_j - self.outcome_after(sj, np.where(j_top, y_j, si.wanted)))
+        loss_1 = delta_j * sj.s_supply
+        gain_2 = delta_j * si.s_demand
+        loss_2 = delta_i * si.s_supply
+        gain_1 = delta_i * sj.s_demand
+        overwrite = np.where(i_top & (gain_1 - loss_1 > 0),
+                             gain_2 - (loss_1 / sj.s_demand) * si.s_supply, 0.0)
+        overwrite = np.where(j_top & (gain_2 - loss_2 > 0),
+                             gain_1 - (loss_2 / si.s_demand) * sj.s_supply, overwrite)
+        pick_j = gain_2 > gain_1
+        gain = np.where(pick_j, gain_1, gain_2)
+        loss = np.where(pick_j, loss_2, loss_1)
+        a_sup = np.where(pick_j, sj.s_supply, si.s_supply)
+        o_dem = np.where(pick_j, si.s_demand, sj.s_demand)
+        share = a_sup / (a_sup + o_dem)
+        opposite = np.where(overwrite != 0, overwrite,
+                            share * o_dem * (gain / (share * a_sup)) - loss)
+        chosen = gain - share * a_sup * (loss / (share * o_dem))
+        return np.where(pick_j, opposite, chosen), np.where(pick_j, chosen, opposite)
 
     # -- the loop ----------------------------------------------------------------------------
     def best(self) -> int | None:
@@ -391,12 +502,15 @@ class Round:
         earlier = np.flatnonzero(self.score[:k] >= floor)
         return int(earlier[0]) if len(earlier) else k
 
-    def realize(self, k: int) -> Realized:
-        """Carry out candidate ``k`` and recalculate the candidates it affects."""
+    def realize(self, k: int) -> tuple[Any, ...]:
+        """Carry out candidate ``k``, recalculate the candidates it affects, and return what
+        the round's record needs of it."""
         c = self.cands
         a_i, a_j, p, q = int(c.i[k]), int(c.j[k]), int(c.p[k]), int(c.q[k])
-        y_i, y_j = float(self.state["i"][1, k]), float(self.state["j"][1, k])
-        record = self._record(k, a_i, a_j, p, q)
+        state_i, state_j = self.state["i"][:, k].tolist(), self.state["j"][:, k].tolist()
+        y_i, y_j = state_i[1], state_j[1]
+        done = (int(self.origin[k]), int(c.kind[k]), a_i, a_j, p, q, float(self.gain[k]),
+                float(self.current[a_i, q]), float(self.current[a_j, p]), state_i, state_j)
         self.alive[k] = False
         self.score[k] = -np.inf
         # decide's AbstractExchange.recalculate on every alive candidate: those in which
@@ -429,7 +543,7 @@ class Round:
         self._see(a_j, q, a_i, y_i)
         self._see(a_i, p, a_j, y_j)
         self.calculate(touched)
-        return record
+        return done
 
     def _see(self, demander: int, issue: int, mover: int, y: float) -> None:
         """``AbstractExchange.update_updates``: what ``demander`` saw ``mover`` move to."""
@@ -447,213 +561,69 @@ class Round:
         self.seen_shift[demander, issue, mover] = shift
         self.seen_has[demander, issue, mover] = True
 
-    def _record(self, k: int, a_i: int, a_j: int, p: int, q: int) -> Realized:
-        kind = int(self.cands.kind[k])
-        sides = []
-        for actor, supply, partner, name in ((a_i, q, a_j, "i"), (a_j, p, a_i, "j")):
-            _, y, eu, nbs0, nbs1 = self.state[name][:, k].tolist()
-            sides.append({
-                "actor": actor, "issue": supply, "partner": partner,
-                "from": float(self.current[actor, supply]), "to": y,
-                "toward": float(self.x0[partner, supply]), "gain": eu,
-                "outcome_from": nbs0, "outcome_to": nbs1,
-            })
-        totals, by_actor = self.externalities(sides, kind, p, q, float(self.gain[k]))
-        return Realized(int(self.origin[k]), kind, p, q, float(self.gain[k]), sides, totals,
-                        by_actor)
+    def run(self, third_parties: bool = False) -> list[Realized]:
+        """Realise the best exchange until none is left (decide's ``ModelLoop.loop``)."""
+        self.calculate(np.arange(len(self.cands)))
+        self._compact()
+        done = []
+        while (k := self.best()) is not None:
+            done.append(self.realize(k))
+            if 4 * np.count_nonzero(self.alive) < len(self.alive):
+                self._compact()
+        return self.records(done, third_parties)
 
-    def externalities(self, sides: list[dict[str, Any]], kind: int, p: int, q: int,
-                      gain: float) -> tuple[dict[str, float], dict[int, float]]:
-        """What the exchange did for every other actor (decide's ``Externalities``).
+    def records(self, done: list[tuple[Any, ...]], third_parties: bool) -> list[Realized]:
+        """The realised exchanges with their externalities (decide's ``Externalities``).
 
         ``calculations.actor_externalities``: for an actor on both issues, how much closer
         (positive) or further (negative) each outcome came to its round-start position,
         weighted by its saliences. The two traders count the exchange's gain ("own"); the
-        others are inner if they stand in one of the two traders' groups, else outer.
+        others are inner if they stand in one of the two traders' groups (on this pair of
+        issues, at the start of the round), else outer.
         """
-        side_i, side_j = sides
-        on_both = self.present[:, p] & self.present[:, q]
-        xp, xq = self.x0[:, p], self.x0[:, q]
-        closer_p = (np.abs(side_j["outcome_from"] - xp) - np.abs(side_j["outcome_to"] - xp))
-        closer_q = (np.abs(side_i["outcome_from"] - xq) - np.abs(side_i["outcome_to"] - xq))
-        value = (closer_p * self.s[:, p] + closer_q * self.s[:, q]) * on_both
-        group = self.group[:, p] + 2 * self.group[:, q]
-        first, second = KINDS[kind]
+        if not done:
+            return []
+        origin, kind, a_i, a_j, p, q, gain, from_i, from_j, state_i, state_j = map(
+            np.array, zip(*done, strict=True))
+        on_both = (self.present[:, p] & self.present[:, q]).T
+        xp, xq = self.x0[:, p].T, self.x0[:, q].T
+        sp, sq = self.s[:, p].T, self.s[:, q].T
+        closer_p = np.abs(state_j[:, 3:4] - xp) - np.abs(state_j[:, 4:5] - xp)
+        closer_q = np.abs(state_i[:, 3:4] - xq) - np.abs(state_i[:, 4:5] - xq)
+        value = (closer_p * sp + closer_q * sq) * on_both
+        group = (self.left[:, p] + 2 * self.left[:, q].astype(int)).T
+        first = np.array([KINDS[k][0] for k in kind])[:, None]
+        second = np.array([KINDS[k][1] for k in kind])[:, None]
         inner = on_both & ((group == first) | (group == second))
-        # classes: 0 outer negative, 1 outer positive, 2 inner negative, 3 inner positive
-        category = 2 * inner + (value > 0)
-        third = np.ones(self.n, dtype=bool)
-        third[[side_i["actor"], side_j["actor"]]] = False
-        sums = np.bincount(category[third], weights=value[third], minlength=4).tolist()
-        totals = {"own": gain + gain, "inner_positive": sums[3], "inner_negative": sums[2],
-                  "outer_positive": sums[1], "outer_negative": sums[0]}
-        by_actor = {}
-        if self.third_parties:
-            by_actor = dict(zip(np.flatnonzero(third).tolist(), value[third].tolist(),
-                                strict=True))
-        return totals, by_actor
-
-    def run(self) -> list[Realized]:
-        """Realise the best exchange until none is left (decide's ``ModelLoop.loop``)."""
-        self.calculate(np.arange(len(self.cands)))
-        self._compact()
-        realized = []
-        while (k := self.best()) is not None:
-            realized.append(self.realize(k))
-            if 4 * np.count_nonzero(self.alive) < len(self.alive):
-                self._compact()
-        return realized
-
-
-class _Batch:
-    """The candidates of a batch that passed the first validity test, for the outcome
-    checks and the randomized variant (indices ``rows`` into the batch)."""
-
-    def __init__(self, idx: np.ndarray, si: Sides, sj: Sides, rows: np.ndarray,
-                 move_i: np.ndarray, move_j: np.ndarray, gain: np.ndarray) -> None:
-        self.idx = idx
-        self.si = _take(si, rows)
-        self.sj = _take(sj, rows)
-        self.move_i = move_i[rows].copy()
-        self.move_j = move_j[rows].copy()
-        self.gain = gain[rows].copy()
-        count = len(rows)
-        self.nbs0_i = np.zeros(count)
-        self.nbs1_i = np.zeros(count)
-        self.nbs0_j = np.zeros(count)
-        self.nbs1_j = np.zeros(count)
-
-    def check(self, rnd: Round, name: str) -> None:
-        """``AbstractExchangeActor.check_nbs`` for side ``name``: if the move carries the
-        outcome past the partner's position, stop it there and scale the partner's move."""
-        side, partner = (self.si, self.sj) if name == "i" else (self.sj, self.si)
-        move = self.move_i if name == "i" else self.move_j
-        other_move = self.move_j if name == "i" else self.move_i
-        nbs0 = rnd.outcome_after(side, side.position)
-        nbs1 = rnd.outcome_after(side, side.position + move)
-        cross = crosses(partner.wanted, nbs0, nbs1)
-        if cross.any():
-            rows = np.flatnonzero(cross)
-            s_side, s_partner = _take(side, rows), _take(partner, rows)
-            delta = np.abs(rnd.shift_to(s_side, partner.wanted[rows]))
-            ratio = delta * s_side.weight / s_side.total
-            ratio_partner = rnd.ratio_across(s_side, s_partner, ratio)
-            partner_move = np.abs(ratio_partner * s_partner.total / s_partner.weight)
-            move[rows] = delta * rnd.direction(s_side, s_partner)
-            other_move[rows] = partner_move * rnd.direction(s_partner, s_side)
-            self.gain[rows] = np.abs(ratio_partner * s_partner.s_supply
-                                     - ratio * s_partner.s_demand)
-            nbs1[rows] = rnd.outcome_after(s_side, s_side.position + move[rows])
-        if name == "i":
-            self.nbs0_i, self.nbs1_i = nbs0, nbs1
-        else:
-            self.nbs0_j, self.nbs1_j = nbs0, nbs1
-
-    def randomize(self, rnd: Round) -> None:
-        """The randomized equal-gain variant (Dijkstra et al. 2018), as decide's
-        ``calculate_maximum_utility`` and ``randomized_gain`` compute it.
-
-        One side, drawn by ``u``, wins (``v < 0.5``: gain raised by ``p z`` times the room
-        to its maximum) or loses (gain cut by ``p z``); the moves follow from its new gain.
-        """
-        assert rnd.rng is not None
-        draws = rnd.rng.random((len(self.idx), 3))
-        u, v, z = draws[:, 0], draws[:, 1], draws[:, 2]
-        si, sj = self.si, self.sj
-        y_i, y_j = si.position + self.move_i, sj.position + self.move_j
-        max_i, max_j = self._maximum_utility(rnd, y_i, y_j)
-        me_is_i = u < 0.5
-        me = _choose(me_is_i, si, sj)
-        you = _choose(me_is_i, sj, si)
-        eu_max = np.where(me_is_i, max_i, max_j)
-        nbs0_me = np.where(me_is_i, self.nbs0_i, self.nbs0_j)
-        eu = self.gain
-        eui = np.where(v < 0.5, eu + rnd.p * z * (eu_max - eu), eu - rnd.p * z * eu)
-        reach = np.abs(me.position - you.wanted)
-        ratio_q = reach * me.weight / me.total
-        ratio_p = (eui + ratio_q * me.s_supply) / me.s_demand
-        move_me = reach.copy()
-        move_you = ratio_p * you.total / you.weight
-        euj = np.abs(ratio_p * you.s_supply - ratio_q * you.s_demand)
-        room = np.abs(you.position - me.wanted)
-        capped = np.abs(move_you) > room
-        # the partner would overshoot: it moves all the way and the drawn side moves less
-        cap_p = room * you.weight / you.total
-        cap_q = np.abs((eui - cap_p * me.s_demand) / me.s_supply)
-        cap_me = cap_q * me.total / me.weight
-        shorter = capped & (np.abs(cap_me) < reach)
-        euj = np.where(shorter, np.abs(cap_p * you.s_supply - cap_q * you.s_demand), euj)
-        move_me = np.where(capped, cap_me, move_me)
-        move_you = np.where(capped, room, move_you)
-        # otherwise the drawn side's full move may carry its outcome past the partner
-        free = np.flatnonzero(~capped)
-        if len(free):
-            f_me, f_you = _take(me, free), _take(you, free)
-            signed = np.where(f_me.position > f_you.wanted, -reach[free], reach[free])
-            adjusted = rnd.outcome_after(f_me, f_me.position + signed)
-            cross = crosses(f_you.wanted, nbs0_me[free], adjusted)
-            if cross.any():
-                rows = free[cross]
-                c_me, c_you = _take(me, rows), _take(you, rows)
-                delta = np.abs(rnd.shift_to(c_me, c_you.wanted))
-                c_q = delta * c_me.weight / c_me.total
-                c_p = (eui[rows] + c_q * c_me.s_supply) / c_me.s_demand
-                move_you[rows] = c_p * c_you.total / c_you.weight
-                euj[rows] = np.abs(c_p * c_you.s_supply - c_q * c_you.s_demand)
-                # decide keeps the signed full move here, not delta; its sign flips below
-                move_me[rows] = signed[cross]
-        move_me = move_me * rnd.direction(me, you)
-        move_you = move_you * rnd.direction(you, me)
-        self.move_i = np.where(me_is_i, move_me, move_you)
-        self.move_j = np.where(me_is_i, move_you, move_me)
-        self.eu_i = np.where(me_is_i, eui, euj)
-        self.eu_j = np.where(me_is_i, euj, eui)
-        self.valid = rnd.move_valid(si, self.move_i) & rnd.move_valid(sj, self.move_j)
-        self.nbs0_i = rnd.outcome_after(si, si.position)
-        self.nbs1_i = rnd.outcome_after(si, si.position + self.move_i)
-        self.nbs0_j = rnd.outcome_after(sj, sj.position)
-        self.nbs1_j = rnd.outcome_after(sj, sj.position + self.move_j)
-
-    def _maximum_utility(self, rnd: Round, y_i: np.ndarray, y_j: np.ndarray
-                         ) -> tuple[np.ndarray, np.ndarray]:
-        """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain."""
-        si, sj = self.si, self.sj
-        # decide compares a side's position on its demand issue with its vote on its supply
-        # issue here; kept as it is
-        i_top = np.abs(si.wanted - y_i) <= EPS
-        j_top = np.abs(sj.wanted - y_j) <= EPS
-        nbs_i = rnd.outcome_after(si, np.where(i_top, y_i, sj.wanted))
-        nbs_j = rnd.outcome_after(sj, np.where(j_top, y_j, si.wanted))
-        delta_i = np.abs(self.nbs0_i - nbs_i)
-        delta_j = np.abs(self.nbs0_j - nbs_j)
-        loss_1 = delta_j * sj.s_supply
-        gain_2 = delta_j * si.s_demand
-        loss_2 = delta_i * si.s_supply
-        gain_1 = delta_i * sj.s_demand
-        overwrite = np.zeros(len(y_i))
-        overwrite = np.where(i_top & (gain_1 - loss_1 > 0),
-                             gain_2 - (loss_1 / sj.s_demand) * si.s_supply, overwrite)
-        overwrite = np.where(j_top & (gain_2 - loss_2 > 0),
-                             gain_1 - (loss_2 / si.s_demand) * sj.s_supply, overwrite)
-        pick_j = gain_2 > gain_1
-        gain = np.where(pick_j, gain_1, gain_2)
-        loss = np.where(pick_j, loss_2, loss_1)
-        a_sup = np.where(pick_j, sj.s_supply, si.s_supply)
-        o_dem = np.where(pick_j, si.s_demand, sj.s_demand)
-        share = a_sup / (a_sup + o_dem)
-        opposite = np.where(overwrite != 0, overwrite,
-                            share * o_dem * (gain / (share * a_sup)) - loss)
-        chosen = gain - share * a_sup * (loss / (share * o_dem))
-        return np.where(pick_j, opposite, chosen), np.where(pick_j, chosen, opposite)
-
-
-def _take(side: Sides, rows: np.ndarray) -> Sides:
-    return Sides(**{name: getattr(side, name)[rows] for name in Sides.__dataclass_fields__})
-
-
-def _choose(mask: np.ndarray, a: Sides, b: Sides) -> Sides:
-    return Sides(**{name: np.where(mask, getattr(a, name), getattr(b, name))
-                    for name in Sides.__dataclass_fields__})
+        third = np.ones_like(on_both)
+        rows = np.arange(len(done))
+        third[rows, a_i] = third[rows, a_j] = False
+        positive = value > 0
+        sums = {f"{side}_{sign}": np.where(third & where & (positive == up), value, 0.0).sum(1)
+                for side, inside in (("inner", True), ("outer", False))
+                for sign, up in (("positive", True), ("negative", False))
+                for where in [inner == inside]}
+        out = []
+        for r in range(len(done)):
+            sides = [
+                {"actor": int(a_i[r]), "issue": int(q[r]), "partner": int(a_j[r]),
+                 "from": float(from_i[r]), "to": float(state_i[r, 1]),
+                 "toward": float(self.x0[a_j[r], q[r]]), "gain": float(state_i[r, 2]),
+                 "outcome_from": float(state_i[r, 3]), "outcome_to": float(state_i[r, 4])},
+                {"actor": int(a_j[r]), "issue": int(p[r]), "partner": int(a_i[r]),
+                 "from": float(from_j[r]), "to": float(state_j[r, 1]),
+                 "toward": float(self.x0[a_i[r], p[r]]), "gain": float(state_j[r, 2]),
+                 "outcome_from": float(state_j[r, 3]), "outcome_to": float(state_j[r, 4])},
+            ]
+            totals = {"own": 2 * float(gain[r])}
+            totals.update({key: float(column[r]) for key, column in sums.items()})
+            by_actor = {}
+            if third_parties:
+                others = np.flatnonzero(third[r])
+                by_actor = dict(zip(others.tolist(), value[r, others].tolist(), strict=True))
+            out.append(Realized(int(origin[r]), int(kind[r]), int(p[r]), int(q[r]),
+                                float(gain[r]), sides, totals, by_actor))
+        return out
 
 
 @dataclass
@@ -697,8 +667,8 @@ def simulate(
     out = []
     for _ in range(rounds):
         rnd = Round(x, salience, capability, present, p=p, rng=rng,
-                    random_ties=seed is not None, third_parties=third_parties)
-        realized = rnd.run()
+                    random_ties=seed is not None)
+        realized = rnd.run(third_parties)
         voting = np.where(present, rnd.current, np.nan)
         following = np.where(
             rnd.moved,
