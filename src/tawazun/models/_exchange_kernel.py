@@ -145,39 +145,12 @@ class Realized:
     third_parties: dict[int, float] = field(default_factory=dict)
 
 
-class Sides:
-    """The arrays of one side (``i`` or ``j``) of a batch of candidates.
-
-    ``seen_key`` and ``total_key`` point into the flattened ``seen_shift`` and
-    ``seen_total`` at what the partner (the demander of this side's supply issue) has seen.
-    ``low``, ``high`` and ``past`` summarise the earlier moves decide keeps for the side.
-    """
-
-    __slots__ = ("actor", "supply", "demand", "seen_key", "total_key", "wanted", "weight",
-                 "s_supply", "s_demand", "total", "x_start", "base", "low", "high", "past",
-                 "position")
-    FORMULA = ("seen_key", "total_key", "wanted", "weight", "s_supply", "s_demand", "total",
-               "x_start", "base", "position")
-
-    def __init__(self, ints: np.ndarray, floats: np.ndarray, history: np.ndarray,
-                 position: np.ndarray) -> None:
-        self.actor, self.supply, self.demand, self.seen_key, self.total_key = ints
-        (self.wanted, self.weight, self.s_supply, self.s_demand, self.total, self.x_start,
-         self.base) = floats
-        self.low, self.high, self.past = history
-        self.position = position
-
-    @classmethod
-    def pick(cls, mask: np.ndarray, a: Sides, b: Sides) -> Sides:
-        """``a`` where ``mask`` holds, else ``b`` (the fields the formulas use)."""
-        out = cls.__new__(cls)
-        for name in cls.FORMULA:
-            setattr(out, name, np.where(mask, getattr(a, name), getattr(b, name)))
-        return out
-
-
 class Round:
-    """One round (decide's ``ModelLoop.loop``) over fixed round-start positions."""
+    """One round (decide's ``ModelLoop.loop``) over fixed round-start positions.
+
+    Per-candidate arrays have a leading axis of 2 for the two sides: 0 is decide's
+    ``exchange.i`` (supplies ``q``), 1 its ``exchange.j`` (supplies ``p``).
+    """
 
     def __init__(
         self,
@@ -218,22 +191,38 @@ class Round:
         self.alive = np.ones(count, dtype=bool)
         self.score = np.full(count, -np.inf)  # the gain of alive candidates
         self.gain = np.zeros(count)
-        self.static = {name: self._static(name) for name in "ij"}
-        self.history = {name: np.tile([[np.inf], [-np.inf], [0.0]], count) for name in "ij"}
-        self.state = {name: np.zeros((5, count)) for name in "ij"}  # move, y, eu, nbs0, nbs1
+        self.keys, self.fixed = self._static()
+        # per side: the minimum, maximum and sum of the side's earlier moves this round
+        self.history = np.zeros((2, 3, count))
+        self.history[:, 0], self.history[:, 1] = np.inf, -np.inf
+        self.state = np.zeros((2, 5, count))  # per side: move, y, gain, outcome before, after
         self._index_sides()
 
-    def _static(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """What a side of every candidate keeps all round, as an int and a float block."""
-        c, n, m = self.cands, self.n, self.m
-        actor, supply, demand, partner = (c.i, c.q, c.p, c.j) if name == "i" else (
-            c.j, c.p, c.q, c.i)
-        ints = np.stack([actor, supply, demand, (partner * m + supply) * n + actor,
-                         partner * m + supply])
-        floats = np.stack([self.x0[actor, demand], self.w[actor, supply],
-                           self.s[actor, supply], self.s[actor, demand], self.total[supply],
-                           self.x0[actor, supply], self.base[supply]])
-        return ints, floats
+    def _static(self) -> tuple[np.ndarray, np.ndarray]:
+        """What both sides of every candidate keep all round.
+
+        Int block (2, 3, N): where the side's position is in ``current``, and where what its
+        partner saw of it is in ``seen_shift`` and ``seen_total``. Float block (2, 9, N): see
+        :data:`_FIXED`.
+        """
+        c, n, m, s = self.cands, self.n, self.m, self.s
+        actor = np.stack([c.i, c.j])
+        supply = np.stack([c.q, c.p])
+        demand = supply[::-1]
+        partner = actor[::-1]
+        keys = np.stack([actor * m + supply, (partner * m + supply) * n + actor,
+                         partner * m + supply], axis=1)
+        weight = self.w[actor, supply]
+        total = self.total[supply]
+        s_supply, s_demand = s[actor, supply], s[actor, demand]
+        fixed = np.stack([
+            self.x0[actor, demand], weight / total, total / weight, s_supply, s_demand,
+            self.x0[actor, supply], self.base[supply] / total, 1 / total,
+            # calculations.by_exchange_ratio: equal gain turns an outcome shift on this
+            # side's supply issue into one on the other issue
+            (s_supply + s_demand[::-1]) / (s_demand + s_supply[::-1]),
+        ], axis=1)
+        return keys, fixed
 
     # -- lookup tables --------------------------------------------------------------------
     def _index_sides(self) -> None:
@@ -264,223 +253,65 @@ class Round:
         self.alive = self.alive[keep]
         self.score = self.score[keep]
         self.gain = self.gain[keep]
-        self.static = {k: (ints[:, keep], floats[:, keep])
-                       for k, (ints, floats) in self.static.items()}
-        self.history = {k: v[:, keep] for k, v in self.history.items()}
-        self.state = {k: v[:, keep] for k, v in self.state.items()}
+        self.keys = self.keys[:, :, keep]
+        self.fixed = self.fixed[:, :, keep]
+        self.history = self.history[:, :, keep]
+        self.state = self.state[:, :, keep]
         self._index_sides()
 
-    def _sides(self, idx: np.ndarray) -> tuple[Sides, Sides]:
-        out = []
-        for name in "ij":
-            ints, floats = self.static[name]
-            ints = ints[:, idx]
-            position = self.current_flat[ints[0] * self.m + ints[1]]
-            out.append(Sides(ints, floats[:, idx], self.history[name][:, idx], position))
-        return out[0], out[1]
-
-    # -- decide's formulas, on arrays ----------------------------------------------------------
-    def outcome_after(self, side: Sides, new_position: np.ndarray) -> np.ndarray:
-        """``calculations.adjusted_nbs``: the outcome of ``side``'s supply issue with the moves
-        its partner (the demander) has seen and ``side`` at ``new_position``."""
-        shifted = (side.base + self.seen_total_flat[side.total_key]
-                   - self.seen_shift_flat[side.seen_key]
-                   + side.weight * (new_position - side.x_start))
-        return shifted / side.total
-
-    def shift_to(self, side: Sides, target: np.ndarray) -> np.ndarray:
-        """``calculations.adjusted_nbs_by_position``: the move of ``side`` from where it stands
-        that puts the outcome at ``target``. A position of ``side`` its partner has seen
-        counts instead of the current one, as decide applies the updates last."""
-        own = np.where(self.seen_has_flat[side.seen_key], 0.0,
-                       side.weight * (side.position - side.x_start))
-        summed = side.base + self.seen_total_flat[side.total_key] + own
-        return (target * side.total - summed) / side.weight
-
-    @staticmethod
-    def move_valid(side: Sides, move: np.ndarray) -> np.ndarray:
-        """``AbstractExchangeActor.is_move_valid`` over the side's moves in this round:
-        a real move that stays on the scale and keeps one direction (all moves of one
-        sign: their minimum and maximum have a positive product)."""
-        size = np.abs(move)
-        landing = side.position + move
-        return ((size <= 100) & (size > MIN_MOVE)
-                & (landing >= -EPS) & (landing <= 100 + EPS)
-                & (side.past + move <= 100)
-                & (np.minimum(side.low, move) * np.maximum(side.high, move) > 0))
-
-    @staticmethod
-    def direction(side: Sides, partner: Sides) -> np.ndarray:
-        return np.where(side.position > partner.wanted, -1.0, 1.0)
-
-    @staticmethod
-    def ratio_across(side: Sides, partner: Sides, ratio: np.ndarray) -> np.ndarray:
-        """``calculations.by_exchange_ratio``: the outcome shift on the other issue that gives
-        both the same gain as ``ratio`` on ``side``'s supply issue (equal gain)."""
-        return (side.s_supply + partner.s_demand) / (side.s_demand + partner.s_supply) * ratio
-
-    @staticmethod
-    def move_for(side: Sides, ratio: np.ndarray) -> np.ndarray:
-        """``calculations.reverse_move``: the move that shifts the outcome by ``ratio``."""
-        return ratio * side.total / side.weight
-
-    @staticmethod
-    def ratio_for(side: Sides, move: np.ndarray) -> np.ndarray:
-        """``calculations.exchange_ratio``: the outcome shift a move of ``side`` makes."""
-        return move * side.weight / side.total
+    def _batch(self, idx: np.ndarray) -> _Batch:
+        keys = self.keys[:, :, idx]
+        seen_total = self.seen_total_flat[keys[:, 2]]
+        return _Batch(self.fixed[:, :, idx], self.history[:, :, idx],
+                      self.current_flat[keys[:, 0]], seen_total,
+                      self.seen_shift_flat[keys[:, 1]], self.seen_has_flat[keys[:, 1]])
 
     # -- EqualGainExchange.calculate -------------------------------------------------------------
     def calculate(self, idx: np.ndarray) -> None:
-        """(Re)compute the candidates ``idx`` (ascending) and store moves, gains, validity.
+        """(Re)compute the candidates ``idx`` and store moves, gains and validity.
 
-        Every formula runs on the whole batch; a mask says where decide would have run it.
+        Every formula runs on the whole batch; masks say where decide would have run it.
         """
         if not len(idx):
             return
-        si, sj = self._sides(idx)
-        room_i = np.abs(sj.wanted - si.position)
-        room_j = np.abs(si.wanted - sj.position)
+        b = self._batch(idx)
+        room = np.abs(b.wanted[::-1] - b.position)
         # j moves all the way to i's position; if that asks more of i than reaching j,
         # i moves all the way instead (``EqualGainExchange.calculate``)
-        dp = self.ratio_for(sj, room_j)
-        dq = self.ratio_across(sj, si, dp)
-        move_i = self.move_for(si, dq)
-        over = np.abs(move_i) > room_i
-        dq = np.where(over, self.ratio_for(si, room_i), dq)
-        dp = np.where(over, self.ratio_across(si, sj, dq), dp)
-        move_i = np.where(over, room_i, move_i) * self.direction(si, sj)
-        move_j = np.where(over, self.move_for(sj, dp), room_j) * self.direction(sj, si)
-        gain = np.abs(dq * si.s_supply - dp * si.s_demand)
-        checked = self.move_valid(si, move_i) & self.move_valid(sj, move_j) & (gain >= MIN_GAIN)
-        nbs_i, nbs_j = np.zeros((2, len(idx))), np.zeros((2, len(idx)))
-        eu_i = eu_j = gain
+        dp = room[1] * b.ratio[1]
+        dq = b.across[1] * dp
+        move_i = dq * b.unratio[0]
+        over = move_i > room[0]
+        dq = np.where(over, room[0] * b.ratio[0], dq)
+        dp = np.where(over, b.across[0] * dq, dp)
+        moves = np.stack([np.where(over, room[0], move_i),
+                          np.where(over, dp * b.unratio[1], room[1])]) * b.direction
+        gain = np.abs(dq * b.s_supply[0] - dp * b.s_demand[0])
+        checked = b.valid(moves) & (gain >= MIN_GAIN)
+        outcome = np.zeros((2, 2, len(idx)))
+        eu = np.stack([gain, gain])
         valid = checked
         if checked.any():
-            nbs_i[0], nbs_i[1], move_i, move_j, gain = self.check(si, sj, move_i, move_j,
-                                                                  gain, checked)
-            nbs_j[0], nbs_j[1], move_j, move_i, gain = self.check(sj, si, move_j, move_i,
-                                                                  gain, checked)
-            eu_i = eu_j = gain
+            outcome[:, 0] = b.outcome_at(b.position)
+            gain = b.check(0, moves, gain, outcome, checked)
+            gain = b.check(1, moves, gain, outcome, checked)
+            eu = np.stack([gain, gain])
             if self.p:
-                move_i, move_j, eu_i, eu_j = self.randomize(si, sj, move_i, move_j, gain,
-                                                            nbs_i[0], nbs_j[0], checked)
-                nbs_i = np.stack([self.outcome_after(si, si.position),
-                                  self.outcome_after(si, si.position + move_i)])
-                nbs_j = np.stack([self.outcome_after(sj, sj.position),
-                                  self.outcome_after(sj, sj.position + move_j)])
-            valid = checked & self.move_valid(si, move_i) & self.move_valid(sj, move_j)
-        self.state["i"][:, idx] = move_i, si.position + move_i, eu_i, nbs_i[0], nbs_i[1]
-        self.state["j"][:, idx] = move_j, sj.position + move_j, eu_j, nbs_j[0], nbs_j[1]
+                assert self.rng is not None
+                draws = np.zeros((3, len(idx)))
+                draws[:, checked] = self.rng.random((int(checked.sum()), 3)).T
+                eu = b.randomize(self.p, draws, moves, gain, outcome[:, 0], checked)
+                outcome[:, 0] = b.outcome_at(b.position)
+                outcome[:, 1] = b.outcome_at(b.position + moves)
+            valid = checked & b.valid(moves)
+        state = self.state
+        state[:, 0, idx] = moves
+        state[:, 1, idx] = b.position + moves
+        state[:, 2, idx] = eu
+        state[:, 3:, idx] = outcome
         self.gain[idx] = gain
         self.alive[idx] = valid
         self.score[idx] = np.where(valid, gain, -np.inf)
-
-    def check(self, side: Sides, partner: Sides, move: np.ndarray, other: np.ndarray,
-              gain: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, ...]:
-        """``AbstractExchangeActor.check_nbs``: if ``side``'s move carries the outcome past
-        the partner's position, stop it there and scale the partner's move to equal gain.
-
-        Returns the outcome before and after the move, the two moves and the gain.
-        """
-        before = self.outcome_after(side, side.position)
-        after = self.outcome_after(side, side.position + move)
-        cross = mask & crosses(partner.wanted, before, after)
-        if cross.any():
-            delta = np.abs(self.shift_to(side, partner.wanted))
-            ratio = self.ratio_for(side, delta)
-            ratio_partner = self.ratio_across(side, partner, ratio)
-            move = np.where(cross, delta * self.direction(side, partner), move)
-            other = np.where(cross, np.abs(self.move_for(partner, ratio_partner))
-                             * self.direction(partner, side), other)
-            gain = np.where(cross, np.abs(ratio_partner * partner.s_supply
-                                          - ratio * partner.s_demand), gain)
-            after = np.where(cross, self.outcome_after(side, side.position + move), after)
-        return before, after, move, other, gain
-
-    # -- the randomized variant (Dijkstra et al. 2018) -------------------------------------------
-    def randomize(self, si: Sides, sj: Sides, move_i: np.ndarray, move_j: np.ndarray,
-                  gain: np.ndarray, nbs0_i: np.ndarray, nbs0_j: np.ndarray, mask: np.ndarray
-                  ) -> tuple[np.ndarray, ...]:
-        """decide's ``calculate_maximum_utility`` and ``randomized_gain`` where ``mask``.
-
-        ``(u, v, z)`` are drawn for each masked candidate in order. The side drawn by
-        ``u < 0.5`` (else the other) wins (``v < 0.5``: its gain rises by ``p z`` times the
-        room to its maximum) or loses (its gain falls by ``p z`` of it); the moves follow
-        from its new gain. Returns both moves and both gains.
-        """
-        assert self.rng is not None
-        rows = np.flatnonzero(mask)
-        u, v, z = np.full((3, len(mask)), 0.0)
-        u[rows], v[rows], z[rows] = self.rng.random((len(rows), 3)).T
-        y_i, y_j = si.position + move_i, sj.position + move_j
-        max_i, max_j = self.maximum_utility(si, sj, y_i, y_j, nbs0_i, nbs0_j)
-        me_is_i = u < 0.5
-        me, you = Sides.pick(me_is_i, si, sj), Sides.pick(me_is_i, sj, si)
-        eu_max = np.where(me_is_i, max_i, max_j)
-        nbs0_me = np.where(me_is_i, nbs0_i, nbs0_j)
-        eui = np.where(v < 0.5, gain + self.p * z * (eu_max - gain), gain - self.p * z * gain)
-        reach = np.abs(me.position - you.wanted)
-        ratio_q = self.ratio_for(me, reach)
-        ratio_p = (eui + ratio_q * me.s_supply) / me.s_demand
-        move_me = reach
-        move_you = self.move_for(you, ratio_p)
-        euj = np.abs(ratio_p * you.s_supply - ratio_q * you.s_demand)
-        room = np.abs(you.position - me.wanted)
-        capped = np.abs(move_you) > room
-        # the partner would overshoot: it moves all the way and the drawn side moves less
-        cap_p = self.ratio_for(you, room)
-        cap_q = np.abs((eui - cap_p * me.s_demand) / me.s_supply)
-        cap_me = self.move_for(me, cap_q)
-        shorter = capped & (np.abs(cap_me) < reach)
-        euj = np.where(shorter, np.abs(cap_p * you.s_supply - cap_q * you.s_demand), euj)
-        move_me = np.where(capped, cap_me, move_me)
-        move_you = np.where(capped, room, move_you)
-        # otherwise the drawn side's full move may carry its outcome past the partner
-        signed = np.where(me.position > you.wanted, -reach, reach)
-        adjusted = self.outcome_after(me, me.position + signed)
-        cross = ~capped & crosses(you.wanted, nbs0_me, adjusted)
-        if cross.any():
-            delta = np.abs(self.shift_to(me, you.wanted))
-            c_q = self.ratio_for(me, delta)
-            c_p = (eui + c_q * me.s_supply) / me.s_demand
-            move_you = np.where(cross, self.move_for(you, c_p), move_you)
-            euj = np.where(cross, np.abs(c_p * you.s_supply - c_q * you.s_demand), euj)
-            # decide keeps the signed full move here, not delta; its sign flips below
-            move_me = np.where(cross, signed, move_me)
-        move_me = move_me * self.direction(me, you)
-        move_you = move_you * self.direction(you, me)
-        return (np.where(mask, np.where(me_is_i, move_me, move_you), move_i),
-                np.where(mask, np.where(me_is_i, move_you, move_me), move_j),
-                np.where(mask, np.where(me_is_i, eui, euj), gain),
-                np.where(mask, np.where(me_is_i, euj, eui), gain))
-
-    def maximum_utility(self, si: Sides, sj: Sides, y_i: np.ndarray, y_j: np.ndarray,
-                        nbs0_i: np.ndarray, nbs0_j: np.ndarray) -> tuple[np.ndarray, ...]:
-        """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain."""
-        # decide compares a side's position on its demand issue with its vote on its supply
-        # issue here; kept as it is
-        i_top = np.abs(si.wanted - y_i) <= EPS
-        j_top = np.abs(sj.wanted - y_j) <= EPS
-        delta_i = np.abs(nbs0_i - self.outcome_after(si, np.where(i_top, y_i, sj.wanted)))
-        delta_j = np.abs(nbs0_j - self.outcome_after(sj, np.where(j_top, y_j, si.wanted)))
-        loss_1 = delta_j * sj.s_supply
-        gain_2 = delta_j * si.s_demand
-        loss_2 = delta_i * si.s_supply
-        gain_1 = delta_i * sj.s_demand
-        overwrite = np.where(i_top & (gain_1 - loss_1 > 0),
-                             gain_2 - (loss_1 / sj.s_demand) * si.s_supply, 0.0)
-        overwrite = np.where(j_top & (gain_2 - loss_2 > 0),
-                             gain_1 - (loss_2 / si.s_demand) * sj.s_supply, overwrite)
-        pick_j = gain_2 > gain_1
-        gain = np.where(pick_j, gain_1, gain_2)
-        loss = np.where(pick_j, loss_2, loss_1)
-        a_sup = np.where(pick_j, sj.s_supply, si.s_supply)
-        o_dem = np.where(pick_j, si.s_demand, sj.s_demand)
-        share = a_sup / (a_sup + o_dem)
-        opposite = np.where(overwrite != 0, overwrite,
-                            share * o_dem * (gain / (share * a_sup)) - loss)
-        chosen = gain - share * a_sup * (loss / (share * o_dem))
-        return np.where(pick_j, opposite, chosen), np.where(pick_j, chosen, opposite)
 
     # -- the loop ----------------------------------------------------------------------------
     def best(self) -> int | None:
@@ -507,7 +338,7 @@ class Round:
         the round's record needs of it."""
         c = self.cands
         a_i, a_j, p, q = int(c.i[k]), int(c.j[k]), int(c.p[k]), int(c.q[k])
-        state_i, state_j = self.state["i"][:, k].tolist(), self.state["j"][:, k].tolist()
+        state_i, state_j = self.state[:, :, k].tolist()
         y_i, y_j = state_i[1], state_j[1]
         done = (int(self.origin[k]), int(c.kind[k]), a_i, a_j, p, q, float(self.gain[k]),
                 float(self.current[a_i, q]), float(self.current[a_j, p]), state_i, state_j)
@@ -525,18 +356,16 @@ class Round:
         keep = self.alive[touched]
         keep[1:] &= touched[1:] != touched[:-1]
         touched = touched[keep]
-        ci, cj, cp, cq = c.i[touched], c.j[touched], c.p[touched], c.q[touched]
-        supplied_i = ((ci == a_i) & (cq == q)) | ((ci == a_j) & (cq == p))
-        supplied_j = ((cj == a_i) & (cp == q)) | ((cj == a_j) & (cp == p))
         # a side that supplies the issue its actor just moved on keeps its previous move in
         # the history decide checks directions against; other sides just recompute it
-        for name, matched in (("i", supplied_i), ("j", supplied_j)):
-            rows = touched[matched]
-            history = self.history[name]
-            last = self.state[name][0, rows]
-            history[0, rows] = np.minimum(history[0, rows], last)
-            history[1, rows] = np.maximum(history[1, rows], last)
-            history[2, rows] += last
+        where = self.keys[:, 0, touched]
+        matched = (where == a_i * self.m + q) | (where == a_j * self.m + p)
+        last = np.where(matched, self.state[:, 0, touched], np.nan)
+        history = self.history[:, :, touched]
+        history[:, 0] = np.fmin(history[:, 0], last)
+        history[:, 1] = np.fmax(history[:, 1], last)
+        history[:, 2] += np.nan_to_num(last)
+        self.history[:, :, touched] = history
         self.current[a_i, q] = y_i
         self.current[a_j, p] = y_j
         self.moved[a_i, q] = self.moved[a_j, p] = True
@@ -624,6 +453,171 @@ class Round:
             out.append(Realized(int(origin[r]), int(kind[r]), int(p[r]), int(q[r]),
                                 float(gain[r]), sides, totals, by_actor))
         return out
+
+
+#: Rows of ``Round.fixed`` (per side and candidate), in order.
+_FIXED = ("wanted", "ratio", "unratio", "s_supply", "s_demand", "x_start", "start_outcome",
+          "inverse_total", "across")
+
+
+class _Batch:
+    """A batch of candidates, both sides stacked on a leading axis of 2.
+
+    ``wanted`` is a side's own position on its demand issue (the partner moves toward it);
+    ``ratio`` = weight / total turns a move into an outcome shift and ``unratio`` back;
+    ``offset`` is what the partner has seen other actors do to the outcome.
+    """
+
+    def __init__(self, fixed: np.ndarray, history: np.ndarray, position: np.ndarray,
+                 seen_total: np.ndarray, seen_shift: np.ndarray, seen_has: np.ndarray) -> None:
+        (self.wanted, self.ratio, self.unratio, self.s_supply, self.s_demand, self.x_start,
+         self.start_outcome, self.inverse_total, self.across) = fixed.transpose(1, 0, 2)
+        self.low, self.high, self.past = history.transpose(1, 0, 2)
+        self.position = position
+        self.seen_total = seen_total
+        self.offset = (seen_total - seen_shift) * self.inverse_total
+        self.seen_has = seen_has
+        self.direction = np.where(position > self.wanted[::-1], -1.0, 1.0)
+
+    def outcome_at(self, new_position: np.ndarray, side: int | slice = slice(None)
+                   ) -> np.ndarray:
+        """``calculations.adjusted_nbs``: the outcome of the side's supply issue with what
+        its partner has seen and the side at ``new_position``."""
+        return (self.start_outcome[side] + self.offset[side]
+                + self.ratio[side] * (new_position - self.x_start[side]))
+
+    def shift_to(self, side: int, target: np.ndarray) -> np.ndarray:
+        """``calculations.adjusted_nbs_by_position``: the move of the side from where it
+        stands that puts the outcome at ``target``; a position of the side its partner has
+        seen counts instead of the current one, as decide applies the updates last."""
+        own = np.where(self.seen_has[side], 0.0, self.position[side] - self.x_start[side])
+        seen = self.start_outcome[side] + self.seen_total[side] * self.inverse_total[side]
+        return (target - seen) * self.unratio[side] - own
+
+    def valid(self, moves: np.ndarray) -> np.ndarray:
+        """``AbstractExchangeActor.is_move_valid`` for both sides: a real move that stays on
+        the scale and keeps the direction of the side's earlier moves (the minimum and
+        maximum of its moves have a positive product)."""
+        size = np.abs(moves)
+        landing = self.position + moves
+        ok = ((size <= 100) & (size > MIN_MOVE) & (landing >= -EPS) & (landing <= 100 + EPS)
+              & (self.past + moves <= 100)
+              & (np.minimum(self.low, moves) * np.maximum(self.high, moves) > 0))
+        return ok[0] & ok[1]
+
+    def check(self, side: int, moves: np.ndarray, gain: np.ndarray, outcome: np.ndarray,
+              mask: np.ndarray) -> np.ndarray:
+        """``AbstractExchangeActor.check_nbs``: if the side's move carries the outcome past
+        the partner's position, stop it there and scale the partner's move to equal gain.
+
+        Updates ``moves`` and ``outcome[side]`` (before, after) in place; returns the gain.
+        """
+        other = 1 - side
+        target = self.wanted[other]
+        after = self.outcome_at(self.position[side] + moves[side], side)
+        cross = mask & crosses(target, outcome[side, 0], after)
+        if cross.any():
+            delta = np.abs(self.shift_to(side, target))
+            ratio = delta * self.ratio[side]
+            ratio_partner = self.across[side] * ratio
+            moves[side] = np.where(cross, delta * self.direction[side], moves[side])
+            moves[other] = np.where(cross, np.abs(ratio_partner * self.unratio[other])
+                                    * self.direction[other], moves[other])
+            gain = np.where(cross, np.abs(ratio_partner * self.s_supply[other]
+                                          - ratio * self.s_demand[other]), gain)
+            after = np.where(cross, self.outcome_at(self.position[side] + moves[side], side),
+                             after)
+        outcome[side, 1] = after
+        return gain
+
+    # -- the randomized variant (Dijkstra et al. 2018) -------------------------------------------
+    def randomize(self, p: float, draws: np.ndarray, moves: np.ndarray, gain: np.ndarray,
+                  before: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """decide's ``calculate_maximum_utility`` and ``randomized_gain`` where ``mask``.
+
+        The side drawn by ``u < 0.5`` (side i, else side j) wins (``v < 0.5``: its gain
+        rises by ``p z`` times the room to its maximum) or loses (falls by ``p z`` of it);
+        the moves follow from its new gain. Updates ``moves``; returns both sides' gains.
+        """
+        u, v, z = draws
+        maximum = self.maximum_utility(moves, before)
+        me = np.where(u < 0.5, 0, 1)
+        cols = np.arange(len(u))
+
+        def mine(values: np.ndarray) -> np.ndarray:
+            return values[me, cols]
+
+        def yours(values: np.ndarray) -> np.ndarray:
+            return values[1 - me, cols]
+
+        position, wanted = self.position, self.wanted
+        s_sup, s_dem = mine(self.s_supply), mine(self.s_demand)
+        y_sup, y_dem = yours(self.s_supply), yours(self.s_demand)
+        eui = np.where(v < 0.5, gain + p * z * (mine(maximum) - gain), gain - p * z * gain)
+        reach = np.abs(mine(position) - yours(wanted))
+        ratio_q = reach * mine(self.ratio)
+        ratio_p = (eui + ratio_q * s_sup) / s_dem
+        move_me = reach
+        move_you = ratio_p * yours(self.unratio)
+        euj = np.abs(ratio_p * y_sup - ratio_q * y_dem)
+        room = np.abs(yours(position) - mine(wanted))
+        capped = np.abs(move_you) > room
+        # the partner would overshoot: it moves all the way and the drawn side moves less
+        cap_p = room * yours(self.ratio)
+        cap_q = np.abs((eui - cap_p * s_dem) / s_sup)
+        cap_me = cap_q * mine(self.unratio)
+        shorter = capped & (np.abs(cap_me) < reach)
+        euj = np.where(shorter, np.abs(cap_p * y_sup - cap_q * y_dem), euj)
+        move_me = np.where(capped, cap_me, move_me)
+        move_you = np.where(capped, room, move_you)
+        # otherwise the drawn side's full move may carry its outcome past the partner
+        signed = np.where(mine(position) > yours(wanted), -reach, reach)
+        at = np.stack([signed, signed]) + position
+        adjusted = mine(self.outcome_at(at))
+        cross = ~capped & crosses(yours(wanted), mine(before), adjusted)
+        if cross.any():
+            delta = np.abs(mine(np.stack([self.shift_to(0, wanted[1]),
+                                          self.shift_to(1, wanted[0])])))
+            c_q = delta * mine(self.ratio)
+            c_p = (eui + c_q * s_sup) / s_dem
+            move_you = np.where(cross, c_p * yours(self.unratio), move_you)
+            euj = np.where(cross, np.abs(c_p * y_sup - c_q * y_dem), euj)
+            # decide keeps the signed full move here, not delta; its sign flips below
+            move_me = np.where(cross, signed, move_me)
+        move_me = move_me * mine(self.direction)
+        move_you = move_you * yours(self.direction)
+        is_i = me == 0
+        moves[0] = np.where(mask, np.where(is_i, move_me, move_you), moves[0])
+        moves[1] = np.where(mask, np.where(is_i, move_you, move_me), moves[1])
+        return np.stack([np.where(mask, np.where(is_i, eui, euj), gain),
+                         np.where(mask, np.where(is_i, euj, eui), gain)])
+
+    def maximum_utility(self, moves: np.ndarray, before: np.ndarray) -> np.ndarray:
+        """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain."""
+        y = self.position + moves
+        # decide compares a side's position on its demand issue with its vote on its supply
+        # issue here; kept as it is
+        top = np.abs(self.wanted - y) <= EPS
+        delta = np.abs(before - self.outcome_at(np.where(top, y, self.wanted[::-1])))
+        (s_sup_i, s_sup_j), (s_dem_i, s_dem_j) = self.s_supply, self.s_demand
+        loss_1 = delta[1] * s_sup_j
+        gain_2 = delta[1] * s_dem_i
+        loss_2 = delta[0] * s_sup_i
+        gain_1 = delta[0] * s_dem_j
+        overwrite = np.where(top[0] & (gain_1 - loss_1 > 0),
+                             gain_2 - (loss_1 / s_dem_j) * s_sup_i, 0.0)
+        overwrite = np.where(top[1] & (gain_2 - loss_2 > 0),
+                             gain_1 - (loss_2 / s_dem_i) * s_sup_j, overwrite)
+        pick_j = gain_2 > gain_1
+        gain = np.where(pick_j, gain_1, gain_2)
+        loss = np.where(pick_j, loss_2, loss_1)
+        a_sup = np.where(pick_j, s_sup_j, s_sup_i)
+        o_dem = np.where(pick_j, s_dem_i, s_dem_j)
+        share = a_sup / (a_sup + o_dem)
+        opposite = np.where(overwrite != 0, overwrite,
+                            share * o_dem * (gain / (share * a_sup)) - loss)
+        chosen = gain - share * a_sup * (loss / (share * o_dem))
+        return np.stack([np.where(pick_j, opposite, chosen), np.where(pick_j, chosen, opposite)])
 
 
 @dataclass
