@@ -192,17 +192,18 @@ class Round:
         self.score = np.full(count, -np.inf)  # the gain of alive candidates
         self.gain = np.zeros(count)
         self.keys, self.fixed = self._static()
-        # per side: the minimum, maximum and sum of the side's earlier moves this round
-        self.history = np.zeros((2, 3, count))
-        self.history[:, 0], self.history[:, 1] = np.inf, -np.inf
-        self.state = np.zeros((2, 5, count))  # per side: move, y, gain, outcome before, after
+        # per candidate and side: the minimum, maximum and sum of the side's earlier moves
+        self.history = np.zeros((count, 2, 3))
+        self.history[:, :, 0], self.history[:, :, 1] = np.inf, -np.inf
+        # per candidate and side: move, vote, gain, outcome before and after the move
+        self.state = np.zeros((count, 2, 5))
         self._index_sides()
 
     def _static(self) -> tuple[np.ndarray, np.ndarray]:
         """What both sides of every candidate keep all round.
 
-        Int block (2, 3, N): where the side's position is in ``current``, and where what its
-        partner saw of it is in ``seen_shift`` and ``seen_total``. Float block (2, 9, N): see
+        Int block (N, 2, 3): where the side's position is in ``current``, and where what its
+        partner saw of it is in ``seen_shift`` and ``seen_total``. Float block (N, 2, 9): see
         :data:`_FIXED`.
         """
         c, n, m, s = self.cands, self.n, self.m, self.s
@@ -211,7 +212,7 @@ class Round:
         demand = supply[::-1]
         partner = actor[::-1]
         keys = np.stack([actor * m + supply, (partner * m + supply) * n + actor,
-                         partner * m + supply], axis=1)
+                         partner * m + supply], axis=-1).transpose(1, 0, 2).copy()
         weight = self.w[actor, supply]
         total = self.total[supply]
         s_supply, s_demand = s[actor, supply], s[actor, demand]
@@ -221,7 +222,7 @@ class Round:
             # calculations.by_exchange_ratio: equal gain turns an outcome shift on this
             # side's supply issue into one on the other issue
             (s_supply + s_demand[::-1]) / (s_demand + s_supply[::-1]),
-        ], axis=1)
+        ], axis=-1).transpose(1, 0, 2).copy()
         return keys, fixed
 
     # -- lookup tables --------------------------------------------------------------------
@@ -253,18 +254,17 @@ class Round:
         self.alive = self.alive[keep]
         self.score = self.score[keep]
         self.gain = self.gain[keep]
-        self.keys = self.keys[:, :, keep]
-        self.fixed = self.fixed[:, :, keep]
-        self.history = self.history[:, :, keep]
-        self.state = self.state[:, :, keep]
+        self.keys = self.keys[keep]
+        self.fixed = self.fixed[keep]
+        self.history = self.history[keep]
+        self.state = self.state[keep]
         self._index_sides()
 
     def _batch(self, idx: np.ndarray) -> _Batch:
-        keys = self.keys[:, :, idx]
-        seen_total = self.seen_total_flat[keys[:, 2]]
-        return _Batch(self.fixed[:, :, idx], self.history[:, :, idx],
-                      self.current_flat[keys[:, 0]], seen_total,
-                      self.seen_shift_flat[keys[:, 1]], self.seen_has_flat[keys[:, 1]])
+        keys = self.keys[idx].transpose(2, 1, 0)
+        return _Batch(self.fixed[idx].transpose(2, 1, 0), self.history[idx].transpose(2, 1, 0),
+                      self.current_flat[keys[0]], self.seen_total_flat[keys[2]],
+                      self.seen_shift_flat[keys[1]], self.seen_has_flat[keys[1]])
 
     # -- EqualGainExchange.calculate -------------------------------------------------------------
     def calculate(self, idx: np.ndarray) -> None:
@@ -304,11 +304,12 @@ class Round:
                 outcome[:, 0] = b.outcome_at(b.position)
                 outcome[:, 1] = b.outcome_at(b.position + moves)
             valid = checked & b.valid(moves)
-        state = self.state
-        state[:, 0, idx] = moves
-        state[:, 1, idx] = b.position + moves
-        state[:, 2, idx] = eu
-        state[:, 3:, idx] = outcome
+        rows = np.empty((5, 2, len(idx)))
+        rows[0] = moves
+        np.add(b.position, moves, out=rows[1])
+        rows[2] = eu
+        rows[3:] = outcome.transpose(1, 0, 2)
+        self.state[idx] = rows.transpose(2, 1, 0)
         self.gain[idx] = gain
         self.alive[idx] = valid
         self.score[idx] = np.where(valid, gain, -np.inf)
@@ -338,7 +339,7 @@ class Round:
         the round's record needs of it."""
         c = self.cands
         a_i, a_j, p, q = int(c.i[k]), int(c.j[k]), int(c.p[k]), int(c.q[k])
-        state_i, state_j = self.state[:, :, k].tolist()
+        state_i, state_j = self.state[k].tolist()
         y_i, y_j = state_i[1], state_j[1]
         done = (int(self.origin[k]), int(c.kind[k]), a_i, a_j, p, q, float(self.gain[k]),
                 float(self.current[a_i, q]), float(self.current[a_j, p]), state_i, state_j)
@@ -358,14 +359,17 @@ class Round:
         touched = touched[keep]
         # a side that supplies the issue its actor just moved on keeps its previous move in
         # the history decide checks directions against; other sides just recompute it
-        where = self.keys[:, 0, touched]
+        where = self.keys[touched, :, 0]
         matched = (where == a_i * self.m + q) | (where == a_j * self.m + p)
-        last = np.where(matched, self.state[:, 0, touched], np.nan)
-        history = self.history[:, :, touched]
-        history[:, 0] = np.fmin(history[:, 0], last)
-        history[:, 1] = np.fmax(history[:, 1], last)
-        history[:, 2] += np.nan_to_num(last)
-        self.history[:, :, touched] = history
+        if matched.any():
+            rows = touched[matched.any(axis=1)]
+            matched = matched[matched.any(axis=1)]
+            last = np.where(matched, self.state[rows, :, 0], np.nan)
+            history = self.history[rows]
+            history[:, :, 0] = np.fmin(history[:, :, 0], last)
+            history[:, :, 1] = np.fmax(history[:, :, 1], last)
+            history[:, :, 2] += np.where(matched, last, 0.0)
+            self.history[rows] = history
         self.current[a_i, q] = y_i
         self.current[a_j, p] = y_j
         self.moved[a_i, q] = self.moved[a_j, p] = True
@@ -470,9 +474,10 @@ class _Batch:
 
     def __init__(self, fixed: np.ndarray, history: np.ndarray, position: np.ndarray,
                  seen_total: np.ndarray, seen_shift: np.ndarray, seen_has: np.ndarray) -> None:
+        # fixed (9, 2, k) and history (3, 2, k): field, side, candidate
         (self.wanted, self.ratio, self.unratio, self.s_supply, self.s_demand, self.x_start,
-         self.start_outcome, self.inverse_total, self.across) = fixed.transpose(1, 0, 2)
-        self.low, self.high, self.past = history.transpose(1, 0, 2)
+         self.start_outcome, self.inverse_total, self.across) = np.ascontiguousarray(fixed)
+        self.low, self.high, self.past = np.ascontiguousarray(history)
         self.position = position
         self.seen_total = seen_total
         self.offset = (seen_total - seen_shift) * self.inverse_total
