@@ -284,18 +284,20 @@ class Round:
         over = move_i > room[0]
         dq = np.where(over, room[0] * b.ratio[0], dq)
         dp = np.where(over, b.across[0] * dq, dp)
-        moves = np.stack([np.where(over, room[0], move_i),
-                          np.where(over, dp * b.unratio[1], room[1])]) * b.direction
+        moves = np.empty((2, len(idx)))
+        moves[0] = np.where(over, room[0], move_i)
+        moves[1] = np.where(over, dp * b.unratio[1], room[1])
+        moves *= b.direction
         gain = np.abs(dq * b.s_supply[0] - dp * b.s_demand[0])
         checked = b.valid(moves) & (gain >= MIN_GAIN)
         outcome = np.zeros((2, 2, len(idx)))
-        eu = np.stack([gain, gain])
+        eu = gain
         valid = checked
         if checked.any():
             outcome[:, 0] = b.outcome_at(b.position)
             gain = b.check(0, moves, gain, outcome, checked)
             gain = b.check(1, moves, gain, outcome, checked)
-            eu = np.stack([gain, gain])
+            eu = gain
             if self.p:
                 assert self.rng is not None
                 draws = np.zeros((3, len(idx)))
