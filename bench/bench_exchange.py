@@ -75,8 +75,10 @@ def main() -> None:
             agree = "yes" if same(fast, slow) else "NO"
         target = TARGETS.get((n, m))
         note = f"  (target < {target:g} s)" if target else ""
-        print(f"{n:>4}x{m:<3}x{rounds:<3} {count:>10} {kernel_time:>9.2f} {oracle_time:>9.2f} "
-              f"{ratio:>7.1f}  {agree}{note}")
+        print(
+            f"{n:>4}x{m:<3}x{rounds:<3} {count:>10} {kernel_time:>9.2f} {oracle_time:>9.2f} "
+            f"{ratio:>7.1f}  {agree}{note}"
+        )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,9 @@ def test_every_example_reads_as_its_rows_say(reference: Path, name: str) -> None
         assert scenario.actor(actor).capability == pytest.approx(float(power))
     for issue in scenario.issues:
         marks = [float(r[2]) for r in rows if r[0] == "#M" and r[1] == issue.id]
-        assert (issue.scale.min, issue.scale.max) == ((min(marks), max(marks)) if marks
-                                                       else (0.0, 100.0))
+        assert (issue.scale.min, issue.scale.max) == (
+            (min(marks), max(marks)) if marks else (0.0, 100.0)
+        )
 
 
 def test_sample_data_keeps_its_half_to_seven_scale(reference: Path) -> None:
@@ -93,7 +94,8 @@ def test_bad_number_names_line_and_field(tmp_path: Path) -> None:
 
 def test_position_off_the_scale(tmp_path: Path) -> None:
     assert "case.csv:6: position: 12 is outside 0..10" in problem(
-        tmp_path, GOOD + "#D;A;I;12;0.5;1\n")
+        tmp_path, GOOD + "#D;A;I;12;0.5;1\n"
+    )
 
 
 def test_unknown_actor_and_issue(tmp_path: Path) -> None:
@@ -109,7 +111,8 @@ def test_missing_power(tmp_path: Path) -> None:
 def test_power_must_agree_across_an_actors_rows(tmp_path: Path) -> None:
     text = GOOD + "#P;J;J;\n#D;A;I;5;0.5;1\n#D;A;J;5;0.5;2\n"
     assert "case.csv:8: power: 2 differs from the power 1 actor 'A' has on line 7" in problem(
-        tmp_path, text)
+        tmp_path, text
+    )
 
 
 def test_unknown_row_key(tmp_path: Path) -> None:
@@ -118,8 +121,7 @@ def test_unknown_row_key(tmp_path: Path) -> None:
 
 def test_a_scale_needs_two_different_marks(tmp_path: Path) -> None:
     text = "#A;A;A;\n#P;I;I;\n#M;I;5;only\n#D;A;I;5;0.5;1\n"
-    assert "case.csv:3: position: the #M rows of issue 'I' give no range" in problem(
-        tmp_path, text)
+    assert "case.csv:3: position: the #M rows of issue 'I' give no range" in problem(tmp_path, text)
 
 
 def test_duplicate_stance(tmp_path: Path) -> None:

@@ -121,9 +121,7 @@ class Round:
         positions[side.actor] = x_pos
         for actor, value in cand.updates.get(k, {}).items():
             positions[actor] = value
-        total = sum(
-            self.w[a, k] * positions[a] for a in range(self.n) if self.present[a, k]
-        )
+        total = sum(self.w[a, k] * positions[a] for a in range(self.n) if self.present[a, k])
         return (target * self.denominator[k] - total) / self.w[side.actor, k]
 
     # -- decide's small formulas -------------------------------------------------------
@@ -139,8 +137,10 @@ class Round:
         partner = side.other
         s_sup = self.s[side.actor, side.supply]
         s_dem = self.s[side.actor, side.demand]
-        return ((s_sup + self.s[partner.actor, partner.demand]) /
-                (s_dem + self.s[partner.actor, partner.supply])) * ratio
+        return (
+            (s_sup + self.s[partner.actor, partner.demand])
+            / (s_dem + self.s[partner.actor, partner.supply])
+        ) * ratio
 
     def reverse_move(self, side, ratio):
         return ratio * self.denominator[side.supply] / self.w[side.actor, side.supply]
@@ -202,8 +202,14 @@ class Round:
             a, b = b, a
 
         def side(actor, supply, demand):
-            return Side(actor, supply, demand, self.x[actor, supply], self.x[actor, supply],
-                        self.x[actor, demand])
+            return Side(
+                actor,
+                supply,
+                demand,
+                self.x[actor, supply],
+                self.x[actor, supply],
+                self.x[actor, demand],
+            )
 
         i = side(a, q, p)
         j = side(b, p, q)
@@ -311,10 +317,8 @@ class Round:
         you = me.other
         s = self.s
         eu = cand.gain
-        if v < 0.5:
-            eui = eu + self.p_random * z * (me.eu_max - eu)
-        else:
-            eui = eu - self.p_random * z * eu
+        wins = v < 0.5
+        eui = eu + self.p_random * z * (me.eu_max - eu) if wins else eu - self.p_random * z * eu
         s_me_sup, s_me_dem = s[me.actor, me.supply], s[me.actor, me.demand]
         move_i = abs(me.position - you.wanted)
         ratio_q = self.exchange_ratio(me, move_i)
@@ -373,8 +377,9 @@ class Round:
                 if side not in touched:
                     side.moves.pop()
         for demander, mover in ((done.j, done.i), (done.i, done.j)):
-            if any(demander.actor == s.actor and demander.demand == s.demand
-                   for s in (cand.i, cand.j)):
+            if any(
+                demander.actor == s.actor and demander.demand == s.demand for s in (cand.i, cand.j)
+            ):
                 seen = cand.updates.setdefault(demander.demand, {})
                 if mover.actor in seen:
                     seen[mover.actor] = self.updated_position(mover, seen[mover.actor])
@@ -406,8 +411,13 @@ class Round:
         """``Externalities._add_exchange_set`` on ``calculations.actor_externalities``."""
         i, j = cand.i, cand.j
         inner = (0, 3) if cand.kind == "a-d" else (1, 2)
-        totals = {"own": 0.0, "inner_positive": 0.0, "inner_negative": 0.0,
-                  "outer_positive": 0.0, "outer_negative": 0.0}
+        totals = {
+            "own": 0.0,
+            "inner_positive": 0.0,
+            "inner_negative": 0.0,
+            "outer_positive": 0.0,
+            "outer_negative": 0.0,
+        }
         by_actor = {}
         for a in range(self.n):
             if a in (i.actor, j.actor):
@@ -445,8 +455,17 @@ class Round:
         return realized
 
 
-def run(x, salience, capability, present, rounds=10, p=0.0, seed=None,
-        salience_weight=0.4, fixed_weight=0.1):
+def run(
+    x,
+    salience,
+    capability,
+    present,
+    rounds=10,
+    p=0.0,
+    seed=None,
+    salience_weight=0.4,
+    fixed_weight=0.1,
+):
     """All rounds; positions on 0-100, actors already in id order.
 
     Returns a list of rounds, each a dict with ``start`` (positions the round began from),
@@ -472,13 +491,15 @@ def run(x, salience, capability, present, rounds=10, p=0.0, seed=None,
                     + fixed_weight * side.y
                     + (1 - (1 - s) * salience_weight - fixed_weight) * side.start
                 )
-        out.append({
-            "start": x.copy(),
-            "realized": realized,
-            "voting": voting,
-            "next": following,
-            "nbs_start": [state.nbs(k, x[:, k]) for k in range(state.m)],
-            "nbs_voting": [state.nbs(k, voting[:, k]) for k in range(state.m)],
-        })
+        out.append(
+            {
+                "start": x.copy(),
+                "realized": realized,
+                "voting": voting,
+                "next": following,
+                "nbs_start": [state.nbs(k, x[:, k]) for k in range(state.m)],
+                "nbs_voting": [state.nbs(k, voting[:, k]) for k in range(state.m)],
+            }
+        )
         x = following
     return out

@@ -35,10 +35,13 @@ def test_rounds_equal_decide_on_the_seeded_scenarios(reference: Path, name: str)
             ours = [r["positions"][actor] for r in trajectory]
             np.testing.assert_allclose(ours, positions, rtol=0, atol=1e-6)
         starts = [r["next_forecast"] for r in trajectory[1:10]]
-        np.testing.assert_allclose(starts, expected["preference_mds_by_round"][1:],
-                                   rtol=0, atol=1e-6)
-    counts = [len({id(e) for f in result.issues for e in f.trajectory[k]["exchanges"]})
-              for k in range(1, 11)]
+        np.testing.assert_allclose(
+            starts, expected["preference_mds_by_round"][1:], rtol=0, atol=1e-6
+        )
+    counts = [
+        len({id(e) for f in result.issues for e in f.trajectory[k]["exchanges"]})
+        for k in range(1, 11)
+    ]
     assert counts == decide["exchanges_per_round"]
 
 
@@ -62,16 +65,33 @@ def test_exchanges_equal_decide_in_order(reference: Path, name: str) -> None:
 
 # -- the paper's equations, by hand -------------------------------------------------------------
 def two_actor_scenario() -> Scenario:
-    return Scenario.model_validate({
-        "id": "two", "metadata": {"title": {"en": "two actors, two issues"}},
-        "issues": [{"id": "P", "name": {"en": "P"}}, {"id": "Q", "name": {"en": "Q"}}],
-        "actors": [
-            {"id": "A", "name": {"en": "A"}, "capability": 1.0, "stances": {
-                "P": {"position": 0, "salience": 0.8}, "Q": {"position": 0, "salience": 0.2}}},
-            {"id": "B", "name": {"en": "B"}, "capability": 1.0, "stances": {
-                "P": {"position": 100, "salience": 0.3}, "Q": {"position": 100, "salience": 0.6}}},
-        ],
-    })
+    return Scenario.model_validate(
+        {
+            "id": "two",
+            "metadata": {"title": {"en": "two actors, two issues"}},
+            "issues": [{"id": "P", "name": {"en": "P"}}, {"id": "Q", "name": {"en": "Q"}}],
+            "actors": [
+                {
+                    "id": "A",
+                    "name": {"en": "A"},
+                    "capability": 1.0,
+                    "stances": {
+                        "P": {"position": 0, "salience": 0.8},
+                        "Q": {"position": 0, "salience": 0.2},
+                    },
+                },
+                {
+                    "id": "B",
+                    "name": {"en": "B"},
+                    "capability": 1.0,
+                    "stances": {
+                        "P": {"position": 100, "salience": 0.3},
+                        "Q": {"position": 100, "salience": 0.6},
+                    },
+                },
+            ],
+        }
+    )
 
 
 def test_two_actors_trade_as_the_equal_gain_equations_say() -> None:
@@ -101,8 +121,9 @@ def test_two_actors_trade_as_the_equal_gain_equations_say() -> None:
     # next start: (1 - s) * 0.4 + 0.1 of the way from the old position to the vote
     after = result["P"].trajectory[1]["next_positions"]
     assert after["B"] == pytest.approx(100 + (0.7 * 0.4 + 0.1) * (b_vote - 100))
-    assert result["Q"].trajectory[1]["next_positions"]["A"] == pytest.approx(0.8 * 0.4 * 100
-                                                                              + 0.1 * 100)
+    assert result["Q"].trajectory[1]["next_positions"]["A"] == pytest.approx(
+        0.8 * 0.4 * 100 + 0.1 * 100
+    )
 
 
 def test_equal_saliences_leave_nothing_to_trade() -> None:
@@ -131,16 +152,24 @@ def arrays(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
     position = np.array(draw(st.lists(values, min_size=n * m, max_size=n * m))).reshape(n, m)
     salience = np.array(draw(st.lists(weights, min_size=n * m, max_size=n * m))).reshape(n, m)
     capability = np.array(draw(st.lists(weights, min_size=n, max_size=n)))
-    present = np.array(draw(st.lists(st.booleans().map(lambda b: b or True) | st.just(False),
-                                     min_size=n * m, max_size=n * m))).reshape(n, m)
+    present = np.array(
+        draw(
+            st.lists(
+                st.booleans().map(lambda b: b or True) | st.just(False),
+                min_size=n * m,
+                max_size=n * m,
+            )
+        )
+    ).reshape(n, m)
     present[0] = True  # every issue has someone at its table
     salience = np.where(present, salience, 0.0)
     position = np.where(present, position, np.nan)
     return position, salience, capability, present
 
 
-def assert_kernel_equals_oracle(data: tuple[np.ndarray, ...], p: float, seed: int | None,
-                                rounds: int) -> None:
+def assert_kernel_equals_oracle(
+    data: tuple[np.ndarray, ...], p: float, seed: int | None, rounds: int
+) -> None:
     position, salience, capability, present = data
     slow = oracle.run(position, salience, capability, present, rounds=rounds, p=p, seed=seed)
     fast = simulate(position, salience, capability, present, rounds=rounds, p=p, seed=seed)
@@ -149,8 +178,7 @@ def assert_kernel_equals_oracle(data: tuple[np.ndarray, ...], p: float, seed: in
         assert [r.index for r in mine.realized] == [c.index for c, _, _ in theirs["realized"]]
         for done, (cand, totals, _) in zip(mine.realized, theirs["realized"], strict=True):
             assert done.gain == pytest.approx(cand.gain, rel=1e-9, abs=1e-12)
-            assert [s["to"] for s in done.sides] == pytest.approx([cand.i.y, cand.j.y],
-                                                                   abs=1e-9)
+            assert [s["to"] for s in done.sides] == pytest.approx([cand.i.y, cand.j.y], abs=1e-9)
             assert done.externalities == pytest.approx(totals, abs=1e-9)
         np.testing.assert_allclose(mine.voting, theirs["voting"], atol=1e-9)
         np.testing.assert_allclose(mine.following, theirs["next"], atol=1e-9)
@@ -200,8 +228,10 @@ def test_actor_order_does_not_matter(reference: Path, order: list[int]) -> None:
     """Actors are taken in id order, so ties and sums do not depend on the input order."""
     scenario = tawazun.load(reference / "exchange" / "copenhagen.csv")
     shuffled = scenario.model_copy(update={"actors": [scenario.actors[k] for k in order]})
-    assert shuffled.forecast("exchange", rounds=3).to_dict() == scenario.forecast(
-        "exchange", rounds=3).to_dict()
+    assert (
+        shuffled.forecast("exchange", rounds=3).to_dict()
+        == scenario.forecast("exchange", rounds=3).to_dict()
+    )
 
 
 # -- output ---------------------------------------------------------------------------------------
@@ -218,18 +248,30 @@ def test_every_exchange_is_in_both_issues_trajectories() -> None:
 
 def test_third_parties_count_what_the_outcomes_did_for_them() -> None:
     base = two_actor_scenario().model_dump()
-    base["actors"].append({"id": "C", "name": {"en": "C"}, "capability": 0.01, "stances": {
-        "P": {"position": 0, "salience": 0.5}, "Q": {"position": 100, "salience": 0.5}}})
+    base["actors"].append(
+        {
+            "id": "C",
+            "name": {"en": "C"},
+            "capability": 0.01,
+            "stances": {
+                "P": {"position": 0, "salience": 0.5},
+                "Q": {"position": 100, "salience": 0.5},
+            },
+        }
+    )
     result = Scenario.model_validate(base).forecast("exchange", rounds=1, third_parties=True)
     record = result["P"].trajectory[1]["exchanges"][0]
     moves = {m["issue"]: m for m in record["moves"]}
     # C stands at 0 on P and 100 on Q: both outcomes came closer to it
-    expected = sum(0.5 * (abs(moves[k]["outcome_from"] - x) - abs(moves[k]["outcome_to"] - x))
-                   for k, x in (("P", 0.0), ("Q", 100.0)))
+    expected = sum(
+        0.5 * (abs(moves[k]["outcome_from"] - x) - abs(moves[k]["outcome_to"] - x))
+        for k, x in (("P", 0.0), ("Q", 100.0))
+    )
     assert record["third_parties"]["C"] == pytest.approx(expected)
     assert expected > 0
     assert record["externalities"]["outer_positive"] + record["externalities"][
-        "inner_positive"] == pytest.approx(expected)
+        "inner_positive"
+    ] == pytest.approx(expected)
 
 
 def test_explain_names_the_trades() -> None:

@@ -62,8 +62,11 @@ def crosses(target: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.nda
 
 
 def new_start_positions(
-    start: np.ndarray, voting: np.ndarray, salience: np.ndarray,
-    salience_weight: float, fixed_weight: float,
+    start: np.ndarray,
+    voting: np.ndarray,
+    salience: np.ndarray,
+    salience_weight: float,
+    fixed_weight: float,
 ) -> np.ndarray:
     r"""Where an actor that traded starts the next round (``calculations.new_start_position``).
 
@@ -122,8 +125,9 @@ def build_candidates(
             side_i = np.where(a_supplies_p, b, a)
             side_j = np.where(a_supplies_p, a, b)
             count = len(a)
-            parts.append((side_i, side_j, np.full(count, p), np.full(count, q),
-                          np.full(count, kind)))
+            parts.append(
+                (side_i, side_j, np.full(count, p), np.full(count, q), np.full(count, kind))
+            )
     if not parts:
         empty = np.zeros(0, dtype=np.intp)
         return Candidates(empty, empty, empty, empty, empty)
@@ -211,18 +215,37 @@ class Round:
         supply = np.stack([c.q, c.p])
         demand = supply[::-1]
         partner = actor[::-1]
-        keys = np.stack([actor * m + supply, (partner * m + supply) * n + actor,
-                         partner * m + supply], axis=-1).transpose(1, 0, 2).copy()
+        keys = (
+            np.stack(
+                [actor * m + supply, (partner * m + supply) * n + actor, partner * m + supply],
+                axis=-1,
+            )
+            .transpose(1, 0, 2)
+            .copy()
+        )
         weight = self.w[actor, supply]
         total = self.total[supply]
         s_supply, s_demand = s[actor, supply], s[actor, demand]
-        fixed = np.stack([
-            self.x0[actor, demand], weight / total, total / weight, s_supply, s_demand,
-            self.x0[actor, supply], self.base[supply] / total, 1 / total,
-            # calculations.by_exchange_ratio: equal gain turns an outcome shift on this
-            # side's supply issue into one on the other issue
-            (s_supply + s_demand[::-1]) / (s_demand + s_supply[::-1]),
-        ], axis=-1).transpose(1, 0, 2).copy()
+        fixed = (
+            np.stack(
+                [
+                    self.x0[actor, demand],
+                    weight / total,
+                    total / weight,
+                    s_supply,
+                    s_demand,
+                    self.x0[actor, supply],
+                    self.base[supply] / total,
+                    1 / total,
+                    # calculations.by_exchange_ratio: equal gain turns an outcome shift on this
+                    # side's supply issue into one on the other issue
+                    (s_supply + s_demand[::-1]) / (s_demand + s_supply[::-1]),
+                ],
+                axis=-1,
+            )
+            .transpose(1, 0, 2)
+            .copy()
+        )
         return keys, fixed
 
     # -- lookup tables --------------------------------------------------------------------
@@ -230,10 +253,12 @@ class Round:
         """Candidates by (actor, supply issue) and by (actor, demand issue), as CSR lists."""
         c, m = self.cands, self.m
         index = np.arange(len(c))
-        self.by_supply = self._csr(np.concatenate([c.i * m + c.q, c.j * m + c.p]),
-                                   np.concatenate([index, index]))
-        self.by_demand = self._csr(np.concatenate([c.i * m + c.p, c.j * m + c.q]),
-                                   np.concatenate([index, index]))
+        self.by_supply = self._csr(
+            np.concatenate([c.i * m + c.q, c.j * m + c.p]), np.concatenate([index, index])
+        )
+        self.by_demand = self._csr(
+            np.concatenate([c.i * m + c.p, c.j * m + c.q]), np.concatenate([index, index])
+        )
 
     def _csr(self, keys: np.ndarray, values: np.ndarray) -> tuple[list[int], np.ndarray]:
         order = np.argsort(keys, kind="stable")
@@ -243,7 +268,7 @@ class Round:
     @staticmethod
     def _lookup(table: tuple[list[int], np.ndarray], key: int) -> np.ndarray:
         bounds, values = table
-        return values[bounds[key]:bounds[key + 1]]
+        return values[bounds[key] : bounds[key + 1]]
 
     def _compact(self) -> None:
         """Drop dead candidates from every array; they never come back within a round."""
@@ -262,9 +287,14 @@ class Round:
 
     def _batch(self, idx: np.ndarray) -> _Batch:
         keys = self.keys[idx].transpose(2, 1, 0)
-        return _Batch(self.fixed[idx].transpose(2, 1, 0), self.history[idx].transpose(2, 1, 0),
-                      self.current_flat[keys[0]], self.seen_total_flat[keys[2]],
-                      self.seen_shift_flat[keys[1]], self.seen_has_flat[keys[1]])
+        return _Batch(
+            self.fixed[idx].transpose(2, 1, 0),
+            self.history[idx].transpose(2, 1, 0),
+            self.current_flat[keys[0]],
+            self.seen_total_flat[keys[2]],
+            self.seen_shift_flat[keys[1]],
+            self.seen_has_flat[keys[1]],
+        )
 
     # -- EqualGainExchange.calculate -------------------------------------------------------------
     def calculate(self, idx: np.ndarray) -> None:
@@ -343,19 +373,34 @@ class Round:
         a_i, a_j, p, q = int(c.i[k]), int(c.j[k]), int(c.p[k]), int(c.q[k])
         state_i, state_j = self.state[k].tolist()
         y_i, y_j = state_i[1], state_j[1]
-        done = (int(self.origin[k]), int(c.kind[k]), a_i, a_j, p, q, float(self.gain[k]),
-                float(self.current[a_i, q]), float(self.current[a_j, p]), state_i, state_j)
+        done = (
+            int(self.origin[k]),
+            int(c.kind[k]),
+            a_i,
+            a_j,
+            p,
+            q,
+            float(self.gain[k]),
+            float(self.current[a_i, q]),
+            float(self.current[a_j, p]),
+            state_i,
+            state_j,
+        )
         self.alive[k] = False
         self.score[k] = -np.inf
         # decide's AbstractExchange.recalculate on every alive candidate: those in which
         # one of the two actors supplies the issue it moved on, or demands the issue its
         # partner moved on
-        touched = np.sort(np.concatenate([
-            self._lookup(self.by_supply, a_i * self.m + q),
-            self._lookup(self.by_supply, a_j * self.m + p),
-            self._lookup(self.by_demand, a_j * self.m + q),
-            self._lookup(self.by_demand, a_i * self.m + p),
-        ]))
+        touched = np.sort(
+            np.concatenate(
+                [
+                    self._lookup(self.by_supply, a_i * self.m + q),
+                    self._lookup(self.by_supply, a_j * self.m + p),
+                    self._lookup(self.by_demand, a_j * self.m + q),
+                    self._lookup(self.by_demand, a_i * self.m + p),
+                ]
+            )
+        )
         keep = self.alive[touched]
         keep[1:] &= touched[1:] != touched[:-1]
         touched = touched[keep]
@@ -419,7 +464,8 @@ class Round:
         if not done:
             return []
         origin, kind, a_i, a_j, p, q, gain, from_i, from_j, state_i, state_j = map(
-            np.array, zip(*done, strict=True))
+            np.array, zip(*done, strict=True)
+        )
         on_both = (self.present[:, p] & self.present[:, q]).T
         xp, xq = self.x0[:, p].T, self.x0[:, q].T
         sp, sq = self.s[:, p].T, self.s[:, q].T
@@ -434,21 +480,37 @@ class Round:
         rows = np.arange(len(done))
         third[rows, a_i] = third[rows, a_j] = False
         positive = value > 0
-        sums = {f"{side}_{sign}": np.where(third & where & (positive == up), value, 0.0).sum(1)
-                for side, inside in (("inner", True), ("outer", False))
-                for sign, up in (("positive", True), ("negative", False))
-                for where in [inner == inside]}
+        sums = {
+            f"{side}_{sign}": np.where(third & where & (positive == up), value, 0.0).sum(1)
+            for side, inside in (("inner", True), ("outer", False))
+            for sign, up in (("positive", True), ("negative", False))
+            for where in [inner == inside]
+        }
         out = []
         for r in range(len(done)):
             sides = [
-                {"actor": int(a_i[r]), "issue": int(q[r]), "partner": int(a_j[r]),
-                 "from": float(from_i[r]), "to": float(state_i[r, 1]),
-                 "toward": float(self.x0[a_j[r], q[r]]), "gain": float(state_i[r, 2]),
-                 "outcome_from": float(state_i[r, 3]), "outcome_to": float(state_i[r, 4])},
-                {"actor": int(a_j[r]), "issue": int(p[r]), "partner": int(a_i[r]),
-                 "from": float(from_j[r]), "to": float(state_j[r, 1]),
-                 "toward": float(self.x0[a_i[r], p[r]]), "gain": float(state_j[r, 2]),
-                 "outcome_from": float(state_j[r, 3]), "outcome_to": float(state_j[r, 4])},
+                {
+                    "actor": int(a_i[r]),
+                    "issue": int(q[r]),
+                    "partner": int(a_j[r]),
+                    "from": float(from_i[r]),
+                    "to": float(state_i[r, 1]),
+                    "toward": float(self.x0[a_j[r], q[r]]),
+                    "gain": float(state_i[r, 2]),
+                    "outcome_from": float(state_i[r, 3]),
+                    "outcome_to": float(state_i[r, 4]),
+                },
+                {
+                    "actor": int(a_j[r]),
+                    "issue": int(p[r]),
+                    "partner": int(a_i[r]),
+                    "from": float(from_j[r]),
+                    "to": float(state_j[r, 1]),
+                    "toward": float(self.x0[a_i[r], p[r]]),
+                    "gain": float(state_j[r, 2]),
+                    "outcome_from": float(state_j[r, 3]),
+                    "outcome_to": float(state_j[r, 4]),
+                },
             ]
             totals = {"own": 2 * float(gain[r])}
             totals.update({key: float(column[r]) for key, column in sums.items()})
@@ -456,14 +518,33 @@ class Round:
             if third_parties:
                 others = np.flatnonzero(third[r])
                 by_actor = dict(zip(others.tolist(), value[r, others].tolist(), strict=True))
-            out.append(Realized(int(origin[r]), int(kind[r]), int(p[r]), int(q[r]),
-                                float(gain[r]), sides, totals, by_actor))
+            out.append(
+                Realized(
+                    int(origin[r]),
+                    int(kind[r]),
+                    int(p[r]),
+                    int(q[r]),
+                    float(gain[r]),
+                    sides,
+                    totals,
+                    by_actor,
+                )
+            )
         return out
 
 
 #: Rows of ``Round.fixed`` (per side and candidate), in order.
-_FIXED = ("wanted", "ratio", "unratio", "s_supply", "s_demand", "x_start", "start_outcome",
-          "inverse_total", "across")
+_FIXED = (
+    "wanted",
+    "ratio",
+    "unratio",
+    "s_supply",
+    "s_demand",
+    "x_start",
+    "start_outcome",
+    "inverse_total",
+    "across",
+)
 
 
 class _Batch:
@@ -474,11 +555,27 @@ class _Batch:
     ``offset`` is what the partner has seen other actors do to the outcome.
     """
 
-    def __init__(self, fixed: np.ndarray, history: np.ndarray, position: np.ndarray,
-                 seen_total: np.ndarray, seen_shift: np.ndarray, seen_has: np.ndarray) -> None:
+    def __init__(
+        self,
+        fixed: np.ndarray,
+        history: np.ndarray,
+        position: np.ndarray,
+        seen_total: np.ndarray,
+        seen_shift: np.ndarray,
+        seen_has: np.ndarray,
+    ) -> None:
         # fixed (9, 2, k) and history (3, 2, k): field, side, candidate
-        (self.wanted, self.ratio, self.unratio, self.s_supply, self.s_demand, self.x_start,
-         self.start_outcome, self.inverse_total, self.across) = np.ascontiguousarray(fixed)
+        (
+            self.wanted,
+            self.ratio,
+            self.unratio,
+            self.s_supply,
+            self.s_demand,
+            self.x_start,
+            self.start_outcome,
+            self.inverse_total,
+            self.across,
+        ) = np.ascontiguousarray(fixed)
         self.low, self.high, self.past = np.ascontiguousarray(history)
         self.position = position
         self.seen_total = seen_total
@@ -486,12 +583,14 @@ class _Batch:
         self.seen_has = seen_has
         self.direction = np.where(position > self.wanted[::-1], -1.0, 1.0)
 
-    def outcome_at(self, new_position: np.ndarray, side: int | slice = slice(None)
-                   ) -> np.ndarray:
+    def outcome_at(self, new_position: np.ndarray, side: int | slice = slice(None)) -> np.ndarray:
         """``calculations.adjusted_nbs``: the outcome of the side's supply issue with what
         its partner has seen and the side at ``new_position``."""
-        return (self.start_outcome[side] + self.offset[side]
-                + self.ratio[side] * (new_position - self.x_start[side]))
+        return (
+            self.start_outcome[side]
+            + self.offset[side]
+            + self.ratio[side] * (new_position - self.x_start[side])
+        )
 
     def shift_to(self, side: int, target: np.ndarray) -> np.ndarray:
         """``calculations.adjusted_nbs_by_position``: the move of the side from where it
@@ -507,13 +606,19 @@ class _Batch:
         maximum of its moves have a positive product)."""
         size = np.abs(moves)
         landing = self.position + moves
-        ok = ((size <= 100) & (size > MIN_MOVE) & (landing >= -EPS) & (landing <= 100 + EPS)
-              & (self.past + moves <= 100)
-              & (np.minimum(self.low, moves) * np.maximum(self.high, moves) > 0))
+        ok = (
+            (size <= 100)
+            & (size > MIN_MOVE)
+            & (landing >= -EPS)
+            & (landing <= 100 + EPS)
+            & (self.past + moves <= 100)
+            & (np.minimum(self.low, moves) * np.maximum(self.high, moves) > 0)
+        )
         return ok[0] & ok[1]
 
-    def check(self, side: int, moves: np.ndarray, gain: np.ndarray, outcome: np.ndarray,
-              mask: np.ndarray) -> np.ndarray:
+    def check(
+        self, side: int, moves: np.ndarray, gain: np.ndarray, outcome: np.ndarray, mask: np.ndarray
+    ) -> np.ndarray:
         """``AbstractExchangeActor.check_nbs``: if the side's move carries the outcome past
         the partner's position, stop it there and scale the partner's move to equal gain.
 
@@ -528,18 +633,30 @@ class _Batch:
             ratio = delta * self.ratio[side]
             ratio_partner = self.across[side] * ratio
             moves[side] = np.where(cross, delta * self.direction[side], moves[side])
-            moves[other] = np.where(cross, np.abs(ratio_partner * self.unratio[other])
-                                    * self.direction[other], moves[other])
-            gain = np.where(cross, np.abs(ratio_partner * self.s_supply[other]
-                                          - ratio * self.s_demand[other]), gain)
-            after = np.where(cross, self.outcome_at(self.position[side] + moves[side], side),
-                             after)
+            moves[other] = np.where(
+                cross,
+                np.abs(ratio_partner * self.unratio[other]) * self.direction[other],
+                moves[other],
+            )
+            gain = np.where(
+                cross,
+                np.abs(ratio_partner * self.s_supply[other] - ratio * self.s_demand[other]),
+                gain,
+            )
+            after = np.where(cross, self.outcome_at(self.position[side] + moves[side], side), after)
         outcome[side, 1] = after
         return gain
 
     # -- the randomized variant (Dijkstra et al. 2018) -------------------------------------------
-    def randomize(self, p: float, draws: np.ndarray, moves: np.ndarray, gain: np.ndarray,
-                  before: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def randomize(
+        self,
+        p: float,
+        draws: np.ndarray,
+        moves: np.ndarray,
+        gain: np.ndarray,
+        before: np.ndarray,
+        mask: np.ndarray,
+    ) -> np.ndarray:
         """decide's ``calculate_maximum_utility`` and ``randomized_gain`` where ``mask``.
 
         The side drawn by ``u < 0.5`` (side i, else side j) wins (``v < 0.5``: its gain
@@ -583,8 +700,9 @@ class _Batch:
         adjusted = mine(self.outcome_at(at))
         cross = ~capped & crosses(yours(wanted), mine(before), adjusted)
         if cross.any():
-            delta = np.abs(mine(np.stack([self.shift_to(0, wanted[1]),
-                                          self.shift_to(1, wanted[0])])))
+            delta = np.abs(
+                mine(np.stack([self.shift_to(0, wanted[1]), self.shift_to(1, wanted[0])]))
+            )
             c_q = delta * mine(self.ratio)
             c_p = (eui + c_q * s_sup) / s_dem
             move_you = np.where(cross, c_p * yours(self.unratio), move_you)
@@ -596,8 +714,12 @@ class _Batch:
         is_i = me == 0
         moves[0] = np.where(mask, np.where(is_i, move_me, move_you), moves[0])
         moves[1] = np.where(mask, np.where(is_i, move_you, move_me), moves[1])
-        return np.stack([np.where(mask, np.where(is_i, eui, euj), gain),
-                         np.where(mask, np.where(is_i, euj, eui), gain)])
+        return np.stack(
+            [
+                np.where(mask, np.where(is_i, eui, euj), gain),
+                np.where(mask, np.where(is_i, euj, eui), gain),
+            ]
+        )
 
     def maximum_utility(self, moves: np.ndarray, before: np.ndarray) -> np.ndarray:
         """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain."""
@@ -611,18 +733,21 @@ class _Batch:
         gain_2 = delta[1] * s_dem_i
         loss_2 = delta[0] * s_sup_i
         gain_1 = delta[0] * s_dem_j
-        overwrite = np.where(top[0] & (gain_1 - loss_1 > 0),
-                             gain_2 - (loss_1 / s_dem_j) * s_sup_i, 0.0)
-        overwrite = np.where(top[1] & (gain_2 - loss_2 > 0),
-                             gain_1 - (loss_2 / s_dem_i) * s_sup_j, overwrite)
+        overwrite = np.where(
+            top[0] & (gain_1 - loss_1 > 0), gain_2 - (loss_1 / s_dem_j) * s_sup_i, 0.0
+        )
+        overwrite = np.where(
+            top[1] & (gain_2 - loss_2 > 0), gain_1 - (loss_2 / s_dem_i) * s_sup_j, overwrite
+        )
         pick_j = gain_2 > gain_1
         gain = np.where(pick_j, gain_1, gain_2)
         loss = np.where(pick_j, loss_2, loss_1)
         a_sup = np.where(pick_j, s_sup_j, s_sup_i)
         o_dem = np.where(pick_j, s_dem_i, s_dem_j)
         share = a_sup / (a_sup + o_dem)
-        opposite = np.where(overwrite != 0, overwrite,
-                            share * o_dem * (gain / (share * a_sup)) - loss)
+        opposite = np.where(
+            overwrite != 0, overwrite, share * o_dem * (gain / (share * a_sup)) - loss
+        )
         chosen = gain - share * a_sup * (loss / (share * o_dem))
         return np.stack([np.where(pick_j, opposite, chosen), np.where(pick_j, chosen, opposite)])
 
@@ -667,8 +792,7 @@ def simulate(
     previous = outcomes(x, weight)
     out = []
     for _ in range(rounds):
-        rnd = Round(x, salience, capability, present, p=p, rng=rng,
-                    random_ties=seed is not None)
+        rnd = Round(x, salience, capability, present, p=p, rng=rng, random_ties=seed is not None)
         realized = rnd.run(third_parties)
         voting = np.where(present, rnd.current, np.nan)
         following = np.where(
@@ -677,8 +801,7 @@ def simulate(
             x,
         )
         voting_outcome = outcomes(voting, weight)
-        out.append(RoundResult(x, voting, following, rnd.start_outcome, voting_outcome,
-                               realized))
+        out.append(RoundResult(x, voting, following, rnd.start_outcome, voting_outcome, realized))
         x = following
         if tolerance is not None and np.max(np.abs(voting_outcome - previous)) <= tolerance:
             break

@@ -92,9 +92,17 @@ def run(
     present = arrays.present[order]
     position = to_percent(arrays.position[order], low, high)
     history = simulate(
-        position, arrays.salience[order], arrays.capability[order], present,
-        rounds=rounds, p=p, seed=seed, salience_weight=salience_weight,
-        fixed_weight=fixed_weight, tolerance=tolerance, third_parties=third_parties,
+        position,
+        arrays.salience[order],
+        arrays.capability[order],
+        present,
+        rounds=rounds,
+        p=p,
+        seed=seed,
+        salience_weight=salience_weight,
+        fixed_weight=fixed_weight,
+        tolerance=tolerance,
+        third_parties=third_parties,
     )
     issue_ids = list(arrays.issue_ids)
     exchanges = _exchanges(history, actor_ids, issue_ids, low, high, third_parties)
@@ -103,49 +111,89 @@ def run(
         lo, hi = float(low[k]), float(high[k])
         at_table = np.flatnonzero(present[:, k])
 
-        def positions(values: np.ndarray, k: int = k, lo: float = lo, hi: float = hi,
-                      at_table: np.ndarray = at_table) -> dict[str, float]:
+        def positions(
+            values: np.ndarray,
+            k: int = k,
+            lo: float = lo,
+            hi: float = hi,
+            at_table: np.ndarray = at_table,
+        ) -> dict[str, float]:
             return {actor_ids[a]: float(from_percent(values[a, k], lo, hi)) for a in at_table}
 
         first = history[0]
-        trajectory = [{"round": 0, "positions": positions(first.start),
-                       "forecast": float(from_percent(first.start_outcome[k], lo, hi))}]
+        trajectory = [
+            {
+                "round": 0,
+                "positions": positions(first.start),
+                "forecast": float(from_percent(first.start_outcome[k], lo, hi)),
+            }
+        ]
         for number, rnd in enumerate(history, start=1):
-            trajectory.append({
-                "round": number,
-                "positions": positions(rnd.voting),
-                "forecast": float(from_percent(rnd.voting_outcome[k], lo, hi)),
-                "next_positions": positions(rnd.following),
-                "next_forecast": float(from_percent(
-                    _outcome(rnd.following, arrays.capability[order], arrays.salience[order],
-                             present, k), lo, hi)),
-                "exchanges": exchanges[number][issue_id],
-            })
-        forecasts.append(issue_forecast(
-            scenario, issue_id, trajectory[-1]["forecast"], trajectory=trajectory,
-            rounds=len(history),
-            exchanges=sum(len(r["exchanges"]) for r in trajectory[1:]),
-        ))
+            trajectory.append(
+                {
+                    "round": number,
+                    "positions": positions(rnd.voting),
+                    "forecast": float(from_percent(rnd.voting_outcome[k], lo, hi)),
+                    "next_positions": positions(rnd.following),
+                    "next_forecast": float(
+                        from_percent(
+                            _outcome(
+                                rnd.following,
+                                arrays.capability[order],
+                                arrays.salience[order],
+                                present,
+                                k,
+                            ),
+                            lo,
+                            hi,
+                        )
+                    ),
+                    "exchanges": exchanges[number][issue_id],
+                }
+            )
+        forecasts.append(
+            issue_forecast(
+                scenario,
+                issue_id,
+                trajectory[-1]["forecast"],
+                trajectory=trajectory,
+                rounds=len(history),
+                exchanges=sum(len(r["exchanges"]) for r in trajectory[1:]),
+            )
+        )
     return Result(
         scenario=scenario.id,
         model="exchange",
         issues=forecasts,
-        parameters={"rounds": rounds, "p": p, "seed": seed, "salience_weight": salience_weight,
-                    "fixed_weight": fixed_weight, "tolerance": tolerance,
-                    "third_parties": third_parties},
+        parameters={
+            "rounds": rounds,
+            "p": p,
+            "seed": seed,
+            "salience_weight": salience_weight,
+            "fixed_weight": fixed_weight,
+            "tolerance": tolerance,
+            "third_parties": third_parties,
+        },
     )
 
 
-def _outcome(position: np.ndarray, capability: np.ndarray, salience: np.ndarray,
-             present: np.ndarray, k: int) -> float:
+def _outcome(
+    position: np.ndarray, capability: np.ndarray, salience: np.ndarray, present: np.ndarray, k: int
+) -> float:
     weight = np.where(present[:, k], capability * salience[:, k], 0.0)
-    return float(np.where(present[:, k], weight * np.nan_to_num(position[:, k]), 0.0).sum()
-                 / weight.sum())
+    return float(
+        np.where(present[:, k], weight * np.nan_to_num(position[:, k]), 0.0).sum() / weight.sum()
+    )
 
 
-def _exchanges(history: list[RoundResult], actor_ids: list[str], issue_ids: list[str],
-               low: np.ndarray, high: np.ndarray, third_parties: bool
-               ) -> dict[int, dict[str, list[dict]]]:
+def _exchanges(
+    history: list[RoundResult],
+    actor_ids: list[str],
+    issue_ids: list[str],
+    low: np.ndarray,
+    high: np.ndarray,
+    third_parties: bool,
+) -> dict[int, dict[str, list[dict]]]:
     """Every realised exchange as a plain record, by round and by the issues it moved.
 
     Positions are on each issue's scale; gains and externalities are in decide's units
@@ -159,17 +207,19 @@ def _exchanges(history: list[RoundResult], actor_ids: list[str], issue_ids: list
             for side in done.sides:
                 k = side["issue"]
                 lo, hi = float(low[k]), float(high[k])
-                moves.append({
-                    "actor": actor_ids[side["actor"]],
-                    "issue": issue_ids[k],
-                    "from": float(from_percent(side["from"], lo, hi)),
-                    "to": float(from_percent(side["to"], lo, hi)),
-                    "partner": actor_ids[side["partner"]],
-                    "toward": float(from_percent(side["toward"], lo, hi)),
-                    "gain": side["gain"],
-                    "outcome_from": float(from_percent(side["outcome_from"], lo, hi)),
-                    "outcome_to": float(from_percent(side["outcome_to"], lo, hi)),
-                })
+                moves.append(
+                    {
+                        "actor": actor_ids[side["actor"]],
+                        "issue": issue_ids[k],
+                        "from": float(from_percent(side["from"], lo, hi)),
+                        "to": float(from_percent(side["to"], lo, hi)),
+                        "partner": actor_ids[side["partner"]],
+                        "toward": float(from_percent(side["toward"], lo, hi)),
+                        "gain": side["gain"],
+                        "outcome_from": float(from_percent(side["outcome_from"], lo, hi)),
+                        "outcome_to": float(from_percent(side["outcome_to"], lo, hi)),
+                    }
+                )
             record = {
                 "round": number,
                 "rank": rank,
@@ -181,7 +231,8 @@ def _exchanges(history: list[RoundResult], actor_ids: list[str], issue_ids: list
             }
             if third_parties:
                 record["third_parties"] = {
-                    actor_ids[a]: value for a, value in done.third_parties.items()}
+                    actor_ids[a]: value for a, value in done.third_parties.items()
+                }
             for issue_id in record["issues"]:
                 by_issue[issue_id].append(record)
         out[number] = {issue_id: by_issue.get(issue_id, []) for issue_id in issue_ids}
@@ -199,8 +250,10 @@ def explain(forecast: IssueForecast, top: int = 3) -> list[str]:
         return []
     start, end = trajectory[0]["forecast"], trajectory[-1]["forecast"]
     records = [e for r in trajectory[1:] for e in r.get("exchanges", [])]
-    lines = [f"The outcome went from {start:.4g} to {end:.4g} in {len(trajectory) - 1} "
-             f"round(s) through {len(records)} exchange(s) involving this issue."]
+    lines = [
+        f"The outcome went from {start:.4g} to {end:.4g} in {len(trajectory) - 1} "
+        f"round(s) through {len(records)} exchange(s) involving this issue."
+    ]
     concessions: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0])
     for record in records:
         mine = [m for m in record["moves"] if m["issue"] == forecast.issue]
@@ -211,8 +264,10 @@ def explain(forecast: IssueForecast, top: int = 3) -> list[str]:
             concessions[key][1] += 1
     ranked = sorted(concessions.items(), key=lambda item: -item[1][0])
     for (actor, partner, other_issue), (distance, count) in ranked[:top]:
-        lines.append(f"{actor} moved {distance:.3g} toward {partner} in return for "
-                     f"{partner}'s moves on {other_issue} ({count} exchange(s)).")
+        lines.append(
+            f"{actor} moved {distance:.3g} toward {partner} in return for "
+            f"{partner}'s moves on {other_issue} ({count} exchange(s))."
+        )
     if not records:
         lines.append("No exchange moved this issue.")
     return lines
