@@ -481,10 +481,11 @@ class Round:
         third[rows, a_i] = third[rows, a_j] = False
         positive = value > 0
         sums = {
-            f"{side}_{sign}": np.where(third & where & (positive == up), value, 0.0).sum(1)
-            for side, inside in (("inner", True), ("outer", False))
+            f"{group}_{sign}": np.where(third & (inner == inside) & (positive == up), value, 0).sum(
+                axis=1
+            )
+            for group, inside in (("inner", True), ("outer", False))
             for sign, up in (("positive", True), ("negative", False))
-            for where in [inner == inside]
         }
         out = []
         for r in range(len(done)):
