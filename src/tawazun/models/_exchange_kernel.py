@@ -58,7 +58,7 @@ def crosses(target: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.nda
     is on both sides, as decide's exact decimal zero is.
     """
     d0, d1 = target - before, target - after
-    return ((d0 > EPS) & (d1 < -EPS)) | ((d0 < -EPS) & (d1 > EPS))
+    return (np.minimum(d0, d1) < -EPS) & (np.maximum(d0, d1) > EPS)
 
 
 def new_start_positions(
@@ -325,8 +325,10 @@ class Round:
         valid = checked
         if checked.any():
             outcome[:, 0] = b.outcome_at(b.position)
-            gain = b.check(0, moves, gain, outcome, checked)
-            gain = b.check(1, moves, gain, outcome, checked)
+            cut = b.check(0, moves, outcome, checked)
+            cut = b.check(1, moves, outcome, checked, cut)
+            if cut is not None:
+                gain = np.where(cut[0], cut[1], gain)
             eu = gain
             if self.p:
                 assert self.rng is not None
@@ -335,7 +337,9 @@ class Round:
                 eu = b.randomize(self.p, draws, moves, gain, outcome[:, 0], checked)
                 outcome[:, 0] = b.outcome_at(b.position)
                 outcome[:, 1] = b.outcome_at(b.position + moves)
-            valid = checked & b.valid(moves)
+            # moves a check did not cut passed the same test before it
+            if self.p or cut is not None:
+                valid = checked & b.valid(moves)
         rows = np.empty((5, 2, len(idx)))
         rows[0] = moves
         np.add(b.position, moves, out=rows[1])
@@ -618,12 +622,19 @@ class _Batch:
         return ok[0] & ok[1]
 
     def check(
-        self, side: int, moves: np.ndarray, gain: np.ndarray, outcome: np.ndarray, mask: np.ndarray
-    ) -> np.ndarray:
+        self,
+        side: int,
+        moves: np.ndarray,
+        outcome: np.ndarray,
+        mask: np.ndarray,
+        cut: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """``AbstractExchangeActor.check_nbs``: if the side's move carries the outcome past
         the partner's position, stop it there and scale the partner's move to equal gain.
 
-        Updates ``moves`` and ``outcome[side]`` (before, after) in place; returns the gain.
+        Updates ``moves`` and ``outcome[side]`` (before, after) in place. ``cut`` is None
+        or (where a check cut the exchange, its gain there), from the check before; the
+        updated pair is returned.
         """
         other = 1 - side
         target = self.wanted[other]
@@ -639,14 +650,11 @@ class _Batch:
                 np.abs(ratio_partner * self.unratio[other]) * self.direction[other],
                 moves[other],
             )
-            gain = np.where(
-                cross,
-                np.abs(ratio_partner * self.s_supply[other] - ratio * self.s_demand[other]),
-                gain,
-            )
+            gain = np.abs(ratio_partner * self.s_supply[other] - ratio * self.s_demand[other])
             after = np.where(cross, self.outcome_at(self.position[side] + moves[side], side), after)
+            cut = (cross, gain) if cut is None else (cut[0] | cross, np.where(cross, gain, cut[1]))
         outcome[side, 1] = after
-        return gain
+        return cut
 
     # -- the randomized variant (Dijkstra et al. 2018) -------------------------------------------
     def randomize(
