@@ -195,7 +195,8 @@ class Round:
         self.alive = np.ones(count, dtype=bool)
         self.score = np.full(count, -np.inf)  # the gain of alive candidates
         self.gain = np.zeros(count)
-        self.keys, self.fixed = self._static()
+        self.keys, self.across = self._static()
+        self.supplier, self.demander = self._tables()
         # per candidate and side: the minimum, maximum and sum of the side's earlier moves
         self.history = np.zeros((count, 2, 3))
         self.history[:, :, 0], self.history[:, :, 1] = np.inf, -np.inf
@@ -206,47 +207,50 @@ class Round:
     def _static(self) -> tuple[np.ndarray, np.ndarray]:
         """What both sides of every candidate keep all round.
 
-        Int block (N, 2, 3): where the side's position is in ``current``, and where what its
-        partner saw of it is in ``seen_shift`` and ``seen_total``. Float block (N, 2, 9): see
-        :data:`_FIXED`.
+        Keys (N, 2, 4): the side's (actor, supply issue) and (actor, demand issue) in the
+        tables indexed ``actor * m + issue`` (``current``, :meth:`_tables`), and where what
+        its partner saw of it is in ``seen_shift`` and ``seen_total``. Factors (N, 2):
+        ``calculations.by_exchange_ratio``, the outcome shift on the other issue that gives
+        both sides the gain a unit shift on this side's supply issue gives.
         """
         c, n, m, s = self.cands, self.n, self.m, self.s
         actor = np.stack([c.i, c.j])
         supply = np.stack([c.q, c.p])
         demand = supply[::-1]
         partner = actor[::-1]
-        keys = (
-            np.stack(
-                [actor * m + supply, (partner * m + supply) * n + actor, partner * m + supply],
-                axis=-1,
-            )
-            .transpose(1, 0, 2)
-            .copy()
+        keys = np.stack(
+            [
+                actor * m + supply,
+                actor * m + demand,
+                (partner * m + supply) * n + actor,
+                partner * m + supply,
+            ],
+            axis=-1,
         )
-        weight = self.w[actor, supply]
-        total = self.total[supply]
         s_supply, s_demand = s[actor, supply], s[actor, demand]
-        fixed = (
-            np.stack(
-                [
-                    self.x0[actor, demand],
-                    weight / total,
-                    total / weight,
-                    s_supply,
-                    s_demand,
-                    self.x0[actor, supply],
-                    self.base[supply] / total,
-                    1 / total,
-                    # calculations.by_exchange_ratio: equal gain turns an outcome shift on this
-                    # side's supply issue into one on the other issue
-                    (s_supply + s_demand[::-1]) / (s_demand + s_supply[::-1]),
-                ],
-                axis=-1,
-            )
-            .transpose(1, 0, 2)
-            .copy()
-        )
-        return keys, fixed
+        across = (s_supply + s_demand[::-1]) / (s_demand + s_supply[::-1])
+        return keys.transpose(1, 0, 2).copy(), across.T.copy()
+
+    def _tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per (actor, issue), indexed ``actor * m + issue``: as a supplier, its round-start
+        position, salience, weight / total and total / weight, the issue's start outcome and
+        1 / total; as a demander, its position and salience."""
+        weight, total = self.w, self.total[None, :]
+        with np.errstate(divide="ignore"):
+            unratio = np.where(weight > 0, total / np.where(weight > 0, weight, 1.0), np.inf)
+        supplier = np.stack(
+            [
+                self.x0,
+                self.s,
+                weight / total,
+                unratio,
+                np.broadcast_to(self.start_outcome, weight.shape),
+                np.broadcast_to(1 / total, weight.shape),
+            ],
+            axis=-1,
+        ).reshape(-1, 6)
+        demander = np.stack([self.x0, self.s], axis=-1).reshape(-1, 2)
+        return supplier, demander
 
     # -- lookup tables --------------------------------------------------------------------
     def _index_sides(self) -> None:
@@ -280,7 +284,7 @@ class Round:
         self.score = self.score[keep]
         self.gain = self.gain[keep]
         self.keys = self.keys[keep]
-        self.fixed = self.fixed[keep]
+        self.across = self.across[keep]
         self.history = self.history[keep]
         self.state = self.state[keep]
         self._index_sides()
@@ -288,12 +292,14 @@ class Round:
     def _batch(self, idx: np.ndarray) -> _Batch:
         keys = self.keys[idx].transpose(2, 1, 0)
         return _Batch(
-            self.fixed[idx].transpose(2, 1, 0),
+            self.supplier[keys[0]].transpose(2, 0, 1),
+            self.demander[keys[1]].transpose(2, 0, 1),
+            self.across[idx].T,
             self.history[idx].transpose(2, 1, 0),
             self.current_flat[keys[0]],
-            self.seen_total_flat[keys[2]],
-            self.seen_shift_flat[keys[1]],
-            self.seen_has_flat[keys[1]],
+            self.seen_total_flat[keys[3]],
+            self.seen_shift_flat[keys[2]],
+            self.seen_has_flat[keys[2]],
         )
 
     # -- EqualGainExchange.calculate -------------------------------------------------------------
@@ -538,20 +544,6 @@ class Round:
         return out
 
 
-#: Rows of ``Round.fixed`` (per side and candidate), in order.
-_FIXED = (
-    "wanted",
-    "ratio",
-    "unratio",
-    "s_supply",
-    "s_demand",
-    "x_start",
-    "start_outcome",
-    "inverse_total",
-    "across",
-)
-
-
 class _Batch:
     """A batch of candidates, both sides stacked on a leading axis of 2.
 
@@ -562,25 +554,26 @@ class _Batch:
 
     def __init__(
         self,
-        fixed: np.ndarray,
+        supplier: np.ndarray,
+        demander: np.ndarray,
+        across: np.ndarray,
         history: np.ndarray,
         position: np.ndarray,
         seen_total: np.ndarray,
         seen_shift: np.ndarray,
         seen_has: np.ndarray,
     ) -> None:
-        # fixed (9, 2, k) and history (3, 2, k): field, side, candidate
+        # supplier (6, 2, k), demander (2, 2, k), history (3, 2, k): field, side, candidate
         (
-            self.wanted,
+            self.x_start,
+            self.s_supply,
             self.ratio,
             self.unratio,
-            self.s_supply,
-            self.s_demand,
-            self.x_start,
             self.start_outcome,
             self.inverse_total,
-            self.across,
-        ) = np.ascontiguousarray(fixed)
+        ) = np.ascontiguousarray(supplier)
+        self.wanted, self.s_demand = np.ascontiguousarray(demander)
+        self.across = across
         self.low, self.high, self.past = np.ascontiguousarray(history)
         self.position = position
         self.seen_total = seen_total
