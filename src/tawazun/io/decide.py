@@ -1,0 +1,313 @@
+"""Input files of decide-exchange-model (Stokman-Van Oosten exchange model).
+
+One row per record, the first field saying what it is (``decide/data/types.py``):
+
+=====  ==========================================================  ===========================
+key    fields                                                      tawazun
+=====  ==========================================================  ===========================
+``#A`` actor id, full name, comment                                an actor
+``#P`` issue id, description                                       an issue
+``#M`` issue id, position, meaning                                 a point; the lowest and the
+                                                                   highest give the scale
+``#D`` actor, issue, position, salience, power, comment            a stance; power is the
+                                                                   actor's capability
+``#/`` comment;  ``#O`` issue description                          ignored
+=====  ==========================================================  ===========================
+
+Fields are separated by tabs (quoted with ``'``, as decide writes them), by ``;`` (the
+older format) or by ``,``; the separator is read off the first row. An issue without ``#M``
+rows has the scale 0-100, as in decide. Saliences are on 0-1 unless one is above 1, then on
+0-100 (decide accepts 0-100). decide keeps power per row; tawazun gives each actor one
+capability, so an actor's rows must agree on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from tawazun.io import FormatSpec
+from tawazun.io._text import read_text
+from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
+from tawazun.scenario import Location, Scenario
+
+_FIRST_ROW = re.compile(r"""^\s*(['"]?)#[APMDO/]\1([\t;,])""")
+_FIELDS = {
+    "#A": ("actor", "name", "comment"),
+    "#P": ("issue", "description"),
+    "#M": ("issue", "position", "meaning"),
+    "#D": ("actor", "issue", "position", "salience", "power", "comment"),
+    "#/": (),
+    "#O": (),
+}
+
+
+def sniff(head: str) -> bool:
+    """A decide file begins (after blank lines) with a row keyed ``#A``, ``#P``, ``#M``...."""
+    for line in head.splitlines():
+        if line.strip():
+            return bool(_FIRST_ROW.match(line))
+    return False
+
+
+def _dialect(text: str, path: Path) -> tuple[str, str]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _FIRST_ROW.match(line)
+        if match is None:
+            raise fail(
+                path,
+                number,
+                "row",
+                "a decide file starts with a row keyed #A, #P, #M, "
+                "#D, #O or #/ followed by a tab, ';' or ','",
+            )
+        return match.group(2), match.group(1) or '"'
+    raise fail(path, 1, "file", "is empty; a scenario needs issues and actors")
+
+
+def _number(
+    value: str,
+    path: Path,
+    line: int,
+    name: str,
+    problems: list[Problem],
+    low: float | None = None,
+    high: float | None = None,
+) -> float | None:
+    try:
+        number = float(value.strip())
+    except ValueError:
+        problems.append(Problem(str(path), str(line), name, f"{value!r} is not a number"))
+        return None
+    if not math.isfinite(number):
+        problems.append(Problem(str(path), str(line), name, f"{value!r} is not a finite number"))
+        return None
+    if (low is not None and number < low) or (high is not None and number > high):
+        problems.append(
+            Problem(str(path), str(line), name, f"{number:g} is outside {low:g}..{high:g}")
+        )
+        return None
+    return number
+
+
+def _rows(text: str, path: Path) -> list[tuple[int, str, dict[str, str]]]:
+    delimiter, quote = _dialect(text, path)
+    reader = csv.reader(text.splitlines(), delimiter=delimiter, quotechar=quote)
+    rows = []
+    problems = []
+    for values in reader:
+        line = reader.line_num
+        values = [v.strip() for v in values]
+        if not any(values):
+            continue
+        key = values[0]
+        if key not in _FIELDS:
+            problems.append(
+                Problem(
+                    str(path),
+                    str(line),
+                    "key",
+                    f"unknown row key {key!r}; decide rows start with {', '.join(_FIELDS)}",
+                )
+            )
+            continue
+        names = _FIELDS[key]
+        fields = dict(zip(names, values[1:], strict=False))
+        required = {"#A": 1, "#P": 1, "#M": 2, "#D": 5}.get(key, 0)
+        missing = [n for n in names[:required] if not fields.get(n)]
+        if missing:
+            problems.append(
+                Problem(
+                    str(path),
+                    str(line),
+                    missing[0],
+                    f"required, but missing ({key} rows hold {', '.join(names[:required])})",
+                )
+            )
+            continue
+        rows.append((line, key, fields))
+    if problems:
+        raise ScenarioFileError(problems)
+    return rows
+
+
+def _scenario_id(path: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9_.\-]+", "-", path.stem).strip("-") or "decide"
+
+
+def read_decide(path: Path) -> Scenario:
+    """Read a decide-exchange-model input file (see the module docstring)."""
+    rows = _rows(read_text(path), path)
+    problems: list[Problem] = []
+    where: dict[Location, str] = {}
+    actors: dict[str, dict[str, Any]] = {}
+    issues: dict[str, dict[str, Any]] = {}
+    marks: dict[str, list[tuple[int, float, str]]] = {}
+    for line, key, fields in rows:
+        if key == "#A":
+            if fields["actor"] in actors:
+                problems.append(
+                    Problem(
+                        str(path),
+                        str(line),
+                        "actor",
+                        f"actor {fields['actor']!r} is declared twice",
+                    )
+                )
+                continue
+            actors[fields["actor"]] = {
+                "line": line,
+                "name": fields.get("name") or fields["actor"],
+                "comment": fields.get("comment", ""),
+                "stances": {},
+                "power": None,
+            }
+        elif key == "#P":
+            if fields["issue"] in issues:
+                problems.append(
+                    Problem(
+                        str(path),
+                        str(line),
+                        "issue",
+                        f"issue {fields['issue']!r} is declared twice",
+                    )
+                )
+                continue
+            issues[fields["issue"]] = {
+                "line": line,
+                "name": fields.get("description") or fields["issue"],
+            }
+        elif key == "#M":
+            value = _number(fields["position"], path, line, "position", problems)
+            if value is not None:
+                marks.setdefault(fields["issue"], []).append(
+                    (line, value, fields.get("meaning", ""))
+                )
+    for issue_id, points in marks.items():
+        line = points[0][0]
+        if issue_id not in issues:
+            problems.append(
+                Problem(
+                    str(path),
+                    str(line),
+                    "issue",
+                    f"#M row for issue {issue_id!r}, which no #P row declares",
+                )
+            )
+            continue
+        values = [v for _, v, _ in points]
+        if min(values) == max(values):
+            problems.append(
+                Problem(
+                    str(path),
+                    str(line),
+                    "position",
+                    f"the #M rows of issue {issue_id!r} give no range "
+                    f"(all at {values[0]:g}); give its lowest and highest "
+                    "positions",
+                )
+            )
+            continue
+        issues[issue_id]["scale"] = {"min": min(values), "max": max(values)}
+        issues[issue_id]["points"] = [
+            {"value": v, "label": {"en": meaning}} for _, v, meaning in points if meaning
+        ]
+    for line, key, fields in rows:
+        if key != "#D":
+            continue
+        actor, issue = fields["actor"], fields["issue"]
+        if actor not in actors:
+            problems.append(
+                Problem(str(path), str(line), "actor", f"actor {actor!r} has no #A row")
+            )
+            continue
+        if issue not in issues:
+            problems.append(
+                Problem(str(path), str(line), "issue", f"issue {issue!r} has no #P row")
+            )
+            continue
+        if issue in actors[actor]["stances"]:
+            problems.append(
+                Problem(
+                    str(path),
+                    str(line),
+                    "issue",
+                    f"actor {actor!r} already has a #D row for issue {issue!r}",
+                )
+            )
+            continue
+        scale = issues[issue].get("scale", {"min": 0.0, "max": 100.0})
+        position = _number(
+            fields["position"], path, line, "position", problems, scale["min"], scale["max"]
+        )
+        salience = _number(fields["salience"], path, line, "salience", problems, 0, 100)
+        power = _number(fields["power"], path, line, "power", problems, 0, 100)
+        if power is not None:
+            known = actors[actor]["power"]
+            if known is None:
+                actors[actor]["power"] = (power, line)
+            elif known[0] != power:
+                problems.append(
+                    Problem(
+                        str(path),
+                        str(line),
+                        "power",
+                        f"{power:g} differs from the power {known[0]:g} actor {actor!r} has "
+                        f"on line {known[1]}; tawazun gives an actor one capability on all "
+                        "issues",
+                    )
+                )
+        if position is not None and salience is not None:
+            actors[actor]["stances"][issue] = {"position": position, "salience": salience}
+            where[("actors", list(actors).index(actor), "stances", issue)] = str(line)
+    if problems:
+        raise ScenarioFileError(problems)
+    saliences = [s["salience"] for a in actors.values() for s in a["stances"].values()]
+    raw = {
+        "id": _scenario_id(path),
+        "metadata": {
+            "title": {"en": path.stem},
+            "sources": [str(path.name)],
+            "notes": "Read from a decide-exchange-model input file.",
+        },
+        "salience_scale": 100 if any(s > 1 for s in saliences) else 1,
+        "issues": [
+            {
+                "id": issue_id,
+                "name": {"en": info["name"]},
+                **({"scale": info["scale"]} if "scale" in info else {}),
+                **({"points": info["points"]} if info.get("points") else {}),
+            }
+            for issue_id, info in issues.items()
+        ],
+        "actors": [
+            {
+                "id": actor_id,
+                "name": {"en": info["name"]},
+                "capability": info["power"][0] if info["power"] else 0.0,
+                "notes": info["comment"],
+                "stances": info["stances"],
+            }
+            for actor_id, info in actors.items()
+        ],
+    }
+    for j, (_, info) in enumerate(issues.items()):
+        where[("issues", j)] = str(info["line"])
+    for i, (_, info) in enumerate(actors.items()):
+        where[("actors", i)] = str(info["line"])
+    return validate(raw, path, prefix_locator(where, default="1"))
+
+
+FORMAT = FormatSpec(
+    name="decide",
+    extensions=(".csv", ".txt"),
+    read=read_decide,
+    sniff=sniff,
+    priority=50,
+    summary="decide-exchange-model input (#A, #P, #M, #D rows)",
+)
