@@ -31,7 +31,7 @@ def main() -> None:
         marker = re.compile(
             rf"(<!-- backtest {scheme} begin -->\n).*?(<!-- backtest {scheme} end -->)", re.S
         )
-        page, found = marker.subn(lambda m: m.group(1) + output + m.group(2), page)
+        page, found = marker.subn(lambda m, table=output: m.group(1) + table + m.group(2), page)
         if not found:
             raise SystemExit(f"{PAGE}: no markers for {scheme}")
     PAGE.write_text(page, encoding="utf-8")

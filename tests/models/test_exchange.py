@@ -127,11 +127,11 @@ def test_two_actors_trade_as_the_equal_gain_equations_say() -> None:
 
 
 def test_equal_saliences_leave_nothing_to_trade() -> None:
-    scenario = two_actor_scenario()
-    for actor in scenario.actors:
-        for stance in actor.stances.values():
-            stance.salience = 0.5
-    scenario = Scenario.model_validate(scenario.model_dump())
+    data = two_actor_scenario().model_dump()
+    for actor in data["actors"]:
+        for stance in actor["stances"].values():
+            stance["salience"] = 0.5
+    scenario = Scenario.model_validate(data)
     result = scenario.forecast("exchange", rounds=2)
     assert result.forecasts == pytest.approx({"P": 50.0, "Q": 50.0})
     assert all(not r["exchanges"] for f in result.issues for r in f.trajectory[1:])

@@ -15,6 +15,7 @@ docs/models/exchange.md and ``_exchange_kernel``), with deterministic tie-breaki
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -239,12 +240,16 @@ def _exchanges(
     return out
 
 
-def explain(forecast: IssueForecast, top: int = 3) -> list[str]:
+def explain(
+    forecast: IssueForecast, names: Mapping[str, str] | None = None, top: int = 3
+) -> list[str]:
     """Which trades moved the issue: the start and end, and the largest concessions on it.
 
     A concession is an actor's move on this issue toward a partner, in return for the
-    partner's move on another issue; moves are added up over all rounds.
+    partner's move on another issue; moves are added up over all rounds. ``names`` maps
+    actor ids to the names to print (ids are printed where it has none).
     """
+    names = names or {}
     trajectory = forecast.trajectory
     if len(trajectory) < 2:
         return []
@@ -264,6 +269,7 @@ def explain(forecast: IssueForecast, top: int = 3) -> list[str]:
             concessions[key][1] += 1
     ranked = sorted(concessions.items(), key=lambda item: -item[1][0])
     for (actor, partner, other_issue), (distance, count) in ranked[:top]:
+        actor, partner = names.get(actor, actor), names.get(partner, partner)
         lines.append(
             f"{actor} moved {distance:.3g} toward {partner} in return for "
             f"{partner}'s moves on {other_issue} ({count} exchange(s))."
