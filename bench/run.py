@@ -18,6 +18,7 @@ def main(names: list[str]) -> None:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
     for script in scripts:
         print(f"\n=== {script.stem} ===", flush=True)
+        sys.argv = [str(script)]  # each benchmark with its own defaults
         runpy.run_path(str(script), run_name="__main__")
 
 
