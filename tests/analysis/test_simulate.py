@@ -131,3 +131,17 @@ def test_a_model_with_its_own_randomness_gets_a_seed_per_run(reference):
     np.testing.assert_array_equal(runs, again)
     pinned = simulate(scenario, "smp", 6, seed=3, parameters={**stochastic, "seed": 11})
     assert len({tuple(row) for row in pinned.forecasts.round(9)}) == 1
+
+
+def test_bulk_parameters_leave_forecasts_unchanged():
+    import tawazun
+    from tawazun.analysis.evaluate import run_one
+    from tawazun.models import available
+
+    scenario = tawazun.load("iraq-2024")
+    for name, spec in available().items():
+        if spec.bulk:
+            full = scenario.forecast(name).forecasts
+            assert run_one(scenario, name, {}).tolist() == [
+                full[issue.id] for issue in scenario.issues
+            ]

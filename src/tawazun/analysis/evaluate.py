@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from tawazun.analysis.values import Values, with_values
+from tawazun.models import get_model
 from tawazun.models.median import weighted_median
 from tawazun.scenario import Scenario
 
@@ -82,10 +83,11 @@ def run_one(scenario: Scenario, model: str, parameters: dict[str, Any]) -> np.nd
     """One variant's forecast per issue ``(m,)``; NaN for issues the model cannot forecast.
 
     A model raises ``ValueError`` when a variant leaves it nothing to work with (every
-    weight 0); that variant counts as failed rather than stopping the analysis.
+    weight 0); that variant counts as failed rather than stopping the analysis. Only the
+    forecasts are kept, so the model runs with its ``bulk`` parameters (less detail).
     """
     try:
-        result = scenario.forecast(model, **parameters)
+        result = scenario.forecast(model, **{**get_model(model).bulk, **parameters})
     except ValueError:
         return np.full(len(scenario.issues), np.nan)
     found = result.forecasts

@@ -1,6 +1,8 @@
 """Where batches of runs execute: in this process, a local Dask cluster, or an existing one.
 
-* Neither ``workers`` nor ``scheduler``: Dask's threaded scheduler in this process.
+* Neither ``workers`` nor ``scheduler``: in this process, on Dask's threaded scheduler for
+  work that releases the GIL (NumPy over a whole batch) and its synchronous one for work
+  that does not (a model run variant by variant in Python, which threads only slow down).
 * ``workers=K``: a :class:`distributed.LocalCluster` of ``K`` single-threaded worker
   processes listening on the loopback interface only, closed when the work is done.
 * ``scheduler=ADDRESS``: the cluster whose scheduler listens there (``tcp://host:8786``);
@@ -83,10 +85,13 @@ def map_batches(
     spans: Sequence[tuple[int, int]],
     client: Any = None,
     progress: Progress | None = None,
+    threads: bool = True,
 ) -> list[Any]:
     """``function(*shared, start, stop)`` for every span, results in span order.
 
     ``progress(count)`` is called with the number of runs of each batch that finishes.
+    In-process (``client`` None), ``threads`` picks the threaded scheduler over the
+    synchronous one.
     """
     if client is None:
         tasks = [dask.delayed(function)(*shared, start, stop) for start, stop in spans]
@@ -97,7 +102,7 @@ def map_batches(
                 progress(size[key])
 
         with Callback(posttask=done):
-            return list(dask.compute(*tasks, scheduler="threads"))
+            return list(dask.compute(*tasks, scheduler="threads" if threads else "sync"))
     from distributed import as_completed
 
     scattered = client.scatter(list(shared), broadcast=True)

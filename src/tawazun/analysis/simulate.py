@@ -208,15 +208,21 @@ def simulate(
     parameters = dict(parameters or {})
     baseline = scenario.forecast(model, **parameters)
     plan = plan_of(scenario)
+    fast = vectorized(model, parameters) is not None
     with dask_client(workers, scheduler) as client:
-        lanes = parallelism(client)
+        lanes = parallelism(client) if fast or client is not None else 1
         size = batch or batch_size(
             runs, _seconds_per_run(scenario, model, parameters, plan, seed), lanes
         )
         spans = batches(runs, size)
         started = time.perf_counter()
         parts = map_batches(
-            simulate_batch, (scenario, model, parameters, plan, seed), spans, client, progress
+            simulate_batch,
+            (scenario, model, parameters, plan, seed),
+            spans,
+            client,
+            progress,
+            threads=fast,
         )
         elapsed = time.perf_counter() - started
     return Simulation(
@@ -234,7 +240,7 @@ def simulate(
             "lanes": lanes,
             "batches": len(spans),
             "runs_per_batch": size,
-            "vectorized": vectorized(model, parameters) is not None,
+            "vectorized": fast,
             "seconds": elapsed,
         },
     )

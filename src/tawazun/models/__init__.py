@@ -66,6 +66,10 @@ class ModelSpec:
     resume : Resume or None
         For iterative models that can be stopped after some rounds and resumed (see
         :class:`Resume`); analyses use it to change a scenario from a given round on.
+    bulk : mapping of str to value
+        Parameters that make a run cheaper by leaving out detail that only explains it
+        (never changing a forecast); analyses that read nothing but forecasts, over many
+        runs, add them unless the user set those parameters.
     tuned : mapping of str to tuple of float
         Parameters whose defaults were fitted on outcome data (DEU III), each with the grid
         of values it was fitted over; ``tawazun backtest`` re-fits them by cross-validation
@@ -79,6 +83,7 @@ class ModelSpec:
     reference: str = ""
     explain: Callable[[IssueForecast, Mapping[str, str]], list[str]] | None = None
     resume: Resume | None = None
+    bulk: Mapping[str, Any] = field(default_factory=dict)
     tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
     def __call__(self, scenario: Scenario, **parameters: Any) -> Result:

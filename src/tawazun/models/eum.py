@@ -380,4 +380,5 @@ MODEL = ModelSpec(
     "replication github.com/jmckib/bdm-scholz-expected-utility-model.",
     explain=explain,
     resume=Resume(rounds="rounds", carry=carried),
+    bulk={"offers": "accepted"},
 )
