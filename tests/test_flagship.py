@@ -12,6 +12,9 @@ import tawazun
 from tawazun.scenario import SOURCED_ACTOR_FIELDS, Evidence, Scenario
 
 AS_OF_LIMIT = dt.date(2024, 4, 30)
+ISSUES = ("us-presence", "security-cooperation")
+#: The band each issue's status quo must fall in (early 2024, before any transition).
+STATUS_QUO_BAND = {"us-presence": "status-quo", "security-cooperation": "standing-partnership"}
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 _LATER_MONTHS_EN = (
@@ -67,9 +70,29 @@ def test_at_least_twelve_actors_named_in_english_and_arabic(scenario: Scenario) 
         assert ARABIC.search(actor.name.ar), f"{actor.id} has no Arabic name"
 
 
-def test_every_actor_takes_a_position_on_the_presence_issue(scenario: Scenario) -> None:
+def test_the_flagship_has_the_presence_and_the_cooperation_issue(scenario: Scenario) -> None:
+    assert tuple(issue.id for issue in scenario.issues) == ISSUES
+    for issue in scenario.issues:
+        assert issue.name.en.strip() and ARABIC.search(issue.name.ar), issue.id
+
+
+def test_every_actor_takes_a_position_on_every_issue(scenario: Scenario) -> None:
     for actor in scenario.actors:
-        assert "us-presence" in actor.stances, actor.id
+        assert set(actor.stances) == set(ISSUES), actor.id
+
+
+def test_saliences_differ_across_issues_so_actors_have_something_to_trade(
+    scenario: Scenario,
+) -> None:
+    # Exchange needs actors whose relative saliences s_presence / s_cooperation differ
+    # (Stokman and Van Oosten 1994): some care more about presence, some about cooperation.
+    ratios = {
+        actor.id: actor.stances["us-presence"].salience
+        / actor.stances["security-cooperation"].salience
+        for actor in scenario.actors
+    }
+    assert any(ratio > 1 for ratio in ratios.values())
+    assert any(ratio < 1 for ratio in ratios.values())
 
 
 def test_every_number_has_a_rationale_and_a_source(scenario: Scenario) -> None:
@@ -123,8 +146,9 @@ def test_no_source_or_rationale_mentions_a_date_after_april_2024(scenario: Scena
     assert not late
 
 
-def test_bands_cover_the_scale_without_gaps_or_overlaps(scenario: Scenario) -> None:
-    issue = scenario.issue("us-presence")
+@pytest.mark.parametrize("issue_id", ISSUES)
+def test_bands_cover_the_scale_without_gaps_or_overlaps(scenario: Scenario, issue_id: str) -> None:
+    issue = scenario.issue(issue_id)
     assert (issue.scale.min, issue.scale.max) == (0, 100)
     bands = sorted(issue.bands, key=lambda band: band.lower)
     assert len(bands) >= 3
@@ -140,24 +164,41 @@ def test_bands_cover_the_scale_without_gaps_or_overlaps(scenario: Scenario) -> N
 def test_status_quo_is_the_coalition_mission_going_on(scenario: Scenario) -> None:
     issue = scenario.issue("us-presence")
     assert issue.status_quo == issue.scale.max
-    assert issue.band_of(issue.status_quo).id == "status-quo"
+
+
+@pytest.mark.parametrize("issue_id", ISSUES)
+def test_status_quo_lies_in_its_band_and_is_sourced(scenario: Scenario, issue_id: str) -> None:
+    issue = scenario.issue(issue_id)
+    assert issue.status_quo is not None
+    assert issue.band_of(issue.status_quo).id == STATUS_QUO_BAND[issue_id]
+    assert issue.evidence["status_quo"].rationale.strip()
     assert issue.evidence["status_quo"].sources
 
 
-def test_labelled_points_lie_on_the_scale_with_both_languages(scenario: Scenario) -> None:
-    issue = scenario.issue("us-presence")
+@pytest.mark.parametrize("issue_id", ISSUES)
+def test_labelled_points_lie_on_the_scale_with_both_languages(
+    scenario: Scenario, issue_id: str
+) -> None:
+    issue = scenario.issue(issue_id)
     for point in issue.points:
         assert issue.scale.min <= point.value <= issue.scale.max
         assert point.label.en.strip() and ARABIC.search(point.label.ar)
 
 
-@pytest.mark.parametrize("model", ["compromise", "median"])
+@pytest.mark.parametrize("model", ["compromise", "median", "exchange"])
 def test_models_forecast_within_the_scale(scenario: Scenario, model: str) -> None:
     result = scenario.forecast(model)
-    issue = scenario.issue("us-presence")
-    forecast = result["us-presence"]
-    assert issue.scale.min <= forecast.forecast <= issue.scale.max
-    assert forecast.band in {band.id for band in issue.bands}
+    for issue in scenario.issues:
+        forecast = result[issue.id]
+        assert issue.scale.min <= forecast.forecast <= issue.scale.max
+        assert forecast.band in {band.id for band in issue.bands}
+
+
+def test_exchange_finds_trades_between_the_two_issues(scenario: Scenario) -> None:
+    result = scenario.forecast("exchange", rounds=1)
+    trades = result["security-cooperation"].trajectory[1]["exchanges"]
+    assert trades
+    assert all(set(trade["issues"]) == set(ISSUES) for trade in trades)
 
 
 def test_the_file_survives_a_round_trip_through_the_native_writer(
