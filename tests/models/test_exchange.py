@@ -278,7 +278,12 @@ def test_explain_names_the_trades() -> None:
     result = two_actor_scenario().forecast("exchange", rounds=1)
     lines = get_model("exchange").explain(result["P"])
     assert lines[0].startswith("The outcome went from 27.27 to 9.091 in 1 round(s)")
-    assert "B moved 66.7 toward A in return for A's moves on Q" in lines[1]
+    assert lines[1] == (
+        "B conceded to A in 1 exchange(s), in return for A's moves on Q "
+        "(its moves add up to 66.7 points over the rounds)."
+    )
+    named = get_model("exchange").explain(result["P"], {"A": "Alpha", "B": "Beta"})
+    assert named[1].startswith("Beta conceded to Alpha")
 
 
 def test_tolerance_stops_once_outcomes_settle() -> None:

@@ -271,8 +271,9 @@ def explain(
     for (actor, partner, other_issue), (distance, count) in ranked[:top]:
         actor, partner = names.get(actor, actor), names.get(partner, partner)
         lines.append(
-            f"{actor} moved {distance:.3g} toward {partner} in return for "
-            f"{partner}'s moves on {other_issue} ({count} exchange(s))."
+            f"{actor} conceded to {partner} in {count} exchange(s), in return for "
+            f"{partner}'s moves on {other_issue} (its moves add up to {distance:.3g} "
+            "points over the rounds)."
         )
     if not records:
         lines.append("No exchange moved this issue.")
