@@ -183,6 +183,19 @@ def test_block_layout_gives_the_same_doubles_as_the_general_estimate() -> None:
     assert np.array_equal(gain_block.ravel()[off], gain[off])
 
 
+def test_threads_give_the_same_doubles_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    capability, position, salience = random_game(11, 70, 1)
+    chosen = kernel.Settings()
+    assessment = kernel.assess(capability, position, salience, chosen)
+    total = salience.sum(axis=1)
+    weight = total * capability
+    threaded = kernel.best_challenges(assessment, weight, total, chosen)
+    monkeypatch.setattr(kernel, "THREADED_ACTORS", 10**9)
+    single = kernel.best_challenges(assessment, weight, total, chosen)
+    for mine, theirs in zip(threaded, single, strict=True):
+        assert np.array_equal(mine, theirs)
+
+
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 9), m=st.integers(1, 3))
 def test_actor_order_does_not_matter(seed: int, n: int, m: int) -> None:

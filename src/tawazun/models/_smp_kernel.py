@@ -14,6 +14,8 @@ transcription keeps both on the same side of the line.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +41,9 @@ POSITION_TOLERANCE = 1e-3
 #: Elements per work array in the cubic steps: big enough to amortise NumPy's call
 #: overhead, small enough to stay in cache.
 BLOCK_ELEMENTS = 65536
+#: Games of this many actors or more spread the challenge estimates over threads; smaller
+#: ones take less time than starting the threads.
+THREADED_ACTORS = 64
 
 
 @dataclass(frozen=True)
@@ -671,14 +676,27 @@ def best_challenges(
     pairs = max(1, BLOCK_ELEMENTS // n)
     rows_step = max(1, pairs // n)
     cols_step = n if rows_step > 1 else pairs
-    workspace = Workspace(n * rows_step * cols_step)
-    for r0 in range(0, n, rows_step):
-        rows = slice(r0, min(n, r0 + rows_step))
-        for c0 in range(0, n, cols_step):
-            cols = slice(c0, min(n, c0 + cols_step))
+    blocks = [
+        (slice(r0, min(n, r0 + rows_step)), slice(c0, min(n, c0 + cols_step)))
+        for r0 in range(0, n, rows_step)
+        for c0 in range(0, n, cols_step)
+    ]
+
+    def estimate(share: list[tuple[slice, slice]]) -> None:
+        workspace = Workspace(n * rows_step * cols_step)
+        for rows, cols in share:
             wins[rows, cols], gains[rows, cols] = initiator_estimates(
                 assessment, weight, salience_total, settings, rows, cols, workspace
             )
+
+    # Blocks write disjoint parts of wins and gains, and NumPy's loops release the GIL:
+    # large games use every core (the same doubles, whatever the number of threads).
+    lanes = min(os.cpu_count() or 1, len(blocks)) if n >= THREADED_ACTORS else 1
+    if lanes > 1:
+        with ThreadPoolExecutor(lanes) as pool:
+            list(pool.map(estimate, [blocks[k::lanes] for k in range(lanes)]))
+    else:
+        estimate(blocks)
     np.fill_diagonal(gains, -np.inf)
     worth = np.where(gains > MIN_SIGNIFICANT_GAIN, gains, -np.inf)
     target = np.argmax(worth, axis=1)
