@@ -69,3 +69,36 @@ def test_api_frames(tmp_path: Path) -> None:
     frame = scenario.to_frame()
     assert list(frame["actor"]) == ["a0", "a1"] and list(frame["position"]) == [0, 90]
     assert scenario.forecast("compromise").to_frame().loc["x", "band"] == "low"
+
+
+def test_parameters_are_read_as_the_types_the_model_declares(tmp_path: Path) -> None:
+    path = str(scenario_file(tmp_path))
+    ok = runner.invoke(app, ["forecast", path, "-m", "eum", "-p", "tolerance=1e-6", "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["parameters"]["tolerance"] == 1e-6
+    for bad, words in [
+        ("rounds=abc", "is not a whole number"),
+        ("rounds=1.5", "is not a whole number"),
+        ("q=abc", "is not a number"),
+        ("q=nan", "finite"),
+        ("rounds=-1", "cannot forecast"),
+    ]:
+        result = runner.invoke(app, ["forecast", path, "-m", "eum", "-p", bad])
+        assert result.exit_code == 2, (bad, result.output)
+        assert words in result.stderr and "Traceback" not in result.output
+
+
+def test_folders_and_unwritable_targets_are_reported_not_raised(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    source = str(scenario_file(tmp_path))
+    cases = [
+        (["validate", str(folder)], "is a folder"),
+        (["convert", source, str(tmp_path / "missing" / "out.yaml")], "cannot be written"),
+        (["convert", source, str(folder)], "is a folder"),
+        (["convert", source, str(tmp_path / "out.xml")], "writes no '.xml' files"),
+    ]
+    for arguments, words in cases:
+        result = runner.invoke(app, arguments)
+        assert result.exit_code == 2, (arguments, result.output)
+        assert words in result.stderr
