@@ -87,6 +87,20 @@ def _check_stance(path: Path, where: int, actor: str, dim: str, pos: float, sal:
         raise fail(path, where, f"{actor}.{dim} salience", f"{sal:g} is outside KTAB's 0..100")
 
 
+def _check_attention(
+    path: Path, where: int, field: str, stances: dict[int, tuple[float, float]]
+) -> None:
+    """An actor's saliences across the dimensions sum to at most 100 in KTAB."""
+    total = sum(salience for _, salience in stances.values())
+    if total > 100:
+        raise fail(
+            path,
+            where,
+            field,
+            f"saliences sum to {total:g}; KTAB allows at most 100 (all of an actor's attention)",
+        )
+
+
 def _build(
     path: Path,
     name: str,
@@ -199,15 +213,7 @@ def read_csv(path: Path) -> Scenario:
             sal = required_number(path, line, f"{rows[1][4 + 2 * k].strip()}", row[4 + 2 * k])
             _check_stance(path, line, actor, dimensions[k].strip(), pos, sal)
             stances[k] = (pos, sal)
-        total = sum(sal for _, sal in stances.values())
-        if total > 100:
-            raise fail(
-                path,
-                line,
-                f"{actor} salience",
-                f"saliences sum to {total:g}; KTAB "
-                "allows at most 100 (all of an actor's attention)",
-            )
+        _check_attention(path, line, f"{actor} salience", stances)
         actors.append(
             {
                 "name": actor,
@@ -318,14 +324,7 @@ def read_xml(path: Path) -> Scenario:
             weight = required_number(path, line(sal), f"{actor}.dSal", sal.text)
             _check_stance(path, line(coord), actor, dimensions[k], pos, weight)
             stances[k] = (pos, weight)
-        total = sum(s for _, s in stances.values())
-        if total > 100:
-            raise fail(
-                path,
-                where,
-                f"{actor}.Salience",
-                f"saliences sum to {total:g}; KTAB allows at most 100",
-            )
+        _check_attention(path, where, f"{actor}.Salience", stances)
         actors.append(
             {
                 "name": actor,
