@@ -378,6 +378,21 @@ def test_pairwise_probabilities_of_two_positions_sum_to_one() -> None:
     assert (replication + replication.T)[off_diagonal].max() < 1
 
 
+@pytest.mark.parametrize("n", [3, 9, 30])
+def test_direct_and_sorted_vote_sums_agree(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tawazun.models import _eum_kernel as kernel
+
+    rng = np.random.default_rng(n)
+    x = np.round(rng.uniform(0, 100, n))  # rounded: shared positions too
+    w, r = rng.uniform(0.1, 1, n), rng.uniform(0.5, 2, n)
+    points, width = np.unique(x), float(np.ptp(x))
+    direct = kernel.votes_for(x, w, r, points, width), kernel.sum_of_all_votes(x, w, r, width)
+    monkeypatch.setattr(kernel, "DENSE_TERMS", 0)
+    by_sorting = kernel.votes_for(x, w, r, points, width), kernel.sum_of_all_votes(x, w, r, width)
+    np.testing.assert_allclose(direct[0], by_sorting[0], rtol=1e-12, atol=1e-12)
+    assert direct[1] == pytest.approx(by_sorting[1], rel=1e-12)
+
+
 @settings(max_examples=30, deadline=None, derandomize=True)
 @given(data=issues(most=9), seed=st.integers(0, 2**32 - 1))
 def test_actor_order_does_not_matter(data, seed) -> None:
