@@ -199,12 +199,13 @@ def status_quo_term(
 
     :math:`U_{sq} = 2 - 4 (0.5)^r`, :math:`U_{b,w} = 2 - 4(0.5 \mp 0.25(|x_i - \mu| +
     |x_i - x_j|))^r` with :math:`\mu` the median position (Scholz et al. 2011, eq. 4 and
-    8-9). With the default Q = 1 only :math:`U_{sq}` remains, as in the replication.
+    8-9). With the default Q = 1 only :math:`U_{sq}` remains, as in the replication; it
+    depends on ``r`` alone and is returned in ``r``'s shape, broadcastable to the others.
     """
-    # U_sq depends on the exponent alone: computed once per exponent, then broadcast
+    # U_sq depends on the exponent alone: computed once per exponent; the caller broadcasts
     status_quo = utility(np.full_like(np.asarray(r, dtype=float), 0.5), r)
     if rules.q == 1.0:
-        return np.broadcast_to(status_quo, np.broadcast_shapes(status_quo.shape, distance.shape))
+        return status_quo
     spread = 0.25 * (challenger_to_median + distance)
     better = utility(0.5 - spread, r)
     worse = utility(0.5 + spread, r)
