@@ -19,7 +19,6 @@ from tawazun.scenario import UnknownName
 
 if TYPE_CHECKING:
     from tawazun.result import IssueForecast, Result
-    from tawazun.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -85,9 +84,6 @@ class ModelSpec:
     resume: Resume | None = None
     bulk: Mapping[str, Any] = field(default_factory=dict)
     tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
-
-    def __call__(self, scenario: Scenario, **parameters: Any) -> Result:
-        return self.run(scenario, **parameters)
 
 
 @cache
