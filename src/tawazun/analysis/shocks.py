@@ -150,9 +150,10 @@ def shocks(scenario: Scenario, model: str = "compromise", **parameters: Any) -> 
     **parameters
         The model's parameters.
     """
-    scenario.forecast(model, **parameters)  # fail early, with the model's own message
+    # run without events first: a model refusing the scenario fails here, in its own words
+    stated = scenario.forecast(model, **parameters).forecasts
     ordered = timeline(scenario.events)
-    baseline = run_one(scenario, model, parameters)
+    baseline = np.array([stated.get(issue.id, np.nan) for issue in scenario.issues])
     alone = {e.id: run_along(scenario, model, [e], parameters) for e in ordered}
     cumulative = {
         e.id: run_along(scenario, model, ordered[: k + 1], parameters)

@@ -140,6 +140,15 @@ def _scenario_id(path: Path) -> str:
     return re.sub(r"[^A-Za-z0-9_.\-]+", "-", path.stem).strip("-") or "decide"
 
 
+def _declared_twice(
+    problems: list[Problem], path: Path, line: int, kind: str, name: str, seen: dict[str, Any]
+) -> bool:
+    """Whether ``name`` was declared before; if so, the problem is recorded."""
+    if name in seen:
+        problems.append(Problem(str(path), str(line), kind, f"{kind} {name!r} is declared twice"))
+    return name in seen
+
+
 def read_decide(path: Path) -> Scenario:
     """Read a decide-exchange-model input file (see the module docstring)."""
     rows = _rows(read_text(path), path)
@@ -150,15 +159,7 @@ def read_decide(path: Path) -> Scenario:
     marks: dict[str, list[tuple[int, float, str]]] = {}
     for line, key, fields in rows:
         if key == "#A":
-            if fields["actor"] in actors:
-                problems.append(
-                    Problem(
-                        str(path),
-                        str(line),
-                        "actor",
-                        f"actor {fields['actor']!r} is declared twice",
-                    )
-                )
+            if _declared_twice(problems, path, line, "actor", fields["actor"], actors):
                 continue
             actors[fields["actor"]] = {
                 "line": line,
@@ -168,15 +169,7 @@ def read_decide(path: Path) -> Scenario:
                 "power": None,
             }
         elif key == "#P":
-            if fields["issue"] in issues:
-                problems.append(
-                    Problem(
-                        str(path),
-                        str(line),
-                        "issue",
-                        f"issue {fields['issue']!r} is declared twice",
-                    )
-                )
+            if _declared_twice(problems, path, line, "issue", fields["issue"], issues):
                 continue
             issues[fields["issue"]] = {
                 "line": line,
