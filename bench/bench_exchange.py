@@ -1,10 +1,13 @@
-"""Benchmark of the exchange model: the NumPy kernel against the plain oracle.
+"""Benchmark of the exchange model: the compiled kernel against the plain oracle.
 
 Runs seeded random scenarios (uniform positions on 0-100, saliences and capabilities on
 0.05-1, every actor on every issue), 10 rounds each, times tawazun's kernel, times the
 oracle (``tests/models/exchange_oracle.py``, a statement-by-statement transcription of
 decide-exchange-model in Python floats) where it finishes in reasonable time, and checks
 that both realise the same exchanges and give the same votes.
+
+The kernel is compiled by Numba on its first call and cached on disk; that first call is
+timed on its own, on a tiny scenario, before the cases.
 
     python bench/bench_exchange.py            # 30x5, 100x5, 100x20
     python bench/bench_exchange.py --quick    # 30x5 only
@@ -65,6 +68,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     args = parser.parse_args()
     cases = CASES[:1] if args.quick else CASES
+    _, first_call = timed(simulate, *scenario(4, 2, args.seed), rounds=1)
+    print(f"first call (compiles the kernel, or loads it from Numba's cache): {first_call:.2f} s")
     print(f"{'case':>12} {'exchanges':>10} {'kernel':>9} {'oracle':>9} {'ratio':>7}  same")
     print(f"{'':>12} {'':>10} {'CPU s':>9} {'CPU s':>9}")
     for n, m, rounds, run_oracle in cases:

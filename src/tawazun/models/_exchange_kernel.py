@@ -1,22 +1,16 @@
-"""Array kernel of the exchange model: one round of candidate search and realised exchanges.
+"""Compiled kernel of the exchange model: one round of candidate search and realised exchanges.
 
 The model is Stokman and Van Oosten's (1994) exchange model as decide-exchange-model
 2025.3.1 computes it (``decide/model/base.py``, ``equalgain.py``, ``calculations.py``).
 Positions are on 0-100 here, as decide normalises them; :mod:`tawazun.models.exchange`
 converts to and from each issue's scale.
 
-decide keeps one object per candidate exchange with its own copy of the positions it has
-seen move. Every candidate alive when an exchange is realised receives the same news, so
-that state is shared here instead:
-
-* ``current[a, k]``: where actor ``a`` stands on issue ``k`` in this round so far (decide's
-  supply positions, updated on every candidate in which ``a`` supplies ``k``);
-* ``seen[d, k, a]``: where the demander ``d`` of issue ``k`` saw partner ``a`` move to
-  (decide's ``exchange.updates[k][a]`` of every candidate in which ``d`` demands ``k``),
-  kept as the change of ``a``'s weighted position, with its row sum ``seen_total[d, k]``.
-
-Candidates are arrays, computed all at once at the start of a round and, after each
-realised exchange, only those decide recalculates (``AbstractExchange.recalculate``).
+Candidates are rows of arrays, built all at once at the start of a round. The loop that
+realises the best one and recomputes those it affects is compiled with Numba: each
+realised exchange touches tens to hundreds of candidates, too few for NumPy's per-call
+overhead to pay off, and a round realises hundreds to thousands of exchanges. The
+arithmetic of every formula follows ``tests/models/exchange_oracle.py`` (a plain
+transcription of decide), which the tests hold this kernel to.
 """
 
 from __future__ import annotations
@@ -26,6 +20,7 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 #: Positions (on 0-100) closer than this count as equal: decide's decimals give exact
 #: zeros where floats leave noise (an outcome stopped on a partner's position).
@@ -48,17 +43,6 @@ def outcomes(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     ``weight`` is 0 where an actor is absent (its position may then be NaN).
     """
     return np.where(weight > 0, weight * position, 0.0).sum(axis=0) / weight.sum(axis=0)
-
-
-def crosses(target: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """Whether an outcome moving from ``before`` to ``after`` passes ``target``.
-
-    ``AbstractExchangeActor.check_nbs``: the signs of ``target - before`` and
-    ``target - after`` differ. Within :data:`EPS` of the target counts as on it, and on it
-    is on both sides, as decide's exact decimal zero is.
-    """
-    d0, d1 = target - before, target - after
-    return (np.minimum(d0, d1) < -EPS) & (np.maximum(d0, d1) > EPS)
 
 
 def new_start_positions(
@@ -149,11 +133,432 @@ class Realized:
     third_parties: dict[int, float] = field(default_factory=dict)
 
 
+# -- the compiled round -------------------------------------------------------------------------
+# Per candidate ``c`` and side ``s`` (0 is decide's ``exchange.i``, which supplies ``q``; 1 its
+# ``exchange.j``, which supplies ``p``): ``actor[c, s]`` moves on ``supply[c, s]`` toward its
+# partner's position there and wants its partner to move on ``supply[c, 1 - s]``.
+#
+# ``state[c, s]`` holds (move, vote, gain, outcome before, outcome after) and ``history[c, s]``
+# (minimum, maximum, sum) of the side's earlier moves, which decide checks directions against.
+# ``tables`` is (6, n, m): round-start position, salience, weight / total, total / weight,
+# and per issue the start outcome and 1 / total, broadcast over actors.
+_jit = njit(cache=True, error_model="numpy", nogil=True)
+
+
+@_jit
+def crosses(target: float, before: float, after: float) -> bool:
+    """Whether an outcome moving from ``before`` to ``after`` passes ``target``.
+
+    ``AbstractExchangeActor.check_nbs``: the signs of ``target - before`` and
+    ``target - after`` differ. Within :data:`EPS` of the target counts as on it, and on it
+    is on both sides, as decide's exact decimal zero is.
+    """
+    d0, d1 = target - before, target - after
+    return min(d0, d1) < -EPS and max(d0, d1) > EPS
+
+
+@_jit
+def move_is_valid(move: float, position: float, low: float, high: float, past: float) -> bool:
+    """``AbstractExchangeActor.is_move_valid``: a real move that stays on the scale and keeps
+    the direction of the side's earlier moves (their minimum and maximum, with this move,
+    have a positive product)."""
+    size = abs(move)
+    landing = position + move
+    return (
+        size <= 100
+        and size > MIN_MOVE
+        and landing >= -EPS
+        and landing <= 100 + EPS
+        and past + move <= 100
+        and min(low, move) * max(high, move) > 0
+    )
+
+
+@_jit
+def evaluate(actor, supply, across, history, tables, c, current, seen, state, gain, score, rng, p):
+    """``EqualGainExchange.calculate`` of candidate ``c``: moves, gains and validity.
+
+    ``seen`` is (total, shift, has) as :class:`Round` keeps them. Writes ``state[c]``,
+    ``gain[c]`` and ``score[c]`` (the gain if the exchange is valid, else -inf). With
+    ``p`` the randomized variant draws ``(u, v, z)`` once the exchange passes its first test.
+    """
+    seen_total, seen_shift, seen_has = seen
+    start, salience, ratio, unratio, start_outcome, inverse_total = tables
+    a0, a1 = actor[c, 0], actor[c, 1]
+    k0, k1 = supply[c, 0], supply[c, 1]
+    # per side: where it stands, what its partner wants of it, and its outcome's terms
+    x0, x1 = start[a0, k0], start[a1, k1]
+    pos0, pos1 = current[a0, k0], current[a1, k1]
+    want0, want1 = start[a0, k1], start[a1, k0]
+    s_sup0, s_sup1 = salience[a0, k0], salience[a1, k1]
+    s_dem0, s_dem1 = salience[a0, k1], salience[a1, k0]
+    r0, r1 = ratio[a0, k0], ratio[a1, k1]
+    u0, u1 = unratio[a0, k0], unratio[a1, k1]
+    o0, o1 = start_outcome[a0, k0], start_outcome[a1, k1]
+    t0, t1 = inverse_total[a0, k0], inverse_total[a1, k1]
+    # what the partner, who demands this side's supply issue, has seen others do there
+    total0, total1 = seen_total[a1, k0], seen_total[a0, k1]
+    has0, has1 = seen_has[a1, k0, a0], seen_has[a0, k1, a1]
+    off0 = (total0 - seen_shift[a1, k0, a0]) * t0
+    off1 = (total1 - seen_shift[a0, k1, a1]) * t1
+    dir0 = -1.0 if pos0 > want1 else 1.0
+    dir1 = -1.0 if pos1 > want0 else 1.0
+    ac0, ac1 = across[c, 0], across[c, 1]
+    low0, high0, past0 = history[c, 0, 0], history[c, 0, 1], history[c, 0, 2]
+    low1, high1, past1 = history[c, 1, 0], history[c, 1, 1], history[c, 1, 2]
+
+    # j moves all the way to i's position; if that asks more of i than reaching j,
+    # i moves all the way instead
+    room0, room1 = abs(want1 - pos0), abs(want0 - pos1)
+    dp = room1 * r1
+    dq = ac1 * dp
+    move0 = dq * u0
+    if move0 > room0:
+        dq = room0 * r0
+        dp = ac0 * dq
+        move0, move1 = room0, dp * u1
+    else:
+        move1 = room1
+    move0 *= dir0
+    move1 *= dir1
+    g = abs(dq * s_sup0 - dp * s_dem0)
+    valid = (
+        move_is_valid(move0, pos0, low0, high0, past0)
+        and move_is_valid(move1, pos1, low1, high1, past1)
+        and g >= MIN_GAIN
+    )
+    eu0 = eu1 = g
+    before0 = after0 = before1 = after1 = 0.0
+    if valid:
+        before0 = o0 + off0 + r0 * (pos0 - x0)
+        before1 = o1 + off1 + r1 * (pos1 - x1)
+        # AbstractExchangeActor.check_nbs, side i then side j: if the move carries the
+        # outcome past the partner's position, stop it there and scale the partner's move
+        # to equal gain (the own moves the partner saw count as decide applies them last)
+        cut = False
+        after0 = o0 + off0 + r0 * (pos0 + move0 - x0)
+        if crosses(want1, before0, after0):
+            own = 0.0 if has0 else pos0 - x0
+            delta = abs((want1 - (o0 + total0 * t0)) * u0 - own)
+            shift = delta * r0
+            shift_partner = ac0 * shift
+            move0 = delta * dir0
+            move1 = abs(shift_partner * u1) * dir1
+            g = abs(shift_partner * s_sup1 - shift * s_dem1)
+            after0 = o0 + off0 + r0 * (pos0 + move0 - x0)
+            cut = True
+        after1 = o1 + off1 + r1 * (pos1 + move1 - x1)
+        if crosses(want0, before1, after1):
+            own = 0.0 if has1 else pos1 - x1
+            delta = abs((want0 - (o1 + total1 * t1)) * u1 - own)
+            shift = delta * r1
+            shift_partner = ac1 * shift
+            move1 = delta * dir1
+            move0 = abs(shift_partner * u0) * dir0
+            g = abs(shift_partner * s_sup0 - shift * s_dem0)
+            after1 = o1 + off1 + r1 * (pos1 + move1 - x1)
+            cut = True
+        eu0 = eu1 = g
+        if p:
+            u, v, z = rng.random(), rng.random(), rng.random()
+            best0, best1 = maximum_utility(
+                pos0 + move0, pos1 + move1, want0, want1, before0, before1,
+                o0 + off0, o1 + off1, x0, x1, r0, r1, s_sup0, s_sup1, s_dem0, s_dem1,
+            )  # fmt: skip
+            if u < 0.5:  # side i is drawn
+                move0, move1, eu0, eu1 = randomized_gain(
+                    g, p, v, z, best0, pos0, pos1, want0, want1, before0,
+                    o0 + off0, r0, r1, u0, u1, s_sup0, s_dem0, s_sup1, s_dem1,
+                    has0, x0, o0 + total0 * t0, dir0, dir1,
+                )  # fmt: skip
+            else:
+                move1, move0, eu1, eu0 = randomized_gain(
+                    g, p, v, z, best1, pos1, pos0, want1, want0, before1,
+                    o1 + off1, r1, r0, u1, u0, s_sup1, s_dem1, s_sup0, s_dem0,
+                    has1, x1, o1 + total1 * t1, dir1, dir0,
+                )  # fmt: skip
+            before0 = o0 + off0 + r0 * (pos0 - x0)
+            before1 = o1 + off1 + r1 * (pos1 - x1)
+            after0 = o0 + off0 + r0 * (pos0 + move0 - x0)
+            after1 = o1 + off1 + r1 * (pos1 + move1 - x1)
+        if p or cut:
+            valid = move_is_valid(move0, pos0, low0, high0, past0) and move_is_valid(
+                move1, pos1, low1, high1, past1
+            )
+    row = state[c]
+    row[0, 0], row[0, 1], row[0, 2], row[0, 3], row[0, 4] = (
+        move0,
+        pos0 + move0,
+        eu0,
+        before0,
+        after0,
+    )
+    row[1, 0], row[1, 1], row[1, 2], row[1, 3], row[1, 4] = (
+        move1,
+        pos1 + move1,
+        eu1,
+        before1,
+        after1,
+    )
+    gain[c] = g
+    score[c] = g if valid else -np.inf
+
+
+@_jit
+def maximum_utility(
+    y0,
+    y1,
+    want0,
+    want1,
+    before0,
+    before1,
+    level0,
+    level1,
+    x0,
+    x1,
+    r0,
+    r1,
+    s_sup0,
+    s_sup1,
+    s_dem0,
+    s_dem1,
+):
+    """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain.
+
+    ``y`` is a side's vote; ``level + r * (position - x)`` is the outcome of its supply
+    issue with it at ``position`` (``calculations.adjusted_nbs``).
+    """
+    # decide compares a side's position on its demand issue with its vote on its supply
+    # issue here; kept as it is
+    top0, top1 = abs(want0 - y0) <= EPS, abs(want1 - y1) <= EPS
+    delta0 = abs(before0 - (level0 + r0 * ((y0 if top0 else want1) - x0)))
+    delta1 = abs(before1 - (level1 + r1 * ((y1 if top1 else want0) - x1)))
+    loss_1, gain_2 = delta1 * s_sup1, delta1 * s_dem0
+    loss_2, gain_1 = delta0 * s_sup0, delta0 * s_dem1
+    overwrite = 0.0
+    if top0 and gain_1 - loss_1 > 0:
+        overwrite = gain_2 - (loss_1 / s_dem1) * s_sup0
+    if top1 and gain_2 - loss_2 > 0:
+        overwrite = gain_1 - (loss_2 / s_dem0) * s_sup1
+    pick_j = gain_2 > gain_1
+    if pick_j:
+        g, loss, a_sup, o_dem = gain_1, loss_2, s_sup1, s_dem0
+    else:
+        g, loss, a_sup, o_dem = gain_2, loss_1, s_sup0, s_dem1
+    share = a_sup / (a_sup + o_dem)
+    opposite = overwrite if overwrite != 0 else share * o_dem * (g / (share * a_sup)) - loss
+    chosen = g - share * a_sup * (loss / (share * o_dem))
+    return (opposite, chosen) if pick_j else (chosen, opposite)
+
+
+@_jit
+def randomized_gain(
+    g, p, v, z, best, pos, pos_you, want, want_you, before, level, r, r_you, u, u_you,
+    s_sup, s_dem, s_sup_you, s_dem_you, has, x, seen_outcome, direction, direction_you,
+):  # fmt: skip
+    """decide's ``randomized_gain`` for the drawn side ("me"; its partner is "you").
+
+    The drawn side wins (``v < 0.5``: its gain rises by ``p z`` times the room to its
+    maximum ``best``) or loses (falls by ``p z`` of it); the moves follow from its new
+    gain. Returns (my move, your move, my gain, your gain).
+    """
+    mine = g + p * z * (best - g) if v < 0.5 else g - p * z * g
+    reach = abs(pos - want_you)
+    shift = reach * r
+    shift_you = (mine + shift * s_sup) / s_dem
+    move, move_you = reach, shift_you * u_you
+    yours = abs(shift_you * s_sup_you - shift * s_dem_you)
+    room = abs(pos_you - want)
+    if abs(move_you) > room:
+        # the partner would overshoot: it moves all the way and the drawn side moves less
+        shift_you = room * r_you
+        shift = abs((mine - shift_you * s_dem) / s_sup)
+        move = shift * u
+        if abs(move) < reach:
+            yours = abs(shift_you * s_sup_you - shift * s_dem_you)
+        move_you = room
+    else:
+        # the drawn side's full move may carry its outcome past the partner
+        signed = -reach if pos > want_you else reach
+        if crosses(want_you, before, level + r * ((signed + pos) - x)):
+            own = 0.0 if has else pos - x
+            shift = abs((want_you - seen_outcome) * u - own) * r
+            shift_you = (mine + shift * s_sup) / s_dem
+            move_you = shift_you * u_you
+            yours = abs(shift_you * s_sup_you - shift * s_dem_you)
+            # decide keeps the signed full move here, not the stopped one
+            move = signed
+    return move * direction, move_you * direction_you, mine, yours
+
+
+@_jit
+def see(seen, x0, w, demander, issue, mover, y):
+    """``AbstractExchange.update_updates``: what ``demander`` saw ``mover`` move to on
+    ``issue``; ``seen`` is (total, shift, has, value)."""
+    seen_total, seen_shift, seen_has, seen_value = seen
+    value = y
+    if seen_has[demander, issue, mover]:
+        current = seen_value[demander, issue, mover]
+        value = min(current, y) if x0[mover, issue] <= current else max(current, y)
+    shift = w[mover, issue] * (value - x0[mover, issue])
+    seen_total[demander, issue] += shift - seen_shift[demander, issue, mover]
+    seen_value[demander, issue, mover] = value
+    seen_shift[demander, issue, mover] = shift
+    seen_has[demander, issue, mover] = True
+
+
+@_jit
+def max_tree(count: int) -> np.ndarray:
+    """A max-tree over ``count`` scores, all -inf: node ``t`` holds the maximum of nodes
+    ``2t`` and ``2t + 1``, the scores are the leaves ``tree[len(tree) // 2:]`` in order."""
+    leaves = 1
+    while leaves < count:
+        leaves *= 2
+    return np.full(2 * leaves, -np.inf)
+
+
+@_jit
+def lift(tree: np.ndarray, c: int) -> None:
+    """Carry the new score of leaf ``c`` up the tree; stop where a maximum stays."""
+    node = (len(tree) // 2 + c) // 2
+    while node:
+        top = max(tree[2 * node], tree[2 * node + 1])
+        if tree[node] == top:
+            break
+        tree[node] = top
+        node //= 2
+
+
+@_jit
+def at_least(tree: np.ndarray, floor: float, nth: int) -> tuple[int, int]:
+    """Leaves scoring ``floor`` or more: how many there are and, if ``nth`` is one of
+    them (counted from 0 in canonical order), which; subtrees below ``floor`` are skipped."""
+    leaves = len(tree) // 2
+    stack = np.empty(128, dtype=np.intp)
+    stack[0], depth, count, found = 1, 1, 0, -1
+    while depth:
+        depth -= 1
+        node = stack[depth]
+        if tree[node] < floor:
+            continue
+        if node >= leaves:
+            if count == nth:
+                found = node - leaves
+            count += 1
+        else:
+            stack[depth], stack[depth + 1] = 2 * node + 1, 2 * node
+            depth += 2
+    return count, found
+
+
+@_jit
+def best(tree: np.ndarray, rng: np.random.Generator, random_ties: bool) -> int:
+    """The candidate with the highest gain, or -1 if none is left: gains within
+    :data:`TIE` of the best are a tie, which goes to the first in canonical order, or
+    with ``random_ties`` to one drawn from ``rng``."""
+    top = tree[1]
+    if top == -np.inf:
+        return -1
+    floor = top * (1 - TIE)
+    if random_ties:
+        count, first = at_least(tree, floor, 0)
+        return at_least(tree, floor, rng.integers(0, count))[1] if count > 1 else first
+    node, leaves = 1, len(tree) // 2
+    while node < leaves:
+        node = 2 * node if tree[2 * node] >= floor else 2 * node + 1
+    return node - leaves
+
+
+@_jit
+def run_round(
+    actor, supply, across, tables, w, current, moved, seen, by_supply, by_demand, rng, p,
+    random_ties,
+):  # fmt: skip
+    """decide's ``ModelLoop.loop``: compute every candidate, then realise the best one and
+    recompute those it affects (``AbstractExchange.recalculate``) until none is left.
+
+    ``by_supply`` and ``by_demand`` are (bounds, candidates) lists of the candidates by
+    ``actor * m + issue`` of a side's supply or demand issue. Returns the realised
+    candidates in order, the positions their traders moved from, and every candidate's
+    state, gain and history.
+    """
+    count, m = len(actor), current.shape[1]
+    start = tables[0]
+    history = np.zeros((count, 2, 3))
+    history[:, :, 0], history[:, :, 1] = np.inf, -np.inf
+    state = np.zeros((count, 2, 5))
+    gain = np.zeros(count)
+    tree = max_tree(count)
+    score = tree[len(tree) // 2 :][:count]
+    shared = seen[:3]
+    candidate = (actor, supply, across, history, tables)
+    for c in range(count):
+        evaluate(*candidate, c, current, shared, state, gain, score, rng, p)
+    for node in range(len(tree) // 2 - 1, 0, -1):
+        tree[node] = max(tree[2 * node], tree[2 * node + 1])
+    realized = np.empty(count, dtype=np.intp)
+    moved_from = np.empty((count, 2))
+    mark = np.full(count, -1, dtype=np.intp)
+    touched = np.empty(count, dtype=np.intp)
+    done = 0
+    while True:
+        k = best(tree, rng, random_ties)
+        if k < 0:
+            break
+        a_i, a_j, q, p_ = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
+        realized[done] = k
+        moved_from[done, 0], moved_from[done, 1] = current[a_i, q], current[a_j, p_]
+        score[k] = -np.inf
+        lift(tree, k)
+        # every alive candidate in which one of the two actors supplies the issue it moved
+        # on, or demands the issue its partner moved on
+        found = 0
+        for table, key in (
+            (by_supply, a_i * m + q),
+            (by_supply, a_j * m + p_),
+            (by_demand, a_j * m + q),
+            (by_demand, a_i * m + p_),
+        ):
+            bounds, members = table
+            for e in range(bounds[key], bounds[key + 1]):
+                c = members[e]
+                if score[c] > -np.inf and mark[c] != done:
+                    mark[c] = done
+                    touched[found] = c
+                    found += 1
+        batch = np.sort(touched[:found])
+        # a side that supplies the issue its actor just moved on keeps its previous move in
+        # the history decide checks directions against; other sides just recompute it
+        for c in batch:
+            for s in range(2):
+                if (actor[c, s] == a_i and supply[c, s] == q) or (
+                    actor[c, s] == a_j and supply[c, s] == p_
+                ):
+                    last = state[c, s, 0]
+                    history[c, s, 0] = min(history[c, s, 0], last)
+                    history[c, s, 1] = max(history[c, s, 1], last)
+                    history[c, s, 2] += last
+        y_i, y_j = state[k, 0, 1], state[k, 1, 1]
+        current[a_i, q], current[a_j, p_] = y_i, y_j
+        moved[a_i, q] = moved[a_j, p_] = True
+        see(seen, start, w, a_j, q, a_i, y_i)
+        see(seen, start, w, a_i, p_, a_j, y_j)
+        for c in batch:
+            evaluate(*candidate, c, current, shared, state, gain, score, rng, p)
+            lift(tree, c)
+        done += 1
+    return realized[:done], moved_from[:done], state, gain
+
+
 class Round:
     """One round (decide's ``ModelLoop.loop``) over fixed round-start positions.
 
-    Per-candidate arrays have a leading axis of 2 for the two sides: 0 is decide's
-    ``exchange.i`` (supplies ``q``), 1 its ``exchange.j`` (supplies ``p``).
+    decide keeps one object per candidate exchange with its own copy of the positions it has
+    seen move. Every candidate alive when an exchange is realised receives the same news, so
+    that state is shared here instead: ``current[a, k]``, where actor ``a`` stands on issue
+    ``k`` in this round so far (decide's supply positions), and per demander ``d`` of issue
+    ``k`` where it saw each partner ``a`` move to (decide's ``exchange.updates[k][a]``), kept
+    as the change of ``a``'s weighted position with its sum over partners.
     """
 
     def __init__(
@@ -164,7 +569,7 @@ class Round:
         present: np.ndarray,
         *,
         p: float,
-        rng: np.random.Generator | None,
+        rng: np.random.Generator,
         random_ties: bool,
     ) -> None:
         self.x0 = np.nan_to_num(position)
@@ -172,297 +577,69 @@ class Round:
         self.present = present
         self.w = np.where(present, capability[:, None] * salience, 0.0)
         self.n, self.m = position.shape
-        self.total = self.w.sum(axis=0)
-        self.base = np.where(present, self.w * self.x0, 0.0).sum(axis=0)
+        total = self.w.sum(axis=0)
+        self.start_outcome = np.where(present, self.w * self.x0, 0.0).sum(axis=0) / total
+        self.left = present & (self.x0 <= self.start_outcome + EPS)
         self.p = p
         self.rng = rng
         self.random_ties = random_ties
-        self.start_outcome = self.base / self.total
-        self.left = present & (self.x0 <= self.start_outcome + EPS)
         self.current = self.x0.copy()
-        self.current_flat = self.current.reshape(-1)
         self.moved = np.zeros((self.n, self.m), dtype=bool)
-        self.seen_value = np.zeros((self.n, self.m, self.n))
-        self.seen_has = np.zeros((self.n, self.m, self.n), dtype=bool)
-        self.seen_shift = np.zeros((self.n, self.m, self.n))
-        self.seen_total = np.zeros((self.n, self.m))
-        self.seen_has_flat = self.seen_has.reshape(-1)
-        self.seen_shift_flat = self.seen_shift.reshape(-1)
-        self.seen_total_flat = self.seen_total.reshape(-1)
         self.cands = build_candidates(position, salience, self.w, self.left)
-        count = len(self.cands)
-        self.origin = np.arange(count)
-        self.alive = np.ones(count, dtype=bool)
-        self.score = np.full(count, -np.inf)  # the gain of alive candidates
-        self.gain = np.zeros(count)
-        self.keys, self.across = self._static()
-        self.supplier, self.demander = self._tables()
-        # per candidate and side: the minimum, maximum and sum of the side's earlier moves
-        self.history = np.zeros((count, 2, 3))
-        self.history[:, :, 0], self.history[:, :, 1] = np.inf, -np.inf
-        # per candidate and side: move, vote, gain, outcome before and after the move
-        self.state = np.zeros((count, 2, 5))
-        self._index_sides()
-
-    def _static(self) -> tuple[np.ndarray, np.ndarray]:
-        """What both sides of every candidate keep all round.
-
-        Keys (N, 2, 4): the side's (actor, supply issue) and (actor, demand issue) in the
-        tables indexed ``actor * m + issue`` (``current``, :meth:`_tables`), and where what
-        its partner saw of it is in ``seen_shift`` and ``seen_total``. Factors (N, 2):
-        ``calculations.by_exchange_ratio``, the outcome shift on the other issue that gives
-        both sides the gain a unit shift on this side's supply issue gives.
-        """
-        c, n, m, s = self.cands, self.n, self.m, self.s
-        actor = np.stack([c.i, c.j])
-        supply = np.stack([c.q, c.p])
-        demand = supply[::-1]
-        partner = actor[::-1]
-        keys = np.stack(
-            [
-                actor * m + supply,
-                actor * m + demand,
-                (partner * m + supply) * n + actor,
-                partner * m + supply,
-            ],
-            axis=-1,
-        )
-        s_supply, s_demand = s[actor, supply], s[actor, demand]
-        across = (s_supply + s_demand[::-1]) / (s_demand + s_supply[::-1])
-        return keys.transpose(1, 0, 2).copy(), across.T.copy()
-
-    def _tables(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per (actor, issue), indexed ``actor * m + issue``: as a supplier, its round-start
-        position, salience, weight / total and total / weight, the issue's start outcome and
-        1 / total; as a demander, its position and salience."""
-        weight, total = self.w, self.total[None, :]
         with np.errstate(divide="ignore"):
-            unratio = np.where(weight > 0, total / np.where(weight > 0, weight, 1.0), np.inf)
-        supplier = np.stack(
+            unratio = np.where(self.w > 0, total / np.where(self.w > 0, self.w, 1.0), np.inf)
+        shape = self.w.shape
+        self.tables = np.stack(
             [
                 self.x0,
-                self.s,
-                weight / total,
+                salience,
+                self.w / total,
                 unratio,
-                np.broadcast_to(self.start_outcome, weight.shape),
-                np.broadcast_to(1 / total, weight.shape),
-            ],
-            axis=-1,
-        ).reshape(-1, 6)
-        demander = np.stack([self.x0, self.s], axis=-1).reshape(-1, 2)
-        return supplier, demander
-
-    # -- lookup tables --------------------------------------------------------------------
-    def _index_sides(self) -> None:
-        """Candidates by (actor, supply issue) and by (actor, demand issue), as CSR lists."""
-        c, m = self.cands, self.m
-        index = np.arange(len(c))
-        self.by_supply = self._csr(
-            np.concatenate([c.i * m + c.q, c.j * m + c.p]), np.concatenate([index, index])
+                np.broadcast_to(self.start_outcome, shape),
+                np.broadcast_to(1 / total, shape),
+            ]
         )
-        self.by_demand = self._csr(
-            np.concatenate([c.i * m + c.p, c.j * m + c.q]), np.concatenate([index, index])
-        )
-
-    def _csr(self, keys: np.ndarray, values: np.ndarray) -> tuple[list[int], np.ndarray]:
-        order = np.argsort(keys, kind="stable")
-        bounds = np.searchsorted(keys[order], np.arange(self.n * self.m + 1)).tolist()
-        return bounds, values[order]
-
-    @staticmethod
-    def _lookup(table: tuple[list[int], np.ndarray], key: int) -> np.ndarray:
-        bounds, values = table
-        return values[bounds[key] : bounds[key + 1]]
-
-    def _compact(self) -> None:
-        """Drop dead candidates from every array; they never come back within a round."""
-        keep = np.flatnonzero(self.alive)
-        c = self.cands
-        self.cands = Candidates(c.i[keep], c.j[keep], c.p[keep], c.q[keep], c.kind[keep])
-        self.origin = self.origin[keep]
-        self.alive = self.alive[keep]
-        self.score = self.score[keep]
-        self.gain = self.gain[keep]
-        self.keys = self.keys[keep]
-        self.across = self.across[keep]
-        self.history = self.history[keep]
-        self.state = self.state[keep]
-        self._index_sides()
-
-    def _batch(self, idx: np.ndarray) -> _Batch:
-        keys = self.keys[idx].transpose(2, 1, 0)
-        return _Batch(
-            self.supplier[keys[0]].transpose(2, 0, 1),
-            self.demander[keys[1]].transpose(2, 0, 1),
-            self.across[idx].T,
-            self.history[idx].transpose(2, 1, 0),
-            self.current_flat[keys[0]],
-            self.seen_total_flat[keys[3]],
-            self.seen_shift_flat[keys[2]],
-            self.seen_has_flat[keys[2]],
-        )
-
-    # -- EqualGainExchange.calculate -------------------------------------------------------------
-    def calculate(self, idx: np.ndarray) -> None:
-        """(Re)compute the candidates ``idx`` and store moves, gains and validity.
-
-        Every formula runs on the whole batch; masks say where decide would have run it.
-        """
-        if not len(idx):
-            return
-        b = self._batch(idx)
-        room = np.abs(b.wanted[::-1] - b.position)
-        # j moves all the way to i's position; if that asks more of i than reaching j,
-        # i moves all the way instead (``EqualGainExchange.calculate``)
-        dp = room[1] * b.ratio[1]
-        dq = b.across[1] * dp
-        move_i = dq * b.unratio[0]
-        over = move_i > room[0]
-        dq = np.where(over, room[0] * b.ratio[0], dq)
-        dp = np.where(over, b.across[0] * dq, dp)
-        moves = np.empty((2, len(idx)))
-        moves[0] = np.where(over, room[0], move_i)
-        moves[1] = np.where(over, dp * b.unratio[1], room[1])
-        moves *= b.direction
-        gain = np.abs(dq * b.s_supply[0] - dp * b.s_demand[0])
-        checked = b.valid(moves) & (gain >= MIN_GAIN)
-        outcome = np.zeros((2, 2, len(idx)))
-        eu = gain
-        valid = checked
-        if checked.any():
-            outcome[:, 0] = b.outcome_at(b.position)
-            cut = b.check(0, moves, outcome, checked)
-            cut = b.check(1, moves, outcome, checked, cut)
-            if cut is not None:
-                gain = np.where(cut[0], cut[1], gain)
-            eu = gain
-            if self.p:
-                assert self.rng is not None
-                draws = np.zeros((3, len(idx)))
-                draws[:, checked] = self.rng.random((int(checked.sum()), 3)).T
-                eu = b.randomize(self.p, draws, moves, gain, outcome[:, 0], checked)
-                outcome[:, 0] = b.outcome_at(b.position)
-                outcome[:, 1] = b.outcome_at(b.position + moves)
-            # moves a check did not cut passed the same test before it
-            if self.p or cut is not None:
-                valid = checked & b.valid(moves)
-        rows = np.empty((5, 2, len(idx)))
-        rows[0] = moves
-        np.add(b.position, moves, out=rows[1])
-        rows[2] = eu
-        rows[3:] = outcome.transpose(1, 0, 2)
-        self.state[idx] = rows.transpose(2, 1, 0)
-        self.gain[idx] = gain
-        self.alive[idx] = valid
-        self.score[idx] = np.where(valid, gain, -np.inf)
-
-    # -- the loop ----------------------------------------------------------------------------
-    def best(self) -> int | None:
-        """The alive candidate with the highest gain; ties go to the first in canonical
-        order, or with ``random_ties`` to one drawn from the seeded generator."""
-        if not len(self.score):
-            return None
-        k = int(np.argmax(self.score))
-        top = self.score[k]
-        if top == -np.inf:
-            return None
-        floor = top * (1 - TIE)
-        if self.random_ties:
-            tied = np.flatnonzero(self.score >= floor)
-            if len(tied) > 1:
-                assert self.rng is not None
-                return int(tied[int(self.rng.integers(len(tied)))])
-            return k
-        earlier = np.flatnonzero(self.score[:k] >= floor)
-        return int(earlier[0]) if len(earlier) else k
-
-    def realize(self, k: int) -> tuple[Any, ...]:
-        """Carry out candidate ``k``, recalculate the candidates it affects, and return what
-        the round's record needs of it."""
-        c = self.cands
-        a_i, a_j, p, q = int(c.i[k]), int(c.j[k]), int(c.p[k]), int(c.q[k])
-        state_i, state_j = self.state[k].tolist()
-        y_i, y_j = state_i[1], state_j[1]
-        done = (
-            int(self.origin[k]),
-            int(c.kind[k]),
-            a_i,
-            a_j,
-            p,
-            q,
-            float(self.gain[k]),
-            float(self.current[a_i, q]),
-            float(self.current[a_j, p]),
-            state_i,
-            state_j,
-        )
-        self.alive[k] = False
-        self.score[k] = -np.inf
-        # decide's AbstractExchange.recalculate on every alive candidate: those in which
-        # one of the two actors supplies the issue it moved on, or demands the issue its
-        # partner moved on
-        touched = np.sort(
-            np.concatenate(
-                [
-                    self._lookup(self.by_supply, a_i * self.m + q),
-                    self._lookup(self.by_supply, a_j * self.m + p),
-                    self._lookup(self.by_demand, a_j * self.m + q),
-                    self._lookup(self.by_demand, a_i * self.m + p),
-                ]
-            )
-        )
-        keep = self.alive[touched]
-        keep[1:] &= touched[1:] != touched[:-1]
-        touched = touched[keep]
-        # a side that supplies the issue its actor just moved on keeps its previous move in
-        # the history decide checks directions against; other sides just recompute it
-        where = self.keys[touched, :, 0]
-        matched = (where == a_i * self.m + q) | (where == a_j * self.m + p)
-        if matched.any():
-            rows = touched[matched.any(axis=1)]
-            matched = matched[matched.any(axis=1)]
-            last = np.where(matched, self.state[rows, :, 0], np.nan)
-            history = self.history[rows]
-            history[:, :, 0] = np.fmin(history[:, :, 0], last)
-            history[:, :, 1] = np.fmax(history[:, :, 1], last)
-            history[:, :, 2] += np.where(matched, last, 0.0)
-            self.history[rows] = history
-        self.current[a_i, q] = y_i
-        self.current[a_j, p] = y_j
-        self.moved[a_i, q] = self.moved[a_j, p] = True
-        self._see(a_j, q, a_i, y_i)
-        self._see(a_i, p, a_j, y_j)
-        self.calculate(touched)
-        return done
-
-    def _see(self, demander: int, issue: int, mover: int, y: float) -> None:
-        """``AbstractExchange.update_updates``: what ``demander`` saw ``mover`` move to."""
-        value = y
-        if self.seen_has[demander, issue, mover]:
-            current = self.seen_value[demander, issue, mover]
-            start = self.x0[mover, issue]
-            if start <= current:
-                value = current if current < y else y
-            else:
-                value = current if current > y else y
-        shift = self.w[mover, issue] * (value - self.x0[mover, issue])
-        self.seen_total[demander, issue] += shift - self.seen_shift[demander, issue, mover]
-        self.seen_value[demander, issue, mover] = value
-        self.seen_shift[demander, issue, mover] = shift
-        self.seen_has[demander, issue, mover] = True
 
     def run(self, third_parties: bool = False) -> list[Realized]:
         """Realise the best exchange until none is left (decide's ``ModelLoop.loop``)."""
-        self.calculate(np.arange(len(self.cands)))
-        self._compact()
-        done = []
-        while (k := self.best()) is not None:
-            done.append(self.realize(k))
-            if 4 * np.count_nonzero(self.alive) < len(self.alive):
-                self._compact()
-        return self.records(done, third_parties)
+        c, n, m = self.cands, self.n, self.m
+        actor = np.stack([c.i, c.j], axis=1)
+        supply = np.stack([c.q, c.p], axis=1)
+        s_supply = self.s[actor, supply]
+        s_demand = self.s[actor, supply[:, ::-1]]
+        # calculations.by_exchange_ratio: the outcome shift on the partner's supply issue
+        # that gives both sides the gain a unit shift on this side's supply issue gives
+        across = (s_supply + s_demand[:, ::-1]) / (s_demand + s_supply[:, ::-1])
+        seen = (
+            np.zeros((n, m)),
+            np.zeros((n, m, n)),
+            np.zeros((n, m, n), dtype=bool),
+            np.zeros((n, m, n)),
+        )
+        by_supply = self._by_key(actor * m + supply)
+        by_demand = self._by_key(actor * m + supply[:, ::-1])
+        realized, moved_from, state, gain = run_round(
+            actor, supply, across, self.tables, self.w, self.current, self.moved, seen,
+            by_supply, by_demand, self.rng, self.p, self.random_ties,
+        )  # fmt: skip
+        return self.records(realized, moved_from, state, gain, third_parties)
 
-    def records(self, done: list[tuple[Any, ...]], third_parties: bool) -> list[Realized]:
+    def _by_key(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates listed by key (both sides), as (bounds, members): those with key
+        ``k`` are ``members[bounds[k]:bounds[k + 1]]``."""
+        flat = keys.T.reshape(-1)
+        order = np.argsort(flat, kind="stable")
+        bounds = np.searchsorted(flat[order], np.arange(self.n * self.m + 1))
+        return bounds, (order % len(keys)).astype(np.intp)
+
+    def records(
+        self,
+        realized: np.ndarray,
+        moved_from: np.ndarray,
+        state: np.ndarray,
+        gain: np.ndarray,
+        third_parties: bool,
+    ) -> list[Realized]:
         """The realised exchanges with their externalities (decide's ``Externalities``).
 
         ``calculations.actor_externalities``: for an actor on both issues, how much closer
@@ -471,11 +648,19 @@ class Round:
         others are inner if they stand in one of the two traders' groups (on this pair of
         issues, at the start of the round), else outer.
         """
-        if not done:
+        if not len(realized):
             return []
-        origin, kind, a_i, a_j, p, q, gain, from_i, from_j, state_i, state_j = map(
-            np.array, zip(*done, strict=True)
+        c = self.cands
+        kind, a_i, a_j, p, q = (
+            c.kind[realized],
+            c.i[realized],
+            c.j[realized],
+            c.p[realized],
+            c.q[realized],
         )
+        gain = gain[realized]
+        from_i, from_j = moved_from.T
+        state_i, state_j = state[realized, 0], state[realized, 1]
         on_both = (self.present[:, p] & self.present[:, q]).T
         xp, xq = self.x0[:, p].T, self.x0[:, q].T
         sp, sq = self.s[:, p].T, self.s[:, q].T
@@ -487,7 +672,7 @@ class Round:
         second = np.array([KINDS[k][1] for k in kind])[:, None]
         inner = on_both & ((group == first) | (group == second))
         third = np.ones_like(on_both)
-        rows = np.arange(len(done))
+        rows = np.arange(len(realized))
         third[rows, a_i] = third[rows, a_j] = False
         positive = value > 0
         sums = {
@@ -498,7 +683,7 @@ class Round:
             for sign, up in (("positive", True), ("negative", False))
         }
         out = []
-        for r in range(len(done)):
+        for r in range(len(realized)):
             sides = [
                 {
                     "actor": int(a_i[r]),
@@ -531,7 +716,7 @@ class Round:
                 by_actor = dict(zip(others.tolist(), value[r, others].tolist(), strict=True))
             out.append(
                 Realized(
-                    int(origin[r]),
+                    int(realized[r]),
                     int(kind[r]),
                     int(p[r]),
                     int(q[r]),
@@ -542,216 +727,6 @@ class Round:
                 )
             )
         return out
-
-
-class _Batch:
-    """A batch of candidates, both sides stacked on a leading axis of 2.
-
-    ``wanted`` is a side's own position on its demand issue (the partner moves toward it);
-    ``ratio`` = weight / total turns a move into an outcome shift and ``unratio`` back;
-    ``offset`` is what the partner has seen other actors do to the outcome.
-    """
-
-    def __init__(
-        self,
-        supplier: np.ndarray,
-        demander: np.ndarray,
-        across: np.ndarray,
-        history: np.ndarray,
-        position: np.ndarray,
-        seen_total: np.ndarray,
-        seen_shift: np.ndarray,
-        seen_has: np.ndarray,
-    ) -> None:
-        # supplier (6, 2, k), demander (2, 2, k), history (3, 2, k): field, side, candidate
-        (
-            self.x_start,
-            self.s_supply,
-            self.ratio,
-            self.unratio,
-            self.start_outcome,
-            self.inverse_total,
-        ) = np.ascontiguousarray(supplier)
-        self.wanted, self.s_demand = np.ascontiguousarray(demander)
-        self.across = across
-        self.low, self.high, self.past = np.ascontiguousarray(history)
-        self.position = position
-        self.seen_total = seen_total
-        self.offset = (seen_total - seen_shift) * self.inverse_total
-        self.seen_has = seen_has
-        self.direction = np.where(position > self.wanted[::-1], -1.0, 1.0)
-
-    def outcome_at(self, new_position: np.ndarray, side: int | slice = slice(None)) -> np.ndarray:
-        """``calculations.adjusted_nbs``: the outcome of the side's supply issue with what
-        its partner has seen and the side at ``new_position``."""
-        return (
-            self.start_outcome[side]
-            + self.offset[side]
-            + self.ratio[side] * (new_position - self.x_start[side])
-        )
-
-    def shift_to(self, side: int, target: np.ndarray) -> np.ndarray:
-        """``calculations.adjusted_nbs_by_position``: the move of the side from where it
-        stands that puts the outcome at ``target``; a position of the side its partner has
-        seen counts instead of the current one, as decide applies the updates last."""
-        own = np.where(self.seen_has[side], 0.0, self.position[side] - self.x_start[side])
-        seen = self.start_outcome[side] + self.seen_total[side] * self.inverse_total[side]
-        return (target - seen) * self.unratio[side] - own
-
-    def valid(self, moves: np.ndarray) -> np.ndarray:
-        """``AbstractExchangeActor.is_move_valid`` for both sides: a real move that stays on
-        the scale and keeps the direction of the side's earlier moves (the minimum and
-        maximum of its moves have a positive product)."""
-        size = np.abs(moves)
-        landing = self.position + moves
-        ok = (
-            (size <= 100)
-            & (size > MIN_MOVE)
-            & (landing >= -EPS)
-            & (landing <= 100 + EPS)
-            & (self.past + moves <= 100)
-            & (np.minimum(self.low, moves) * np.maximum(self.high, moves) > 0)
-        )
-        return ok[0] & ok[1]
-
-    def check(
-        self,
-        side: int,
-        moves: np.ndarray,
-        outcome: np.ndarray,
-        mask: np.ndarray,
-        cut: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """``AbstractExchangeActor.check_nbs``: if the side's move carries the outcome past
-        the partner's position, stop it there and scale the partner's move to equal gain.
-
-        Updates ``moves`` and ``outcome[side]`` (before, after) in place. ``cut`` is None
-        or (where a check cut the exchange, its gain there), from the check before; the
-        updated pair is returned.
-        """
-        other = 1 - side
-        target = self.wanted[other]
-        after = self.outcome_at(self.position[side] + moves[side], side)
-        cross = mask & crosses(target, outcome[side, 0], after)
-        if cross.any():
-            delta = np.abs(self.shift_to(side, target))
-            ratio = delta * self.ratio[side]
-            ratio_partner = self.across[side] * ratio
-            moves[side] = np.where(cross, delta * self.direction[side], moves[side])
-            moves[other] = np.where(
-                cross,
-                np.abs(ratio_partner * self.unratio[other]) * self.direction[other],
-                moves[other],
-            )
-            gain = np.abs(ratio_partner * self.s_supply[other] - ratio * self.s_demand[other])
-            after = np.where(cross, self.outcome_at(self.position[side] + moves[side], side), after)
-            cut = (cross, gain) if cut is None else (cut[0] | cross, np.where(cross, gain, cut[1]))
-        outcome[side, 1] = after
-        return cut
-
-    # -- the randomized variant (Dijkstra et al. 2018) -------------------------------------------
-    def randomize(
-        self,
-        p: float,
-        draws: np.ndarray,
-        moves: np.ndarray,
-        gain: np.ndarray,
-        before: np.ndarray,
-        mask: np.ndarray,
-    ) -> np.ndarray:
-        """decide's ``calculate_maximum_utility`` and ``randomized_gain`` where ``mask``.
-
-        The side drawn by ``u < 0.5`` (side i, else side j) wins (``v < 0.5``: its gain
-        rises by ``p z`` times the room to its maximum) or loses (falls by ``p z`` of it);
-        the moves follow from its new gain. Updates ``moves``; returns both sides' gains.
-        """
-        u, v, z = draws
-        maximum = self.maximum_utility(moves, before)
-        me = np.where(u < 0.5, 0, 1)
-        cols = np.arange(len(u))
-
-        def mine(values: np.ndarray) -> np.ndarray:
-            return values[me, cols]
-
-        def yours(values: np.ndarray) -> np.ndarray:
-            return values[1 - me, cols]
-
-        position, wanted = self.position, self.wanted
-        s_sup, s_dem = mine(self.s_supply), mine(self.s_demand)
-        y_sup, y_dem = yours(self.s_supply), yours(self.s_demand)
-        eui = np.where(v < 0.5, gain + p * z * (mine(maximum) - gain), gain - p * z * gain)
-        reach = np.abs(mine(position) - yours(wanted))
-        ratio_q = reach * mine(self.ratio)
-        ratio_p = (eui + ratio_q * s_sup) / s_dem
-        move_me = reach
-        move_you = ratio_p * yours(self.unratio)
-        euj = np.abs(ratio_p * y_sup - ratio_q * y_dem)
-        room = np.abs(yours(position) - mine(wanted))
-        capped = np.abs(move_you) > room
-        # the partner would overshoot: it moves all the way and the drawn side moves less
-        cap_p = room * yours(self.ratio)
-        cap_q = np.abs((eui - cap_p * s_dem) / s_sup)
-        cap_me = cap_q * mine(self.unratio)
-        shorter = capped & (np.abs(cap_me) < reach)
-        euj = np.where(shorter, np.abs(cap_p * y_sup - cap_q * y_dem), euj)
-        move_me = np.where(capped, cap_me, move_me)
-        move_you = np.where(capped, room, move_you)
-        # otherwise the drawn side's full move may carry its outcome past the partner
-        signed = np.where(mine(position) > yours(wanted), -reach, reach)
-        at = np.stack([signed, signed]) + position
-        adjusted = mine(self.outcome_at(at))
-        cross = ~capped & crosses(yours(wanted), mine(before), adjusted)
-        if cross.any():
-            delta = np.abs(
-                mine(np.stack([self.shift_to(0, wanted[1]), self.shift_to(1, wanted[0])]))
-            )
-            c_q = delta * mine(self.ratio)
-            c_p = (eui + c_q * s_sup) / s_dem
-            move_you = np.where(cross, c_p * yours(self.unratio), move_you)
-            euj = np.where(cross, np.abs(c_p * y_sup - c_q * y_dem), euj)
-            # decide keeps the signed full move here, not delta; its sign flips below
-            move_me = np.where(cross, signed, move_me)
-        move_me = move_me * mine(self.direction)
-        move_you = move_you * yours(self.direction)
-        is_i = me == 0
-        moves[0] = np.where(mask, np.where(is_i, move_me, move_you), moves[0])
-        moves[1] = np.where(mask, np.where(is_i, move_you, move_me), moves[1])
-        return np.stack(
-            [
-                np.where(mask, np.where(is_i, eui, euj), gain),
-                np.where(mask, np.where(is_i, euj, eui), gain),
-            ]
-        )
-
-    def maximum_utility(self, moves: np.ndarray, before: np.ndarray) -> np.ndarray:
-        """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain."""
-        y = self.position + moves
-        # decide compares a side's position on its demand issue with its vote on its supply
-        # issue here; kept as it is
-        top = np.abs(self.wanted - y) <= EPS
-        delta = np.abs(before - self.outcome_at(np.where(top, y, self.wanted[::-1])))
-        (s_sup_i, s_sup_j), (s_dem_i, s_dem_j) = self.s_supply, self.s_demand
-        loss_1 = delta[1] * s_sup_j
-        gain_2 = delta[1] * s_dem_i
-        loss_2 = delta[0] * s_sup_i
-        gain_1 = delta[0] * s_dem_j
-        overwrite = np.where(
-            top[0] & (gain_1 - loss_1 > 0), gain_2 - (loss_1 / s_dem_j) * s_sup_i, 0.0
-        )
-        overwrite = np.where(
-            top[1] & (gain_2 - loss_2 > 0), gain_1 - (loss_2 / s_dem_i) * s_sup_j, overwrite
-        )
-        pick_j = gain_2 > gain_1
-        gain = np.where(pick_j, gain_1, gain_2)
-        loss = np.where(pick_j, loss_2, loss_1)
-        a_sup = np.where(pick_j, s_sup_j, s_sup_i)
-        o_dem = np.where(pick_j, s_dem_i, s_dem_j)
-        share = a_sup / (a_sup + o_dem)
-        opposite = np.where(
-            overwrite != 0, overwrite, share * o_dem * (gain / (share * a_sup)) - loss
-        )
-        chosen = gain - share * a_sup * (loss / (share * o_dem))
-        return np.stack([np.where(pick_j, opposite, chosen), np.where(pick_j, chosen, opposite)])
 
 
 @dataclass
@@ -788,7 +763,8 @@ def simulate(
     (:func:`new_start_positions`); the others stay. With ``tolerance`` the rounds stop once
     no outcome moved more than that (on 0-100) from the round before.
     """
-    rng = np.random.default_rng(seed) if (seed is not None or p) else None
+    # without a seed and p the generator is never drawn from
+    rng = np.random.default_rng(seed)
     weight = np.where(present, capability[:, None] * salience, 0.0)
     x = np.where(present, position, np.nan)
     previous = outcomes(x, weight)
