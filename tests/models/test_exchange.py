@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tawazun
+from tawazun.models import _exchange_kernel as kernel
 from tawazun.models import get_model
 from tawazun.models._exchange_kernel import simulate
 from tawazun.scenario import Scenario
@@ -203,6 +204,38 @@ def test_kernel_equals_oracle_on_crowded_tables(seed: int, p: float) -> None:
     capability = rng.uniform(0.1, 1, n)
     present = np.ones((n, m), dtype=bool)
     assert_kernel_equals_oracle((position, salience, capability, present), p, seed, rounds=4)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    scores=st.lists(
+        st.sampled_from([-np.inf, 0.5, 1.0, 1.0 + 1e-13, 2.0, 2.0 - 1e-13]), min_size=1, max_size=70
+    ),
+    dropped=st.sets(st.integers(0, 69)),
+    seed=st.integers(0, 2**16),
+)
+def test_the_max_tree_picks_the_best_exchange(
+    scores: list[float], dropped: set[int], seed: int
+) -> None:
+    """The round's choice of the best candidate, tied gains included, against a plain scan,
+    after the scores were written one by one and some candidates dropped."""
+    tree = kernel.max_tree(len(scores))
+    leaves = tree[len(tree) // 2 :]
+    for c, value in enumerate(scores):
+        leaves[c] = value
+        kernel.lift(tree, c)
+    values = np.array(scores)
+    for c in sorted(dropped)[: len(scores) // 2]:
+        if c < len(scores):
+            leaves[c] = values[c] = -np.inf
+            kernel.lift(tree, c)
+    if values.max() == -np.inf:
+        assert kernel.best(tree, np.random.default_rng(seed), True) == -1
+        return
+    tied = np.flatnonzero(values >= values.max() * (1 - kernel.TIE))
+    assert kernel.best(tree, np.random.default_rng(seed), False) == tied[0]
+    expected = tied[np.random.default_rng(seed).integers(len(tied))] if len(tied) > 1 else tied[0]
+    assert kernel.best(tree, np.random.default_rng(seed), True) == expected
 
 
 # -- determinism and order ----------------------------------------------------------------------

@@ -68,8 +68,7 @@ class Candidates:
     """Candidate exchanges of a round, in canonical order (issue pair, kind, actors).
 
     Side ``i`` supplies issue ``q`` and demands ``p``; side ``j`` supplies ``p`` and demands
-    ``q`` (decide's ``exchange.i`` and ``exchange.j``). ``pair_first`` is the actor taken
-    from group a (or b), which with ``pair_second`` orders the candidates.
+    ``q`` (decide's ``exchange.i`` and ``exchange.j``).
     """
 
     i: np.ndarray
@@ -175,7 +174,21 @@ def move_is_valid(move: float, position: float, low: float, high: float, past: f
 
 
 @_jit
-def evaluate(actor, supply, across, history, tables, c, current, seen, state, gain, score, rng, p):
+def evaluate(
+    actor: np.ndarray,
+    supply: np.ndarray,
+    across: np.ndarray,
+    history: np.ndarray,
+    tables: np.ndarray,
+    c: int,
+    current: np.ndarray,
+    seen: tuple[np.ndarray, np.ndarray, np.ndarray],
+    state: np.ndarray,
+    gain: np.ndarray,
+    score: np.ndarray,
+    rng: np.random.Generator,
+    p: float,
+) -> None:
     """``EqualGainExchange.calculate`` of candidate ``c``: moves, gains and validity.
 
     ``seen`` is (total, shift, has) as :class:`Round` keeps them. Writes ``state[c]``,
@@ -306,23 +319,10 @@ def evaluate(actor, supply, across, history, tables, c, current, seen, state, ga
 
 @_jit
 def maximum_utility(
-    y0,
-    y1,
-    want0,
-    want1,
-    before0,
-    before1,
-    level0,
-    level1,
-    x0,
-    x1,
-    r0,
-    r1,
-    s_sup0,
-    s_sup1,
-    s_dem0,
-    s_dem1,
-):
+    y0: float, y1: float, want0: float, want1: float, before0: float, before1: float,
+    level0: float, level1: float, x0: float, x1: float, r0: float, r1: float,
+    s_sup0: float, s_sup1: float, s_dem0: float, s_dem1: float,
+) -> tuple[float, float]:  # fmt: skip
     """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain.
 
     ``y`` is a side's vote; ``level + r * (position - x)`` is the outcome of its supply
@@ -353,9 +353,11 @@ def maximum_utility(
 
 @_jit
 def randomized_gain(
-    g, p, v, z, best, pos, pos_you, want, want_you, before, level, r, r_you, u, u_you,
-    s_sup, s_dem, s_sup_you, s_dem_you, has, x, seen_outcome, direction, direction_you,
-):  # fmt: skip
+    g: float, p: float, v: float, z: float, best: float, pos: float, pos_you: float,
+    want: float, want_you: float, before: float, level: float, r: float, r_you: float,
+    u: float, u_you: float, s_sup: float, s_dem: float, s_sup_you: float, s_dem_you: float,
+    has: bool, x: float, seen_outcome: float, direction: float, direction_you: float,
+) -> tuple[float, float, float, float]:  # fmt: skip
     """decide's ``randomized_gain`` for the drawn side ("me"; its partner is "you").
 
     The drawn side wins (``v < 0.5``: its gain rises by ``p z`` times the room to its
@@ -392,7 +394,15 @@ def randomized_gain(
 
 
 @_jit
-def see(seen, x0, w, demander, issue, mover, y):
+def see(
+    seen: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    x0: np.ndarray,
+    w: np.ndarray,
+    demander: int,
+    issue: int,
+    mover: int,
+    y: float,
+) -> None:
     """``AbstractExchange.update_updates``: what ``demander`` saw ``mover`` move to on
     ``issue``; ``seen`` is (total, shift, has, value)."""
     seen_total, seen_shift, seen_has, seen_value = seen
@@ -471,16 +481,27 @@ def best(tree: np.ndarray, rng: np.random.Generator, random_ties: bool) -> int:
 
 @_jit
 def run_round(
-    actor, supply, across, tables, w, current, moved, seen, by_supply, by_demand, rng, p,
-    random_ties,
-):  # fmt: skip
+    actor: np.ndarray,
+    supply: np.ndarray,
+    across: np.ndarray,
+    tables: np.ndarray,
+    w: np.ndarray,
+    current: np.ndarray,
+    moved: np.ndarray,
+    seen: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    by_supply: tuple[np.ndarray, np.ndarray],
+    by_demand: tuple[np.ndarray, np.ndarray],
+    rng: np.random.Generator,
+    p: float,
+    random_ties: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """decide's ``ModelLoop.loop``: compute every candidate, then realise the best one and
     recompute those it affects (``AbstractExchange.recalculate``) until none is left.
 
     ``by_supply`` and ``by_demand`` are (bounds, candidates) lists of the candidates by
     ``actor * m + issue`` of a side's supply or demand issue. Returns the realised
     candidates in order, the positions their traders moved from, and every candidate's
-    state, gain and history.
+    last state and gain.
     """
     count, m = len(actor), current.shape[1]
     start = tables[0]
