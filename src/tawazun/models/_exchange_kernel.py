@@ -141,7 +141,9 @@ class Realized:
 # (minimum, maximum, sum) of the side's earlier moves, which decide checks directions against.
 # ``tables`` is (6, n, m): round-start position, salience, weight / total, total / weight,
 # and per issue the start outcome and 1 / total, broadcast over actors.
-_jit = njit(cache=True, error_model="numpy", nogil=True)
+# error_model="numpy": divisions follow IEEE (as NumPy's) without the zero check Python's
+# ZeroDivisionError needs; every divisor here is a salience or weight of a trading actor (> 0)
+_jit = njit(cache=True, error_model="numpy")
 
 
 @_jit
