@@ -206,28 +206,27 @@ def test_kernel_equals_oracle_on_crowded_tables(seed: int, p: float) -> None:
     assert_kernel_equals_oracle((position, salience, capability, present), p, seed, rounds=4)
 
 
-@settings(max_examples=100, deadline=None)
+GAINS = [-np.inf, 0.5, 1.0, 1.0 + 1e-13, 2.0, 2.0 - 1e-13]
+
+
+@settings(max_examples=150, deadline=None)
 @given(
-    scores=st.lists(
-        st.sampled_from([-np.inf, 0.5, 1.0, 1.0 + 1e-13, 2.0, 2.0 - 1e-13]), min_size=1, max_size=70
-    ),
-    dropped=st.sets(st.integers(0, 69)),
+    scores=st.lists(st.sampled_from(GAINS), min_size=1, max_size=70),
+    updates=st.lists(st.tuples(st.integers(0, 69), st.sampled_from(GAINS)), max_size=40),
     seed=st.integers(0, 2**16),
 )
 def test_the_max_tree_picks_the_best_exchange(
-    scores: list[float], dropped: set[int], seed: int
+    scores: list[float], updates: list[tuple[int, float]], seed: int
 ) -> None:
     """The round's choice of the best candidate, tied gains included, against a plain scan,
-    after the scores were written one by one and some candidates dropped."""
+    after the gains were written one by one and then rewritten up, down and to -inf
+    (a dropped candidate), as recomputed candidates are."""
     tree = kernel.max_tree(len(scores))
     leaves = tree[len(tree) // 2 :]
-    for c, value in enumerate(scores):
-        leaves[c] = value
-        kernel.lift(tree, c)
     values = np.array(scores)
-    for c in sorted(dropped)[: len(scores) // 2]:
+    for c, value in [*enumerate(scores), *updates]:
         if c < len(scores):
-            leaves[c] = values[c] = -np.inf
+            leaves[c] = values[c] = value
             kernel.lift(tree, c)
     if values.max() == -np.inf:
         assert kernel.best(tree, np.random.default_rng(seed), True) == -1

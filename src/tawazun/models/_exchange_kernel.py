@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -144,6 +144,9 @@ class Realized:
 # error_model="numpy": divisions follow IEEE (as NumPy's) without the zero check Python's
 # ZeroDivisionError needs; every divisor here is a salience or weight of a trading actor (> 0)
 _jit = njit(cache=True, error_model="numpy")
+# the small helpers of one candidate are inlined: called, they pass each side's record by
+# value, which cost a quarter of the run time (bench_exchange, 100 x 20)
+_inline = njit(cache=True, error_model="numpy", inline="always")
 
 
 @_jit
@@ -158,195 +161,228 @@ def crosses(target: float, before: float, after: float) -> bool:
     return min(d0, d1) < -EPS and max(d0, d1) > EPS
 
 
-@_jit
-def move_is_valid(move: float, position: float, low: float, high: float, past: float) -> bool:
+class Side(NamedTuple):
+    """One side of a candidate exchange as its formulas read it (positions on 0-100).
+
+    The side moves on its supply issue toward its partner's position there and wants its
+    partner to move on its demand issue toward ``wanted``.
+    """
+
+    #: its round-start position and where it stands now, on its supply issue
+    start: float
+    position: float
+    #: its own position on its demand issue
+    wanted: float
+    s_supply: float
+    s_demand: float
+    #: outcome shift per unit move on its supply issue (weight / total), and back
+    ratio: float
+    back: float
+    #: +1 or -1: the way to its partner's position on its supply issue
+    direction: float
+    #: ``calculations.by_exchange_ratio``: the outcome shift on the partner's supply issue
+    #: that gives both sides the gain a unit shift on this side's supply issue gives
+    across: float
+    #: the supply issue's outcome with the side at its start and the others where its
+    #: partner (the demander) saw them (``calculations.adjusted_nbs``)
+    level: float
+    #: that outcome with everything the partner saw, the side's own moves included, and
+    #: the side's move since that the partner has not seen
+    seen_level: float
+    unseen: float
+    #: minimum, maximum and sum of the side's earlier moves in this candidate
+    low: float
+    high: float
+    past: float
+
+
+@_inline
+def side_of(
+    c: int,
+    s: int,
+    candidates: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    current: np.ndarray,
+    seen: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> Side:
+    """Side ``s`` of candidate ``c`` as it stands now; ``candidates`` is (actor, supply,
+    across, history, tables) of :func:`run_round`."""
+    actor, supply, across, history, tables = candidates
+    seen_total, seen_shift, seen_has = seen
+    start, salience, ratio, back, start_outcome, inverse_total = tables
+    a, k = actor[c, s], supply[c, s]
+    partner, demand = actor[c, 1 - s], supply[c, 1 - s]
+    position = current[a, k]
+    return Side(
+        start[a, k],
+        position,
+        start[a, demand],
+        salience[a, k],
+        salience[a, demand],
+        ratio[a, k],
+        back[a, k],
+        -1.0 if position > start[partner, k] else 1.0,
+        across[c, s],
+        start_outcome[a, k]
+        + (seen_total[partner, k] - seen_shift[partner, k, a]) * inverse_total[a, k],
+        start_outcome[a, k] + seen_total[partner, k] * inverse_total[a, k],
+        0.0 if seen_has[partner, k, a] else position - start[a, k],
+        history[c, s, 0],
+        history[c, s, 1],
+        history[c, s, 2],
+    )
+
+
+@_inline
+def outcome_at(side: Side, position: float) -> float:
+    """``calculations.adjusted_nbs``: the outcome of the side's supply issue with the side
+    at ``position`` and the others where its partner saw them."""
+    return side.level + side.ratio * (position - side.start)
+
+
+@_inline
+def shift_to(side: Side, target: float) -> float:
+    """``calculations.adjusted_nbs_by_position``: the move of the side from where it stands
+    that puts the outcome at ``target``; a position of the side its partner has seen counts
+    instead of the current one, as decide applies the updates last."""
+    return (target - side.seen_level) * side.back - side.unseen
+
+
+@_inline
+def move_is_valid(side: Side, move: float) -> bool:
     """``AbstractExchangeActor.is_move_valid``: a real move that stays on the scale and keeps
     the direction of the side's earlier moves (their minimum and maximum, with this move,
     have a positive product)."""
     size = abs(move)
-    landing = position + move
+    landing = side.position + move
     return (
         size <= 100
         and size > MIN_MOVE
         and landing >= -EPS
         and landing <= 100 + EPS
-        and past + move <= 100
-        and min(low, move) * max(high, move) > 0
+        and side.past + move <= 100
+        and min(side.low, move) * max(side.high, move) > 0
     )
+
+
+@_inline
+def stop_at_partner(
+    side: Side, partner: Side, move: float, partner_move: float, before: float, gain: float
+) -> tuple[float, float, float, float, bool]:
+    """``AbstractExchangeActor.check_nbs``: if the side's move carries the outcome past the
+    partner's position, stop it there and scale the partner's move to equal gain.
+
+    Returns both moves, the gain, the outcome after the side's move and whether it was cut.
+    """
+    after = outcome_at(side, side.position + move)
+    if not crosses(partner.wanted, before, after):
+        return move, partner_move, gain, after, False
+    delta = abs(shift_to(side, partner.wanted))
+    shift = delta * side.ratio
+    partner_shift = side.across * shift
+    move = delta * side.direction
+    partner_move = abs(partner_shift * partner.back) * partner.direction
+    gain = abs(partner_shift * partner.s_supply - shift * partner.s_demand)
+    return move, partner_move, gain, outcome_at(side, side.position + move), True
 
 
 @_jit
 def evaluate(
-    actor: np.ndarray,
-    supply: np.ndarray,
-    across: np.ndarray,
-    history: np.ndarray,
-    tables: np.ndarray,
     c: int,
+    candidates: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     current: np.ndarray,
     seen: tuple[np.ndarray, np.ndarray, np.ndarray],
     state: np.ndarray,
     gain: np.ndarray,
     score: np.ndarray,
     rng: np.random.Generator,
-    p: float,
+    spread: float,
 ) -> None:
     """``EqualGainExchange.calculate`` of candidate ``c``: moves, gains and validity.
 
-    ``seen`` is (total, shift, has) as :class:`Round` keeps them. Writes ``state[c]``,
-    ``gain[c]`` and ``score[c]`` (the gain if the exchange is valid, else -inf). With
-    ``p`` the randomized variant draws ``(u, v, z)`` once the exchange passes its first test.
+    ``candidates`` is (actor, supply, across, history, tables) of :func:`run_round`. Writes
+    ``state[c]``, ``gain[c]`` and ``score[c]`` (the gain if the exchange is valid, else
+    -inf). With ``spread`` (the randomized variant's p) it draws ``(u, v, z)`` once the
+    exchange passes its first test.
     """
-    seen_total, seen_shift, seen_has = seen
-    start, salience, ratio, unratio, start_outcome, inverse_total = tables
-    a0, a1 = actor[c, 0], actor[c, 1]
-    k0, k1 = supply[c, 0], supply[c, 1]
-    # per side: where it stands, what its partner wants of it, and its outcome's terms
-    x0, x1 = start[a0, k0], start[a1, k1]
-    pos0, pos1 = current[a0, k0], current[a1, k1]
-    want0, want1 = start[a0, k1], start[a1, k0]
-    s_sup0, s_sup1 = salience[a0, k0], salience[a1, k1]
-    s_dem0, s_dem1 = salience[a0, k1], salience[a1, k0]
-    r0, r1 = ratio[a0, k0], ratio[a1, k1]
-    u0, u1 = unratio[a0, k0], unratio[a1, k1]
-    o0, o1 = start_outcome[a0, k0], start_outcome[a1, k1]
-    t0, t1 = inverse_total[a0, k0], inverse_total[a1, k1]
-    # what the partner, who demands this side's supply issue, has seen others do there
-    total0, total1 = seen_total[a1, k0], seen_total[a0, k1]
-    has0, has1 = seen_has[a1, k0, a0], seen_has[a0, k1, a1]
-    off0 = (total0 - seen_shift[a1, k0, a0]) * t0
-    off1 = (total1 - seen_shift[a0, k1, a1]) * t1
-    dir0 = -1.0 if pos0 > want1 else 1.0
-    dir1 = -1.0 if pos1 > want0 else 1.0
-    ac0, ac1 = across[c, 0], across[c, 1]
-    low0, high0, past0 = history[c, 0, 0], history[c, 0, 1], history[c, 0, 2]
-    low1, high1, past1 = history[c, 1, 0], history[c, 1, 1], history[c, 1, 2]
-
+    i = side_of(c, 0, candidates, current, seen)
+    j = side_of(c, 1, candidates, current, seen)
     # j moves all the way to i's position; if that asks more of i than reaching j,
     # i moves all the way instead
-    room0, room1 = abs(want1 - pos0), abs(want0 - pos1)
-    dp = room1 * r1
-    dq = ac1 * dp
-    move0 = dq * u0
-    if move0 > room0:
-        dq = room0 * r0
-        dp = ac0 * dq
-        move0, move1 = room0, dp * u1
+    room_i, room_j = abs(j.wanted - i.position), abs(i.wanted - j.position)
+    dp = room_j * j.ratio
+    dq = j.across * dp
+    move_i = dq * i.back
+    if move_i > room_i:
+        dq = room_i * i.ratio
+        dp = i.across * dq
+        move_i, move_j = room_i, dp * j.back
     else:
-        move1 = room1
-    move0 *= dir0
-    move1 *= dir1
-    g = abs(dq * s_sup0 - dp * s_dem0)
-    valid = (
-        move_is_valid(move0, pos0, low0, high0, past0)
-        and move_is_valid(move1, pos1, low1, high1, past1)
-        and g >= MIN_GAIN
-    )
-    eu0 = eu1 = g
-    before0 = after0 = before1 = after1 = 0.0
+        move_j = room_j
+    move_i *= i.direction
+    move_j *= j.direction
+    g = abs(dq * i.s_supply - dp * i.s_demand)
+    valid = move_is_valid(i, move_i) and move_is_valid(j, move_j) and g >= MIN_GAIN
+    eu_i = eu_j = g
+    before_i = after_i = before_j = after_j = 0.0
     if valid:
-        before0 = o0 + off0 + r0 * (pos0 - x0)
-        before1 = o1 + off1 + r1 * (pos1 - x1)
-        # AbstractExchangeActor.check_nbs, side i then side j: if the move carries the
-        # outcome past the partner's position, stop it there and scale the partner's move
-        # to equal gain (the own moves the partner saw count as decide applies them last)
-        cut = False
-        after0 = o0 + off0 + r0 * (pos0 + move0 - x0)
-        if crosses(want1, before0, after0):
-            own = 0.0 if has0 else pos0 - x0
-            delta = abs((want1 - (o0 + total0 * t0)) * u0 - own)
-            shift = delta * r0
-            shift_partner = ac0 * shift
-            move0 = delta * dir0
-            move1 = abs(shift_partner * u1) * dir1
-            g = abs(shift_partner * s_sup1 - shift * s_dem1)
-            after0 = o0 + off0 + r0 * (pos0 + move0 - x0)
-            cut = True
-        after1 = o1 + off1 + r1 * (pos1 + move1 - x1)
-        if crosses(want0, before1, after1):
-            own = 0.0 if has1 else pos1 - x1
-            delta = abs((want0 - (o1 + total1 * t1)) * u1 - own)
-            shift = delta * r1
-            shift_partner = ac1 * shift
-            move1 = delta * dir1
-            move0 = abs(shift_partner * u0) * dir0
-            g = abs(shift_partner * s_sup0 - shift * s_dem0)
-            after1 = o1 + off1 + r1 * (pos1 + move1 - x1)
-            cut = True
-        eu0 = eu1 = g
-        if p:
+        before_i, before_j = outcome_at(i, i.position), outcome_at(j, j.position)
+        move_i, move_j, g, after_i, cut_i = stop_at_partner(i, j, move_i, move_j, before_i, g)
+        move_j, move_i, g, after_j, cut_j = stop_at_partner(j, i, move_j, move_i, before_j, g)
+        eu_i = eu_j = g
+        if spread:
             u, v, z = rng.random(), rng.random(), rng.random()
-            best0, best1 = maximum_utility(
-                pos0 + move0, pos1 + move1, want0, want1, before0, before1,
-                o0 + off0, o1 + off1, x0, x1, r0, r1, s_sup0, s_sup1, s_dem0, s_dem1,
-            )  # fmt: skip
-            if u < 0.5:  # side i is drawn
-                move0, move1, eu0, eu1 = randomized_gain(
-                    g, p, v, z, best0, pos0, pos1, want0, want1, before0,
-                    o0 + off0, r0, r1, u0, u1, s_sup0, s_dem0, s_sup1, s_dem1,
-                    has0, x0, o0 + total0 * t0, dir0, dir1,
-                )  # fmt: skip
-            else:
-                move1, move0, eu1, eu0 = randomized_gain(
-                    g, p, v, z, best1, pos1, pos0, want1, want0, before1,
-                    o1 + off1, r1, r0, u1, u0, s_sup1, s_dem1, s_sup0, s_dem0,
-                    has1, x1, o1 + total1 * t1, dir1, dir0,
-                )  # fmt: skip
-            before0 = o0 + off0 + r0 * (pos0 - x0)
-            before1 = o1 + off1 + r1 * (pos1 - x1)
-            after0 = o0 + off0 + r0 * (pos0 + move0 - x0)
-            after1 = o1 + off1 + r1 * (pos1 + move1 - x1)
-        if p or cut:
-            valid = move_is_valid(move0, pos0, low0, high0, past0) and move_is_valid(
-                move1, pos1, low1, high1, past1
+            most_i, most_j = maximum_utility(
+                i, j, i.position + move_i, j.position + move_j, before_i, before_j
             )
-    row = state[c]
-    row[0, 0], row[0, 1], row[0, 2], row[0, 3], row[0, 4] = (
-        move0,
-        pos0 + move0,
-        eu0,
-        before0,
-        after0,
-    )
-    row[1, 0], row[1, 1], row[1, 2], row[1, 3], row[1, 4] = (
-        move1,
-        pos1 + move1,
-        eu1,
-        before1,
-        after1,
-    )
+            if u < 0.5:  # side i is drawn
+                move_i, move_j, eu_i, eu_j = randomized_gain(
+                    i, j, g, most_i, before_i, spread, v, z
+                )
+            else:
+                move_j, move_i, eu_j, eu_i = randomized_gain(
+                    j, i, g, most_j, before_j, spread, v, z
+                )
+            after_i = outcome_at(i, i.position + move_i)
+            after_j = outcome_at(j, j.position + move_j)
+        if spread or cut_i or cut_j:
+            valid = move_is_valid(i, move_i) and move_is_valid(j, move_j)
+    for s, move, eu, before, after in (
+        (0, move_i, eu_i, before_i, after_i),
+        (1, move_j, eu_j, before_j, after_j),
+    ):
+        state[c, s, 0] = move
+        state[c, s, 2] = eu
+        state[c, s, 3] = before
+        state[c, s, 4] = after
+    state[c, 0, 1] = i.position + move_i
+    state[c, 1, 1] = j.position + move_j
     gain[c] = g
     score[c] = g if valid else -np.inf
 
 
 @_jit
 def maximum_utility(
-    y0: float, y1: float, want0: float, want1: float, before0: float, before1: float,
-    level0: float, level1: float, x0: float, x1: float, r0: float, r1: float,
-    s_sup0: float, s_sup1: float, s_dem0: float, s_dem1: float,
-) -> tuple[float, float]:  # fmt: skip
-    """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain.
-
-    ``y`` is a side's vote; ``level + r * (position - x)`` is the outcome of its supply
-    issue with it at ``position`` (``calculations.adjusted_nbs``).
-    """
+    i: Side, j: Side, y_i: float, y_j: float, before_i: float, before_j: float
+) -> tuple[float, float]:
+    """``EqualGainExchange.calculate_maximum_utility``: the most each side could gain, with
+    votes ``y`` and outcomes ``before`` the moves."""
     # decide compares a side's position on its demand issue with its vote on its supply
     # issue here; kept as it is
-    top0, top1 = abs(want0 - y0) <= EPS, abs(want1 - y1) <= EPS
-    delta0 = abs(before0 - (level0 + r0 * ((y0 if top0 else want1) - x0)))
-    delta1 = abs(before1 - (level1 + r1 * ((y1 if top1 else want0) - x1)))
-    loss_1, gain_2 = delta1 * s_sup1, delta1 * s_dem0
-    loss_2, gain_1 = delta0 * s_sup0, delta0 * s_dem1
+    top_i, top_j = abs(i.wanted - y_i) <= EPS, abs(j.wanted - y_j) <= EPS
+    delta_i = abs(before_i - outcome_at(i, y_i if top_i else j.wanted))
+    delta_j = abs(before_j - outcome_at(j, y_j if top_j else i.wanted))
+    loss_1, gain_2 = delta_j * j.s_supply, delta_j * i.s_demand
+    loss_2, gain_1 = delta_i * i.s_supply, delta_i * j.s_demand
     overwrite = 0.0
-    if top0 and gain_1 - loss_1 > 0:
-        overwrite = gain_2 - (loss_1 / s_dem1) * s_sup0
-    if top1 and gain_2 - loss_2 > 0:
-        overwrite = gain_1 - (loss_2 / s_dem0) * s_sup1
+    if top_i and gain_1 - loss_1 > 0:
+        overwrite = gain_2 - (loss_1 / j.s_demand) * i.s_supply
+    if top_j and gain_2 - loss_2 > 0:
+        overwrite = gain_1 - (loss_2 / i.s_demand) * j.s_supply
     pick_j = gain_2 > gain_1
     if pick_j:
-        g, loss, a_sup, o_dem = gain_1, loss_2, s_sup1, s_dem0
+        g, loss, a_sup, o_dem = gain_1, loss_2, j.s_supply, i.s_demand
     else:
-        g, loss, a_sup, o_dem = gain_2, loss_1, s_sup0, s_dem1
+        g, loss, a_sup, o_dem = gain_2, loss_1, i.s_supply, j.s_demand
     share = a_sup / (a_sup + o_dem)
     opposite = overwrite if overwrite != 0 else share * o_dem * (g / (share * a_sup)) - loss
     chosen = g - share * a_sup * (loss / (share * o_dem))
@@ -355,50 +391,47 @@ def maximum_utility(
 
 @_jit
 def randomized_gain(
-    g: float, p: float, v: float, z: float, best: float, pos: float, pos_you: float,
-    want: float, want_you: float, before: float, level: float, r: float, r_you: float,
-    u: float, u_you: float, s_sup: float, s_dem: float, s_sup_you: float, s_dem_you: float,
-    has: bool, x: float, seen_outcome: float, direction: float, direction_you: float,
-) -> tuple[float, float, float, float]:  # fmt: skip
-    """decide's ``randomized_gain`` for the drawn side ("me"; its partner is "you").
+    me: Side, you: Side, g: float, most: float, before: float, spread: float, v: float, z: float
+) -> tuple[float, float, float, float]:
+    """decide's ``randomized_gain`` for the drawn side ``me``; ``you`` is its partner.
 
-    The drawn side wins (``v < 0.5``: its gain rises by ``p z`` times the room to its
-    maximum ``best``) or loses (falls by ``p z`` of it); the moves follow from its new
-    gain. Returns (my move, your move, my gain, your gain).
+    The drawn side wins (``v < 0.5``: its gain rises by ``spread z`` times the room to its
+    maximum ``most``) or loses (falls by ``spread z`` of it); the moves follow from its new
+    gain. ``before`` is the outcome of its supply issue before its move. Returns (my move,
+    your move, my gain, your gain).
     """
-    mine = g + p * z * (best - g) if v < 0.5 else g - p * z * g
-    reach = abs(pos - want_you)
-    shift = reach * r
-    shift_you = (mine + shift * s_sup) / s_dem
-    move, move_you = reach, shift_you * u_you
-    yours = abs(shift_you * s_sup_you - shift * s_dem_you)
-    room = abs(pos_you - want)
-    if abs(move_you) > room:
+    mine = g + spread * z * (most - g) if v < 0.5 else g - spread * z * g
+    reach = abs(me.position - you.wanted)
+    shift = reach * me.ratio
+    your_shift = (mine + shift * me.s_supply) / me.s_demand
+    move, your_move = reach, your_shift * you.back
+    yours = abs(your_shift * you.s_supply - shift * you.s_demand)
+    room = abs(you.position - me.wanted)
+    if abs(your_move) > room:
         # the partner would overshoot: it moves all the way and the drawn side moves less
-        shift_you = room * r_you
-        shift = abs((mine - shift_you * s_dem) / s_sup)
-        move = shift * u
+        your_shift = room * you.ratio
+        shift = abs((mine - your_shift * me.s_demand) / me.s_supply)
+        move = shift * me.back
         if abs(move) < reach:
-            yours = abs(shift_you * s_sup_you - shift * s_dem_you)
-        move_you = room
+            yours = abs(your_shift * you.s_supply - shift * you.s_demand)
+        your_move = room
     else:
         # the drawn side's full move may carry its outcome past the partner
-        signed = -reach if pos > want_you else reach
-        if crosses(want_you, before, level + r * ((signed + pos) - x)):
-            own = 0.0 if has else pos - x
-            shift = abs((want_you - seen_outcome) * u - own) * r
-            shift_you = (mine + shift * s_sup) / s_dem
-            move_you = shift_you * u_you
-            yours = abs(shift_you * s_sup_you - shift * s_dem_you)
+        signed = -reach if me.position > you.wanted else reach
+        if crosses(you.wanted, before, outcome_at(me, signed + me.position)):
+            shift = abs(shift_to(me, you.wanted)) * me.ratio
+            your_shift = (mine + shift * me.s_supply) / me.s_demand
+            your_move = your_shift * you.back
+            yours = abs(your_shift * you.s_supply - shift * you.s_demand)
             # decide keeps the signed full move here, not the stopped one
             move = signed
-    return move * direction, move_you * direction_you, mine, yours
+    return move * me.direction, your_move * you.direction, mine, yours
 
 
 @_jit
 def see(
     seen: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    x0: np.ndarray,
+    start: np.ndarray,
     w: np.ndarray,
     demander: int,
     issue: int,
@@ -411,8 +444,8 @@ def see(
     value = y
     if seen_has[demander, issue, mover]:
         current = seen_value[demander, issue, mover]
-        value = min(current, y) if x0[mover, issue] <= current else max(current, y)
-    shift = w[mover, issue] * (value - x0[mover, issue])
+        value = min(current, y) if start[mover, issue] <= current else max(current, y)
+    shift = w[mover, issue] * (value - start[mover, issue])
     seen_total[demander, issue] += shift - seen_shift[demander, issue, mover]
     seen_value[demander, issue, mover] = value
     seen_shift[demander, issue, mover] = shift
@@ -494,7 +527,7 @@ def run_round(
     by_supply: tuple[np.ndarray, np.ndarray],
     by_demand: tuple[np.ndarray, np.ndarray],
     rng: np.random.Generator,
-    p: float,
+    spread: float,
     random_ties: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """decide's ``ModelLoop.loop``: compute every candidate, then realise the best one and
@@ -513,10 +546,9 @@ def run_round(
     gain = np.zeros(count)
     tree = max_tree(count)
     score = tree[len(tree) // 2 :][:count]
-    shared = seen[:3]
-    candidate = (actor, supply, across, history, tables)
+    candidates = (actor, supply, across, history, tables)
     for c in range(count):
-        evaluate(*candidate, c, current, shared, state, gain, score, rng, p)
+        evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
     for node in range(len(tree) // 2 - 1, 0, -1):
         tree[node] = max(tree[2 * node], tree[2 * node + 1])
     realized = np.empty(count, dtype=np.intp)
@@ -528,9 +560,9 @@ def run_round(
         k = best(tree, rng, random_ties)
         if k < 0:
             break
-        a_i, a_j, q, p_ = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
+        a_i, a_j, q, p = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
         realized[done] = k
-        moved_from[done, 0], moved_from[done, 1] = current[a_i, q], current[a_j, p_]
+        moved_from[done, 0], moved_from[done, 1] = current[a_i, q], current[a_j, p]
         score[k] = -np.inf
         lift(tree, k)
         # every alive candidate in which one of the two actors supplies the issue it moved
@@ -538,9 +570,9 @@ def run_round(
         found = 0
         for table, key in (
             (by_supply, a_i * m + q),
-            (by_supply, a_j * m + p_),
+            (by_supply, a_j * m + p),
             (by_demand, a_j * m + q),
-            (by_demand, a_i * m + p_),
+            (by_demand, a_i * m + p),
         ):
             bounds, members = table
             for e in range(bounds[key], bounds[key + 1]):
@@ -555,19 +587,19 @@ def run_round(
         for c in batch:
             for s in range(2):
                 if (actor[c, s] == a_i and supply[c, s] == q) or (
-                    actor[c, s] == a_j and supply[c, s] == p_
+                    actor[c, s] == a_j and supply[c, s] == p
                 ):
                     last = state[c, s, 0]
                     history[c, s, 0] = min(history[c, s, 0], last)
                     history[c, s, 1] = max(history[c, s, 1], last)
                     history[c, s, 2] += last
         y_i, y_j = state[k, 0, 1], state[k, 1, 1]
-        current[a_i, q], current[a_j, p_] = y_i, y_j
-        moved[a_i, q] = moved[a_j, p_] = True
+        current[a_i, q], current[a_j, p] = y_i, y_j
+        moved[a_i, q] = moved[a_j, p] = True
         see(seen, start, w, a_j, q, a_i, y_i)
-        see(seen, start, w, a_i, p_, a_j, y_j)
+        see(seen, start, w, a_i, p, a_j, y_j)
         for c in batch:
-            evaluate(*candidate, c, current, shared, state, gain, score, rng, p)
+            evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
             lift(tree, c)
         done += 1
     return realized[:done], moved_from[:done], state, gain
@@ -578,10 +610,11 @@ class Round:
 
     decide keeps one object per candidate exchange with its own copy of the positions it has
     seen move. Every candidate alive when an exchange is realised receives the same news, so
-    that state is shared here instead: ``current[a, k]``, where actor ``a`` stands on issue
-    ``k`` in this round so far (decide's supply positions), and per demander ``d`` of issue
-    ``k`` where it saw each partner ``a`` move to (decide's ``exchange.updates[k][a]``), kept
-    as the change of ``a``'s weighted position with its sum over partners.
+    that state is held once per round instead: ``current[a, k]``, where actor ``a`` stands on
+    issue ``k`` in this round so far (decide's supply positions), and, made in :meth:`run`,
+    per demander ``d`` of issue ``k`` where it saw each partner ``a`` move to (decide's
+    ``exchange.updates[k][a]``), kept as the change of ``a``'s weighted position with its
+    sum over partners.
     """
 
     def __init__(
@@ -591,7 +624,7 @@ class Round:
         capability: np.ndarray,
         present: np.ndarray,
         *,
-        p: float,
+        spread: float,
         rng: np.random.Generator,
         random_ties: bool,
     ) -> None:
@@ -603,7 +636,7 @@ class Round:
         total = self.w.sum(axis=0)
         self.start_outcome = np.where(present, self.w * self.x0, 0.0).sum(axis=0) / total
         self.left = present & (self.x0 <= self.start_outcome + EPS)
-        self.p = p
+        self.spread = spread
         self.rng = rng
         self.random_ties = random_ties
         self.current = self.x0.copy()
@@ -643,7 +676,7 @@ class Round:
         by_demand = self._by_key(actor * m + supply[:, ::-1])
         realized, moved_from, state, gain = run_round(
             actor, supply, across, self.tables, self.w, self.current, self.moved, seen,
-            by_supply, by_demand, self.rng, self.p, self.random_ties,
+            by_supply, by_demand, self.rng, self.spread, self.random_ties,
         )  # fmt: skip
         return self.records(realized, moved_from, state, gain, third_parties)
 
@@ -786,14 +819,22 @@ def simulate(
     (:func:`new_start_positions`); the others stay. With ``tolerance`` the rounds stop once
     no outcome moved more than that (on 0-100) from the round before.
     """
-    # without a seed and p the generator is never drawn from
+    # the compiled kernel takes a generator even where it draws nothing (no seed, p = 0)
     rng = np.random.default_rng(seed)
     weight = np.where(present, capability[:, None] * salience, 0.0)
     x = np.where(present, position, np.nan)
     previous = outcomes(x, weight)
     out = []
     for _ in range(rounds):
-        rnd = Round(x, salience, capability, present, p=p, rng=rng, random_ties=seed is not None)
+        rnd = Round(
+            x,
+            salience,
+            capability,
+            present,
+            spread=float(p),  # an int p would compile a second kernel
+            rng=rng,
+            random_ties=seed is not None,
+        )
         realized = rnd.run(third_parties)
         voting = np.where(present, rnd.current, np.nan)
         following = np.where(
