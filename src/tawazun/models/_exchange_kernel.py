@@ -346,16 +346,14 @@ def evaluate(
             after_j = outcome_at(j, j.position + move_j)
         if spread or cut_i or cut_j:
             valid = move_is_valid(i, move_i) and move_is_valid(j, move_j)
-    for s, move, eu, before, after in (
-        (0, move_i, eu_i, before_i, after_i),
-        (1, move_j, eu_j, before_j, after_j),
+    for s, row in enumerate(
+        (
+            (move_i, i.position + move_i, eu_i, before_i, after_i),
+            (move_j, j.position + move_j, eu_j, before_j, after_j),
+        )
     ):
-        state[c, s, 0] = move
-        state[c, s, 2] = eu
-        state[c, s, 3] = before
-        state[c, s, 4] = after
-    state[c, 0, 1] = i.position + move_i
-    state[c, 1, 1] = j.position + move_j
+        for field_index, value in enumerate(row):
+            state[c, s, field_index] = value
     gain[c] = g
     score[c] = g if valid else -np.inf
 
