@@ -686,6 +686,23 @@ class Round:
         bounds = np.searchsorted(flat[order], np.arange(self.n * self.m + 1))
         return bounds, (order % len(keys)).astype(np.intp)
 
+    def _side_record(
+        self, actor: int, issue: int, partner: int, moved_from: float, state: np.ndarray
+    ) -> dict[str, Any]:
+        """One trader's part of a realised exchange; ``state`` is its (move, vote, gain,
+        outcome before, outcome after)."""
+        return {
+            "actor": int(actor),
+            "issue": int(issue),
+            "partner": int(partner),
+            "from": float(moved_from),
+            "to": float(state[1]),
+            "toward": float(self.x0[partner, issue]),
+            "gain": float(state[2]),
+            "outcome_from": float(state[3]),
+            "outcome_to": float(state[4]),
+        }
+
     def records(
         self,
         realized: np.ndarray,
@@ -730,37 +747,17 @@ class Round:
         third[rows, a_i] = third[rows, a_j] = False
         positive = value > 0
         sums = {
-            f"{group}_{sign}": np.where(third & (inner == inside) & (positive == up), value, 0).sum(
-                axis=1
-            )
-            for group, inside in (("inner", True), ("outer", False))
+            f"{circle}_{sign}": np.where(
+                third & (inner == inside) & (positive == up), value, 0
+            ).sum(axis=1)
+            for circle, inside in (("inner", True), ("outer", False))
             for sign, up in (("positive", True), ("negative", False))
         }
         out = []
         for r in range(len(realized)):
             sides = [
-                {
-                    "actor": int(a_i[r]),
-                    "issue": int(q[r]),
-                    "partner": int(a_j[r]),
-                    "from": float(from_i[r]),
-                    "to": float(state_i[r, 1]),
-                    "toward": float(self.x0[a_j[r], q[r]]),
-                    "gain": float(state_i[r, 2]),
-                    "outcome_from": float(state_i[r, 3]),
-                    "outcome_to": float(state_i[r, 4]),
-                },
-                {
-                    "actor": int(a_j[r]),
-                    "issue": int(p[r]),
-                    "partner": int(a_i[r]),
-                    "from": float(from_j[r]),
-                    "to": float(state_j[r, 1]),
-                    "toward": float(self.x0[a_i[r], p[r]]),
-                    "gain": float(state_j[r, 2]),
-                    "outcome_from": float(state_j[r, 3]),
-                    "outcome_to": float(state_j[r, 4]),
-                },
+                self._side_record(a_i[r], q[r], a_j[r], from_i[r], state_i[r]),
+                self._side_record(a_j[r], p[r], a_i[r], from_j[r], state_j[r]),
             ]
             totals = {"own": 2 * float(gain[r])}
             totals.update({key: float(column[r]) for key, column in sums.items()})
