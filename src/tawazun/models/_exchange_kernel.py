@@ -789,6 +789,7 @@ class RoundResult:
     following: np.ndarray
     start_outcome: np.ndarray
     voting_outcome: np.ndarray
+    following_outcome: np.ndarray
     realized: list[Realized]
 
 
@@ -838,7 +839,17 @@ def simulate(
             x,
         )
         voting_outcome = outcomes(voting, weight)
-        out.append(RoundResult(x, voting, following, rnd.start_outcome, voting_outcome, realized))
+        out.append(
+            RoundResult(
+                x,
+                voting,
+                following,
+                rnd.start_outcome,
+                voting_outcome,
+                outcomes(following, weight),
+                realized,
+            )
+        )
         x = following
         if tolerance is not None and np.max(np.abs(voting_outcome - previous)) <= tolerance:
             break

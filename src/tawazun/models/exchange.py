@@ -136,19 +136,7 @@ def run(
                     "positions": positions(rnd.voting),
                     "forecast": float(from_percent(rnd.voting_outcome[k], lo, hi)),
                     "next_positions": positions(rnd.following),
-                    "next_forecast": float(
-                        from_percent(
-                            _outcome(
-                                rnd.following,
-                                arrays.capability[order],
-                                arrays.salience[order],
-                                present,
-                                k,
-                            ),
-                            lo,
-                            hi,
-                        )
-                    ),
+                    "next_forecast": float(from_percent(rnd.following_outcome[k], lo, hi)),
                     "exchanges": exchanges[number][issue_id],
                 }
             )
@@ -175,15 +163,6 @@ def run(
             "tolerance": tolerance,
             "third_parties": third_parties,
         },
-    )
-
-
-def _outcome(
-    position: np.ndarray, capability: np.ndarray, salience: np.ndarray, present: np.ndarray, k: int
-) -> float:
-    weight = np.where(present[:, k], capability * salience[:, k], 0.0)
-    return float(
-        np.where(present[:, k], weight * np.nan_to_num(position[:, k]), 0.0).sum() / weight.sum()
     )
 
 
