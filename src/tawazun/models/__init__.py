@@ -105,7 +105,8 @@ def available() -> dict[str, ModelSpec]:
 
 
 def get_model(name: str) -> ModelSpec:
-    """The model called ``name``; a ``KeyError`` lists the names there are."""
+    """The model called ``name``; an ``UnknownName`` (a ``KeyError``) lists the names there
+    are."""
     try:
         return _registry()[name]
     except KeyError:

@@ -522,7 +522,6 @@ class Workspace:
     """Work arrays reused from block to block (see :func:`initiator_estimates`)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
         self._flat = [np.empty(size) for _ in range(6)]
         self._votes = np.empty(0)
 

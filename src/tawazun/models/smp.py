@@ -22,10 +22,13 @@ import numpy as np
 from tawazun.models import ModelSpec
 from tawazun.models import _smp_kernel as kernel
 from tawazun.result import IssueForecast, Result, Round, issue_forecast
-from tawazun.scenario import Scenario
+from tawazun.scenario import Scenario, ScenarioArrays
 
 #: KTAB's default seed (``KBase::dSeed`` = 0xD67CC16FE69C185C).
 KTAB_SEED = 15455440707583219804
+#: KTAB rescales an actor's saliences in a game to sum to 1 where they sum above 1
+#: (``csvRead``); sums within rounding of 1 are left alone.
+SALIENCE_SUM_LIMIT = 1 + 1e-12
 
 #: Spellings KTAB's XML schema uses beside the names its code knows.
 _ALIASES = {"voting_rule": {"Proportional": "Prop"}, "big_r_adjust": {"No": "None"}}
@@ -70,28 +73,20 @@ class Game:
     rescaled: list[str]  # actors whose saliences in the space summed above 1
 
 
-def games_of(scenario: Scenario) -> list[Game]:
+def games_of(scenario: Scenario, arrays: ScenarioArrays) -> list[Game]:
     """Group the issues into games: one per shared ``space``, one per issue without one.
 
     An actor plays a game if it has a stance on every issue of it, with positive capability
     and a positive total salience (KTAB refuses zero weights outright; here such an actor
     simply sits the game out). A stance on some but not all issues of a space is an error:
-    SMP needs a point in the whole space.
+    SMP needs a point in the whole space. ``arrays`` is ``scenario.arrays()``.
     """
-    arrays = scenario.arrays()
-    groups: dict[str | None, list[int]] = defaultdict(list)
-    order: list[tuple[str | None, int]] = []
+    groups: dict[str | int, list[int]] = {}
     for j, issue in enumerate(scenario.issues):
-        key = issue.space
-        if key is None:
-            order.append((None, j))
-        elif key not in groups:
-            order.append((key, j))
-        if key is not None:
-            groups[key].append(j)
+        groups.setdefault(issue.space if issue.space is not None else j, []).append(j)
     games = []
-    for space, first in order:
-        columns = groups[space] if space is not None else [first]
+    for key, columns in groups.items():
+        space = key if isinstance(key, str) else None
         present = arrays.present[:, columns]
         partial = present.any(axis=1) & ~present.all(axis=1)
         if partial.any():
@@ -104,40 +99,35 @@ def games_of(scenario: Scenario) -> list[Game]:
                 f"other issues of space {space!r}; SMP needs a position on every dimension "
                 "of a space (give one, or remove the actor's stances in that space)"
             )
-        excluded = {}
+        full = present.all(axis=1)
         salience_total = arrays.salience[:, columns].sum(axis=1)
-        for i, actor_id in enumerate(arrays.actor_ids):
-            if not present[i].all():
-                continue
+        excluded = {}
+        for i in np.flatnonzero(full):
             if not arrays.capability[i] > 0:
-                excluded[actor_id] = "capability 0"
+                excluded[arrays.actor_ids[i]] = "capability 0"
             elif not salience_total[i] > 0:
-                excluded[actor_id] = "salience 0"
-        players = np.array(
-            [i for i, a in enumerate(arrays.actor_ids) if present[i].all() and a not in excluded],
-            dtype=int,
-        )
-        label = space if space is not None else arrays.issue_ids[first]
+                excluded[arrays.actor_ids[i]] = "salience 0"
+        players = np.flatnonzero(full & (arrays.capability > 0) & (salience_total > 0))
+        label = space if space is not None else arrays.issue_ids[columns[0]]
         if players.size < 3:
             raise ValueError(
                 f"SMP needs at least 3 actors with a position, capability and salience in "
                 f"{'space' if space else 'issue'} {label!r}; it has {players.size}"
                 + (f" (sitting out: {excluded})" if excluded else "")
             )
-        rescaled = [arrays.actor_ids[i] for i in players if salience_total[i] > 1 + 1e-12]
+        rescaled = [arrays.actor_ids[i] for i in players if salience_total[i] > SALIENCE_SUM_LIMIT]
         games.append(Game(space, columns, players, excluded, rescaled))
     return games
 
 
-def _game_inputs(scenario: Scenario, game: Game) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _game_inputs(arrays: ScenarioArrays, game: Game) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Capability, positions on 0-1 and saliences as KTAB holds them (``csvRead``)."""
-    arrays = scenario.arrays()
     rows, cols = game.actors, game.issues
     low, high = arrays.scale_min[cols], arrays.scale_max[cols]
     position = (arrays.position[np.ix_(rows, cols)] - low) / (high - low)
     salience = arrays.salience[np.ix_(rows, cols)]
     total = salience.sum(axis=1, keepdims=True)
-    salience = np.where(total > 1 + 1e-12, salience / total, salience)
+    salience = np.where(total > SALIENCE_SUM_LIMIT, salience / total, salience)
     return arrays.capability[rows], position, salience
 
 
@@ -270,8 +260,8 @@ def run(
     rng = np.random.default_rng(seed)
     arrays = scenario.arrays()
     forecasts: dict[int, IssueForecast] = {}
-    for game in games_of(scenario):
-        capability, position, salience = _game_inputs(scenario, game)
+    for game in games_of(scenario, arrays):
+        capability, position, salience = _game_inputs(arrays, game)
         history = kernel.simulate(capability, position, salience, settings, rng)
         ids = [arrays.actor_ids[i] for i in game.actors]
         final = history.positions[-1]
