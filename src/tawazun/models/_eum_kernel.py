@@ -236,7 +236,11 @@ def expected_utility(
 
 @dataclass(frozen=True)
 class State:
-    """Positions of a round and what every kernel derives from them."""
+    """Positions of a round and what every kernel derives from them.
+
+    ``distance`` is the normalised distance between every two actors, shape (n, n), and
+    ``to_median`` each actor's normalised distance to the round's median.
+    """
 
     x: np.ndarray
     w: np.ndarray
@@ -246,18 +250,15 @@ class State:
     points: np.ndarray
     point_of: np.ndarray
     first_at: np.ndarray
+    distance: np.ndarray
+    to_median: np.ndarray
 
     @classmethod
     def of(cls, x: np.ndarray, w: np.ndarray, s: np.ndarray, width: float, median: float):
         points, first_at, point_of = np.unique(x, return_index=True, return_inverse=True)
-        return cls(x, w, s, width, median, points, point_of, first_at)
-
-    def distance(self) -> np.ndarray:
-        """Normalised distance between every two actors, shape (n, n)."""
-        return np.abs(self.x[:, None] - self.x[None, :]) / self.width
-
-    def to_median(self) -> np.ndarray:
-        return np.abs(self.x - self.median) / self.width
+        distance = np.abs(x[:, None] - x[None, :]) / width
+        to_median = np.abs(x - median) / width
+        return cls(x, w, s, width, median, points, point_of, first_at, distance, to_median)
 
     def probability(self, r: np.ndarray, rules: Rules) -> np.ndarray:
         """P[i, k]: probability that i's position prevails over k's, shape (n, n)."""
@@ -279,9 +280,8 @@ def challenge_utilities(state: State, r: np.ndarray, rules: Rules):
     ``Offer.from_actors``) and every voter's own exponent in the votes.
     """
     probability = state.probability(r, rules)
-    distance = state.distance()
+    distance, to_median = state.distance, state.to_median
     own_r = r[:, None]
-    to_median = state.to_median()
     eu_ij = expected_utility(
         probability,
         distance,
@@ -342,13 +342,13 @@ def risk_across_positions(state: State, rules: Rules) -> np.ndarray:
     n = state.x.size
     ones = np.ones(n)
     w, s, width = state.w, state.s, state.width
-    loss = np.abs(state.x[:, None] - state.x[None, :]) / width
+    loss = state.distance
     votes = votes_for(state.x, w, ones, state.points, width)
     spread, gap = pairwise_spread(loss)
     total = float(w @ spread)
     weighted_gap = w @ gap
     own_gap = np.diag(gap)
-    to_median = state.to_median()
+    to_median = state.to_median
     point_of = state.point_of
     others = ~np.eye(n, dtype=bool)
     danger_at = np.empty((n, state.points.size))
