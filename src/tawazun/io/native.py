@@ -7,6 +7,7 @@ value, found by walking the YAML node tree (JSON is read for lines the same way)
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +33,24 @@ def _node_lines(node: yaml.Node, prefix: Location, out: dict[Location, str]) -> 
 
 
 def line_locator(text: str) -> Locator:
-    """Map paths of the document to the line where their value starts."""
-    lines: dict[Location, str] = {}
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        root = None
-    if root is not None:
-        _node_lines(root, (), lines)
-    return prefix_locator(lines, default="1")
+    """Map paths of the document to the line where their value starts.
+
+    The document is composed a second time, for its line numbers, only once a problem needs
+    locating: valid files, nearly all of them, skip that cost.
+    """
+
+    @cache
+    def located() -> Locator:
+        lines: dict[Location, str] = {}
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            root = None
+        if root is not None:
+            _node_lines(root, (), lines)
+        return prefix_locator(lines, default="1")
+
+    return lambda loc: located()(loc)
 
 
 def _without_version(raw: Any, path: Path) -> Any:
