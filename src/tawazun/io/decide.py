@@ -24,12 +24,12 @@ capability, so an actor's rows must agree on it.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from pathlib import Path
 from typing import Any
 
 from tawazun.io import FormatSpec
+from tawazun.io._cells import required_number
 from tawazun.io._text import read_text
 from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
 from tawazun.scenario import Location, Scenario
@@ -79,13 +79,12 @@ def _number(
     low: float | None = None,
     high: float | None = None,
 ) -> float | None:
+    """The field as a finite number within ``low..high``, or ``None`` with the problem
+    added to ``problems`` (a decide file's every problem is reported at once)."""
     try:
-        number = float(value.strip())
-    except ValueError:
-        problems.append(Problem(str(path), str(line), name, f"{value!r} is not a number"))
-        return None
-    if not math.isfinite(number):
-        problems.append(Problem(str(path), str(line), name, f"{value!r} is not a finite number"))
+        number = required_number(path, line, name, value)
+    except ScenarioFileError as exc:
+        problems.extend(exc.problems)
         return None
     if (low is not None and number < low) or (high is not None and number > high):
         problems.append(
