@@ -126,3 +126,10 @@ def test_convert_between_every_written_format(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         previous = target
     assert tawazun.load(previous) == tawazun.load(source)
+
+
+def test_a_file_named_in_arabic_loads_with_an_ascii_id(tmp_path: Path) -> None:
+    """Imports take the scenario id from the file's name; letters outside ASCII, which the
+    id pattern refuses, become separators instead of failing the load."""
+    path = tawazun.save(rich_scenario(), tmp_path / "سيناريو العراق 2024.csv")
+    assert tawazun.load(path).id == "2024"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tawazun.io.errors import fail
@@ -35,3 +36,9 @@ def read_text(path: Path) -> str:
     if not text.strip():
         raise fail(path, 1, "file", "is empty; a scenario needs issues and actors")
     return text
+
+
+def id_from(name: str, fallback: str, separator: str = "-") -> str:
+    """An id (ASCII letters, digits, ``_``, ``.``, ``-``) from a file's name: every run of
+    other characters, Arabic letters and spaces included, becomes ``separator``."""
+    return re.sub(r"[^A-Za-z0-9_.\-]+", separator, name).strip("-.") or fallback

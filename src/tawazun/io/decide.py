@@ -30,7 +30,7 @@ from typing import Any
 
 from tawazun.io import FormatSpec
 from tawazun.io._cells import required_number
-from tawazun.io._text import read_text
+from tawazun.io._text import id_from, read_text
 from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
 from tawazun.scenario import Location, Scenario
 
@@ -133,10 +133,6 @@ def _rows(text: str, path: Path) -> list[tuple[int, str, dict[str, str]]]:
     if problems:
         raise ScenarioFileError(problems)
     return rows
-
-
-def _scenario_id(path: Path) -> str:
-    return re.sub(r"[^A-Za-z0-9_.\-]+", "-", path.stem).strip("-") or "decide"
 
 
 def _declared_twice(
@@ -261,7 +257,7 @@ def read_decide(path: Path) -> Scenario:
         raise ScenarioFileError(problems)
     saliences = [s["salience"] for a in actors.values() for s in a["stances"].values()]
     raw = {
-        "id": _scenario_id(path),
+        "id": id_from(path.stem, "decide"),
         "metadata": {
             "title": {"en": path.stem},
             "sources": [str(path.name)],

@@ -28,7 +28,7 @@ from typing import Any
 
 from tawazun.io import FormatSpec
 from tawazun.io._cells import required_number
-from tawazun.io._text import read_text
+from tawazun.io._text import id_from, read_text
 from tawazun.io.errors import fail, prefix_locator, validate
 from tawazun.scenario import Location, Scenario
 
@@ -127,12 +127,11 @@ def read(path: Path) -> Scenario:
     else:
         scale = {"min": low - 1, "max": high + 1}
     saliences = [a["stances"][ISSUE_ID]["salience"] for a in actors]
-    stem = re.sub(r"[^A-Za-z0-9_.\-]+", "_", path.stem) or "scenario"
     raw = {
-        "id": stem,
-        "metadata": {"title": {"en": path.stem or stem}},
+        "id": id_from(path.stem, "scenario", separator="_"),
+        "metadata": {"title": {"en": path.stem}},
         "salience_scale": 100 if max(saliences) > 1 else 1,
-        "issues": [{"id": ISSUE_ID, "name": {"en": path.stem or stem}, "scale": scale}],
+        "issues": [{"id": ISSUE_ID, "name": {"en": path.stem}, "scale": scale}],
         "actors": actors,
     }
     return validate(raw, path, prefix_locator(locations, default="1"))

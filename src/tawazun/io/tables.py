@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tawazun.io import FormatSpec
-from tawazun.io._text import read_text
+from tawazun.io._text import id_from, read_text
 from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
 from tawazun.scenario import Location, Scenario
 
@@ -205,18 +205,13 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
         else _infer_salience_scale(r.cells["salience"] for r in rows if r.get("salience"))
     )
     raw = {
-        "id": _scenario_id(path),
+        "id": id_from(path.stem, "scenario"),
         "metadata": {"title": {"en": path.stem}},
         "salience_scale": salience_scale,
         "issues": list(issues.values()),
         "actors": list(actors.values()),
     }
     return validate(raw, file, prefix_locator(locations, default=header_where))
-
-
-def _scenario_id(path: Path) -> str:
-    cleaned = "".join(c if c.isalnum() or c in "_.-" else "-" for c in path.stem)
-    return cleaned.strip("-.") or "scenario"
 
 
 def read_long_csv(path: Path) -> Scenario:
