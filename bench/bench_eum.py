@@ -1,6 +1,6 @@
 """Benchmark of the expected utility model: the vectorised kernels against the plain-loop oracle.
 
-Run from the repository root:  ``PYTHONPATH=src python bench/bench_eum.py``
+Run from the repository root:  ``python bench/bench_eum.py`` (or ``python bench/run.py eum``)
 
 Seeded random scenarios (capability and salience U(0.01, 1), positions U(0, 100)) of 20,
 100, 200 and 1000 actors, 10 rounds each, default variant (``scholz2011``). The baseline

@@ -101,7 +101,7 @@ def test_procedure_capabilities(deu: Path) -> None:
     cases = read_deu(deu, "procedure").cases
     consultation = next(c for c in cases if c.procedure == "CNS" and c.voting_rule == "QMV")
     actors = {a.id: a.capability for a in consultation.scenario.actors}
-    assert actors.get("ep", 3.0) == 3.0
+    assert actors["ep"] == 3.0
     assert actors["fr"] == 29
 
 

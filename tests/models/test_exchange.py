@@ -156,7 +156,7 @@ def arrays(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
     present = np.array(
         draw(
             st.lists(
-                st.booleans().map(lambda b: b or True) | st.just(False),
+                st.booleans(),
                 min_size=n * m,
                 max_size=n * m,
             )
