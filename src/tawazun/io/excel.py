@@ -24,6 +24,7 @@ usually mean a value that belongs to several rows, which tawazun will not guess.
 from __future__ import annotations
 
 import datetime as dt
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,14 @@ from openpyxl.utils import get_column_letter
 from tawazun.io import FormatSpec
 from tawazun.io._text import read_bytes
 from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
-from tawazun.io.tables import SOURCE_SEPARATOR, Row, row_evidence, row_stance, row_text
+from tawazun.io.tables import (
+    SOURCE_SEPARATOR,
+    Row,
+    row_evidence,
+    row_stance,
+    row_text,
+    split_sources,
+)
 from tawazun.scenario import Location, Scenario
 
 SHEETS = ("scenario", "issues", "bands", "points", "actors", "stances")
@@ -96,19 +104,15 @@ def _sheet_rows(sheet: Any, file: str, problems: list[Problem]) -> list[Row]:
                     "a value in a column with no header",
                 )
             )
-        rows.append(Row(f"{sheet.title} row {number}", {k: v for k, v in cells.items()}))
+        rows.append(Row(f"{sheet.title} row {number}", cells))
     return rows
-
-
-def _split(value: Any) -> list[str]:
-    return [s.strip() for s in str(value).split("|") if s.strip()]
 
 
 def read_excel(path: Path) -> Scenario:
     file = str(path)
-    read_bytes(path)
+    data = read_bytes(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=False, data_only=True)
+        book = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise fail(file, "-", "xlsx", f"not a readable .xlsx workbook ({exc})") from None
     missing = [s for s in REQUIRED_SHEETS if s not in book.sheetnames]
@@ -142,7 +146,7 @@ def read_excel(path: Path) -> Scenario:
             metadata[key] = value(key)
     for key in ("authors", "sources"):
         if value(key) is not None:
-            metadata[key] = _split(value(key))
+            metadata[key] = split_sources(value(key))
     for key, row in meta.items():
         locations[("metadata", key)] = row.where
     locations[("id",)] = meta["id"].where if "id" in meta else "scenario row 1"
@@ -159,8 +163,8 @@ def read_excel(path: Path) -> Scenario:
         issue_index[str(row.get("id"))] = len(raw["issues"])
         locations[("issues", len(raw["issues"]))] = row.where
         raw["issues"].append(issue)
-    for kind, key in (("bands", "bands"), ("points", "points")):
-        for row in sheets.get(kind, []):
+    for key in ("bands", "points"):
+        for row in sheets.get(key, []):
             j = issue_index.get(str(row.get("issue")))
             if j is None:
                 problems.append(
@@ -168,7 +172,7 @@ def read_excel(path: Path) -> Scenario:
                 )
                 continue
             entry: dict[str, Any] = {"label": row_text(row, "label", str(row.get("id") or ""))}
-            columns = ("id", "lower", "upper") if kind == "bands" else ("value",)
+            columns = ("id", "lower", "upper") if key == "bands" else ("value",)
             entry.update({c: row.cells[c] for c in columns if c in row.cells})
             items = raw["issues"][j].setdefault(key, [])
             locations[("issues", j, key, len(items))] = row.where

@@ -61,6 +61,11 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
+def split_sources(value: Any) -> list[str]:
+    """A cell listing several entries (sources, authors), separated by ``|``."""
+    return [s.strip() for s in str(value).split("|") if s.strip()]
+
+
 def row_evidence(row: Row, field: str) -> dict[str, Any] | None:
     rationale = row.get(f"{field}_rationale")
     sources = row.get(f"{field}_sources")
@@ -70,7 +75,7 @@ def row_evidence(row: Row, field: str) -> dict[str, Any] | None:
     if rationale is not None:
         evidence["rationale"] = str(rationale)
     if sources is not None:
-        evidence["sources"] = [s.strip() for s in str(sources).split("|") if s.strip()]
+        evidence["sources"] = split_sources(sources)
     return evidence
 
 
