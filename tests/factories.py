@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 
 from tawazun.scenario import Scenario
@@ -16,6 +17,45 @@ BANDS = [
 ]
 
 
+def from_arrays(
+    capability: Sequence[float],
+    position: Any,
+    salience: Any,
+    *,
+    issue_ids: Sequence[str] | None = None,
+    actor_ids: Sequence[str] | None = None,
+    **issue: Any,
+) -> Scenario:
+    """Actors with a stance on every issue: row ``i`` of ``position`` and ``salience``
+    (n x m) is actor ``i`` (ids ``a0, a1...`` unless given), column ``k`` issue ``k`` (ids
+    ``d0, d1...``); ``issue`` holds the fields every issue shares (scale, bands...)."""
+    position, salience = np.asarray(position, dtype=float), np.asarray(salience, dtype=float)
+    n, m = position.shape
+    issue_ids = list(issue_ids or [f"d{k}" for k in range(m)])
+    actor_ids = list(actor_ids or [f"a{i}" for i in range(n)])
+    return Scenario.model_validate(
+        {
+            "id": "test",
+            "metadata": {"title": {"en": "Test", "ar": "اختبار"}},
+            "issues": [{"id": k, "name": {"en": k.upper()}, **issue} for k in issue_ids],
+            "actors": [
+                {
+                    "id": actor_id,
+                    "name": {"en": actor_id.upper()},
+                    "capability": float(c),
+                    "stances": {
+                        k: {"position": float(x), "salience": float(w)}
+                        for k, x, w in zip(issue_ids, xs, ws, strict=True)
+                    },
+                }
+                for actor_id, c, xs, ws in zip(
+                    actor_ids, capability, position, salience, strict=True
+                )
+            ],
+        }
+    )
+
+
 def one_issue(
     positions: Sequence[float],
     saliences: Sequence[float],
@@ -24,22 +64,13 @@ def one_issue(
     **issue: Any,
 ) -> Scenario:
     """A scenario with one issue ``x`` on 0-100 (bands low/middle/high)."""
-    ids = list(ids or [f"a{i}" for i in range(len(positions))])
-    return Scenario.model_validate(
-        {
-            "id": "test",
-            "metadata": {"title": {"en": "Test", "ar": "اختبار"}},
-            "issues": [{"id": "x", "name": {"en": "X"}, "bands": BANDS, **issue}],
-            "actors": [
-                {
-                    "id": actor_id,
-                    "name": {"en": actor_id.upper()},
-                    "capability": c,
-                    "stances": {"x": {"position": p, "salience": s}},
-                }
-                for actor_id, p, s, c in zip(ids, positions, saliences, capabilities, strict=True)
-            ],
-        }
+    return from_arrays(
+        capabilities,
+        np.reshape(positions, (-1, 1)),
+        np.reshape(saliences, (-1, 1)),
+        issue_ids=["x"],
+        actor_ids=ids,
+        **{"bands": BANDS, **issue},
     )
 
 

@@ -25,6 +25,7 @@ from tawazun.models import get_model
 from tawazun.models._eum_kernel import Rules, success_probability, votes_for
 from tawazun.models.eum import resolve_rules, simulate
 from tawazun.scenario import Scenario, SemanticError
+from tests.factories import from_arrays
 from tests.models.eum_oracle import run_oracle
 
 REFERENCE_INPUTS = [
@@ -248,22 +249,13 @@ def test_capitulation_offers_appear_only_when_asked_for(reference: Path) -> None
 
 # -- analytic cases --------------------------------------------------------------------
 def scenario_of(capability, position, salience, ids=None) -> Scenario:
-    ids = ids or [f"a{i}" for i in range(len(position))]
-    return Scenario.model_validate(
-        {
-            "id": "t",
-            "metadata": {"title": {"en": "t"}},
-            "issues": [{"id": "issue", "name": {"en": "issue"}}],
-            "actors": [
-                {
-                    "id": actor,
-                    "name": {"en": actor},
-                    "capability": c,
-                    "stances": {"issue": {"position": x, "salience": s}},
-                }
-                for actor, c, x, s in zip(ids, capability, position, salience, strict=True)
-            ],
-        }
+    """One issue, ``issue``, from one value per actor."""
+    return from_arrays(
+        capability,
+        np.reshape(position, (-1, 1)),
+        np.reshape(salience, (-1, 1)),
+        issue_ids=["issue"],
+        actor_ids=ids,
     )
 
 

@@ -16,6 +16,7 @@ from tawazun.models import _smp_kernel as kernel
 from tawazun.models import get_model
 from tawazun.models.smp import explain
 from tawazun.scenario import Scenario
+from tests.factories import from_arrays
 from tests.models.smp_oracle import run_oracle
 
 #: (input, folder of KTAB's output, whether that folder has the full-precision table)
@@ -81,36 +82,8 @@ def scenario_of(
     scale: tuple[float, float] = (0.0, 100.0),
 ) -> Scenario:
     """A scenario from arrays: positions on ``scale``, saliences on 0-1."""
-    n, m = position.shape
-    return Scenario.model_validate(
-        {
-            "id": "t",
-            "metadata": {"title": {"en": "t"}},
-            "issues": [
-                {
-                    "id": f"d{k}",
-                    "name": {"en": f"d{k}"},
-                    "scale": {"min": scale[0], "max": scale[1]},
-                    "space": space,
-                }
-                for k in range(m)
-            ],
-            "actors": [
-                {
-                    "id": f"a{i}",
-                    "name": {"en": f"a{i}"},
-                    "capability": float(capability[i]),
-                    "stances": {
-                        f"d{k}": {
-                            "position": float(position[i, k]),
-                            "salience": float(salience[i, k]),
-                        }
-                        for k in range(m)
-                    },
-                }
-                for i in range(n)
-            ],
-        }
+    return from_arrays(
+        capability, position, salience, scale={"min": scale[0], "max": scale[1]}, space=space
     )
 
 
