@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tawazun.io.deu import DeuData, read_deu
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 # A worktree checked out elsewhere names the reference data's folder in TAWAZUN_REFERENCE.
@@ -23,3 +25,15 @@ def reference() -> Path:
     if not REFERENCE.is_dir():
         pytest.fail(f"reference data not found at {REFERENCE}; shared/ must lie beside the repo")
     return REFERENCE
+
+
+@pytest.fixture(scope="session")
+def deu(reference: Path) -> Path:
+    """The DEU III data set of EU decisions and their outcomes."""
+    return reference / "deu" / "deu3.csv"
+
+
+@pytest.fixture(scope="session")
+def deu_data(deu: Path) -> DeuData:
+    """DEU III read once for every test that scores or imports it."""
+    return read_deu(deu)

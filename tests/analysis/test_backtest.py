@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 from pathlib import Path
 
@@ -24,23 +23,12 @@ from tawazun.analysis.backtest import (
     share_within,
 )
 from tawazun.cli import app
-from tawazun.io.deu import Case, DeuData, read_deu
+from tawazun.io.deu import Case, DeuData
 from tawazun.models import ModelSpec, get_model
 from tawazun.result import Result, issue_forecast
 from tawazun.scenario import Scenario
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "validation.md"
-
-
-@pytest.fixture(scope="module")
-def deu(reference: Path) -> Path:
-    return reference / "deu" / "deu3.csv"
-
-
-@pytest.fixture(scope="module")
-def data(deu: Path) -> DeuData:
-    logging.getLogger("tawazun.io.deu").setLevel(logging.ERROR)
-    return read_deu(deu)
 
 
 # -- metrics on a case worked by hand -----------------------------------------------------------
@@ -188,18 +176,18 @@ def _number(cell: str) -> float:
     return float(cell.split(" ")[0])
 
 
-def test_documented_compromise_scores_match_the_harness(data: DeuData) -> None:
-    result = backtest(data.cases, {COMPARATOR: get_model(COMPARATOR)}, draws=20)
+def test_documented_compromise_scores_match_the_harness(deu_data: DeuData) -> None:
+    result = backtest(deu_data.cases, {COMPARATOR: get_model(COMPARATOR)}, draws=20)
     row = result.scores.query("subset == 'all' and forecaster == @COMPARATOR").iloc[0]
     cells = _documented_row("file-row", COMPARATOR)
-    assert int(cells[1]) == row["issues"] == data.issue_count
+    assert int(cells[1]) == row["issues"] == deu_data.issue_count
     assert _number(cells[2]) == round(row["mae"], 1)
     assert _number(cells[3]) == round(row["rmse"], 1)
     assert _number(cells[4]) == round(row["median"], 1)
 
 
-def test_every_registered_model_and_baseline_is_scored(data: DeuData) -> None:
-    cases = data.cases[:12]
+def test_every_registered_model_and_baseline_is_scored(deu_data: DeuData) -> None:
+    cases = deu_data.cases[:12]
     from tawazun.models import available
 
     result = backtest(cases, available(), folds=3, draws=20)

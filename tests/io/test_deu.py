@@ -21,16 +21,6 @@ from tawazun.io.deu import (
 
 
 @pytest.fixture(scope="module")
-def deu(reference: Path) -> Path:
-    return reference / "deu" / "deu3.csv"
-
-
-@pytest.fixture(scope="module")
-def data(deu: Path) -> DeuData:
-    return read_deu(deu)
-
-
-@pytest.fixture(scope="module")
 def raw_rows(deu: Path) -> list[dict[str, str]]:
     """The file's issue rows as the csv module reads them, independently of the importer."""
     with deu.open(encoding="utf-8") as handle:
@@ -38,15 +28,15 @@ def raw_rows(deu: Path) -> list[dict[str, str]]:
     return [row for row in rows if row["isnr"]]
 
 
-def test_counts_match_the_file(data: DeuData, raw_rows: list[dict[str, str]]) -> None:
+def test_counts_match_the_file(deu_data: DeuData, raw_rows: list[dict[str, str]]) -> None:
     without_outcome = [row["isnr"] for row in raw_rows if row["out"] == ""]
     assert len(raw_rows) == 364
-    assert data.skipped_count == len(without_outcome) == 11
-    assert [issue for _, issue in data.skipped] == without_outcome
-    assert data.issue_count == 364 - 11
+    assert deu_data.skipped_count == len(without_outcome) == 11
+    assert [issue for _, issue in deu_data.skipped] == without_outcome
+    assert deu_data.issue_count == 364 - 11
     proposals_with_outcome = {row["prnr"] for row in raw_rows if row["out"] != ""}
-    assert {case.proposal for case in data.cases} == proposals_with_outcome
-    assert data.skipped[0] == (18, "d95341i2")
+    assert {case.proposal for case in deu_data.cases} == proposals_with_outcome
+    assert deu_data.skipped[0] == (18, "d95341i2")
 
 
 def test_skipped_rows_are_logged(deu: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -55,10 +45,10 @@ def test_skipped_rows_are_logged(deu: Path, caplog: pytest.LogCaptureFixture) ->
     assert "skipped 11 rows without an outcome" in caplog.text
 
 
-def test_first_issue_read_by_hand(data: DeuData) -> None:
+def test_first_issue_read_by_hand(deu_data: DeuData) -> None:
     # File line 3: d00032i1, "documents", COD, QMV; pcom 100 scom 50, pde 0 sde 80,
     # puk 100 suk 60, pat 40 sat 40; Bulgaria has a salience (0) but no position; rp 0, out 100.
-    case = data.cases[0]
+    case = deu_data.cases[0]
     assert (case.proposal, case.procedure, case.voting_rule) == ("d00032", "COD", "QMV")
     assert case.rows["d00032i1"] == 3
     issue = case.scenario.issue("d00032i1")
@@ -74,17 +64,17 @@ def test_first_issue_read_by_hand(data: DeuData) -> None:
     assert list(case.outcome) == ["d00032i1", "d00032i2", "d00032i3", "d00032i4"]
 
 
-def test_missing_salience_is_imputed(data: DeuData) -> None:
+def test_missing_salience_is_imputed(deu_data: DeuData) -> None:
     # File line 295 (d05246i2): Ireland and Malta at 15 with no salience.
-    case = next(c for c in data.cases if "d05246i2" in c.outcome)
+    case = next(c for c in deu_data.cases if "d05246i2" in c.outcome)
     ireland = next(a for a in case.scenario.actors if a.id == "ie")
     assert ireland.stances["d05246i2"].position == 15
     assert ireland.stances["d05246i2"].salience == 50
-    assert data.imputed_saliences == 54
+    assert deu_data.imputed_saliences == 54
 
 
-def test_file_row_capabilities(data: DeuData) -> None:
-    actors = {a.id: a for a in data.cases[0].scenario.actors}
+def test_file_row_capabilities(deu_data: DeuData) -> None:
+    actors = {a.id: a for a in deu_data.cases[0].scenario.actors}
     assert actors["de"].capability == 4.1
     assert actors["fr"].capability == 2.8
     assert actors["com"].capability == actors["ep"].capability == 4.1
