@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from tawazun.analysis.evaluate import forecasts, run_one
+from tawazun.analysis.evaluate import forecast_vector, forecasts, run_one
 from tawazun.analysis.values import FIELDS, Ranges, Values, ranges_of, values_of, without_actor
 from tawazun.result import _jsonable
 from tawazun.scenario import Scenario
@@ -142,11 +142,10 @@ def pivotal(
     **parameters
         The model's parameters.
     """
-    base_result = scenario.forecast(model, **parameters).forecasts
+    baseline = forecast_vector(scenario, scenario.forecast(model, **parameters))
     base = values_of(scenario)
     ranges = ranges_of(scenario)
     issue_ids = [issue.id for issue in scenario.issues]
-    baseline = np.array([base_result[i] for i in issue_ids])
     batch, plans = _variants(base, ranges, step)
     moved = forecasts(scenario, model, parameters, batch)
     slopes: dict[tuple[str, int, int], float] = {}

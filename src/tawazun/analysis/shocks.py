@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from tawazun.analysis.evaluate import run_one
+from tawazun.analysis.evaluate import forecast_vector, run_for_forecasts, run_one
 from tawazun.analysis.values import clip, values_of, with_values
 from tawazun.models import get_model
 from tawazun.result import Result, _jsonable
@@ -82,18 +82,14 @@ def run_along(
     done = 0
     kept: dict[str, Any] = {}
     for stop in [r for r in later if r < total] + [total]:
-        try:
-            result = state.forecast(model, **{**parameters, **kept, resume.rounds: stop - done})
-        except ValueError:
-            return np.full(len(scenario.issues), np.nan)
-        if stop == total:
+        result = run_for_forecasts(state, model, {**parameters, **kept, resume.rounds: stop - done})
+        if result is None or stop == total:
             break
         if not kept:
             kept = resume.carry(result)
         state = apply_events(resumed(state, result), [e for e in events if e.round == stop])
         done = stop
-    found = result.forecasts
-    return np.array([found.get(issue.id, np.nan) for issue in scenario.issues])
+    return forecast_vector(scenario, result)
 
 
 def timeline(events: list[Event]) -> list[Event]:
@@ -151,9 +147,8 @@ def shocks(scenario: Scenario, model: str = "compromise", **parameters: Any) -> 
         The model's parameters.
     """
     # run without events first: a model refusing the scenario fails here, in its own words
-    stated = scenario.forecast(model, **parameters).forecasts
+    baseline = forecast_vector(scenario, scenario.forecast(model, **parameters))
     ordered = timeline(scenario.events)
-    baseline = np.array([stated.get(issue.id, np.nan) for issue in scenario.issues])
     alone = {e.id: run_along(scenario, model, [e], parameters) for e in ordered}
     cumulative = {
         e.id: run_along(scenario, model, ordered[: k + 1], parameters)
