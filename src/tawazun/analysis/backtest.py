@@ -103,7 +103,7 @@ def model_forecasts(
     name : str, optional
         The forecaster's name in failures (default the model's).
     **parameters
-        Passed to the model.
+        Passed to the model, over its ``bulk`` parameters (only forecasts are read).
 
     Returns
     -------
@@ -112,6 +112,7 @@ def model_forecasts(
     failures : list of Failure
     """
     name = name or spec.name
+    parameters = {**spec.bulk, **parameters}
     try:
         return spec.run(case.scenario, **parameters).forecasts, []
     except ValueError:
