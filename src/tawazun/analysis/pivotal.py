@@ -79,19 +79,13 @@ def _variants(
         for name in FIELDS:
             issues = [-1] if name == "capability" else [j for j in range(m) if base.present[i, j]]
             for j in issues:
-                value = base.capability[i] if j < 0 else base.field(name)[i, j]
-                low, high = ranges.of(name)
-                if name == "position":
-                    low, high = low[j], high[j]
+                low, high = ranges.bounds(name, max(j, 0))
                 h = step * ranges.width(name, max(j, 0))
-                plans.append((name, i, j, *stencil(float(value), h, float(low), float(high))))
+                plans.append((name, i, j, *stencil(base.get(name, i, j), h, low, high)))
     batch = base.repeat(2 * len(plans))
     for k, (name, i, j, below, above) in enumerate(plans):
-        for row, point in ((2 * k, below), (2 * k + 1, above)):
-            if name == "capability":
-                batch.capability[row, i] = point
-            else:
-                batch.field(name)[row, i, j] = point
+        batch.put(name, i, j, below, variant=2 * k)
+        batch.put(name, i, j, above, variant=2 * k + 1)
     return batch, plans
 
 

@@ -33,16 +33,13 @@ def apply_events(scenario: Scenario, events: list[Event]) -> Scenario:
         for change in event.changes:
             i = actors[change.actor]
             if change.field == "capability":
-                values.capability[i] = change.apply(float(values.capability[i]))
-                continue
-            where = (
-                [issues[change.issue]]
-                if change.issue
-                else [j for j in range(len(issues)) if values.present[i, j]]
-            )
-            target = values.field(change.field)
+                where = [-1]  # the actor's own, on no issue
+            elif change.issue:
+                where = [issues[change.issue]]
+            else:
+                where = [j for j in range(len(issues)) if values.present[i, j]]
             for j in where:
-                target[i, j] = change.apply(float(target[i, j]))
+                values.put(change.field, i, j, change.apply(values.get(change.field, i, j)))
     return with_values(scenario, clip(scenario, values))
 
 

@@ -70,14 +70,9 @@ def single_moves(scenario: Scenario, issue: int) -> list[Move]:
         if not base.present[i, issue]:
             continue
         for name in FIELDS:
-            value = float(
-                base.capability[i] if name == "capability" else base.field(name)[i, issue]
-            )
-            low, high = ranges.of(name)
-            if name == "position":
-                low, high = low[issue], high[issue]
+            value = base.get(name, i, issue)
             width = ranges.width(name, issue)
-            for bound in (float(low), float(high)):
+            for bound in ranges.bounds(name, issue):
                 if bound != value:
                     moves.append((Part(name, i, issue, value, bound, width),))
     return moves
@@ -88,10 +83,7 @@ def _batch(base: Values, rows: list[tuple[Move, float]]) -> Values:
     batch = base.repeat(len(rows))
     for r, (move, share) in enumerate(rows):
         for part in move:
-            if part.field == "capability":
-                batch.capability[r, part.actor] = part.at(share)
-            else:
-                batch.field(part.field)[r, part.actor, part.issue] = part.at(share)
+            batch.put(part.field, part.actor, part.issue, part.at(share), variant=r)
     return batch
 
 
