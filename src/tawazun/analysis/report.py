@@ -211,11 +211,6 @@ def question_for(
 ) -> Question:
     """A :class:`Question` with the withdrawal band and the US actor found if not named."""
     issue = scenario.issue(issue_id)
-    if band_id is None:
-        band = find_withdrawal_band(issue)
-    else:
-        band = next((b for b in issue.bands if b.id == band_id), None)
-        if band is None:
-            raise UnknownName(f"issue {issue_id!r} has no band {band_id!r}")
+    band = find_withdrawal_band(issue) if band_id is None else issue.band(band_id)
     us = scenario.actor(us_id) if us_id else find_us(scenario)
     return Question(issue, band, us, models or list(available()), **options)

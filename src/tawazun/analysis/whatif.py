@@ -29,7 +29,7 @@ import numpy as np
 from tawazun.analysis.evaluate import forecasts
 from tawazun.analysis.values import FIELDS, Values, ranges_of, values_of
 from tawazun.result import _jsonable
-from tawazun.scenario import Band, Issue, Scenario, UnknownName
+from tawazun.scenario import Band, Issue, Scenario
 
 GRID = 20
 ITERATIONS = 14
@@ -245,11 +245,7 @@ def what_would_it_take(
         The model's parameters.
     """
     issue = scenario.issue(issue_id)
-    band = next((b for b in issue.bands if b.id == band_id), None)
-    if band is None:
-        raise UnknownName(
-            f"issue {issue_id!r} has no band {band_id!r}; bands are {[b.id for b in issue.bands]}"
-        )
+    band = issue.band(band_id)
     baseline = scenario.forecast(model, **parameters)[issue_id].forecast
     common = {
         "scenario": scenario.id,
