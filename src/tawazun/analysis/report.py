@@ -123,10 +123,11 @@ def flagship_sections(scenario: Scenario, question: Question) -> dict[str, str]:
             )
         question.log(f"{model}: without {us.id}")
         away = simulate(gone, model, question.runs, question.seed)
-        for k, other in enumerate(scenario.issues):
-            with_us = result.baseline.forecasts[other.id]
-            without = away.baseline.forecasts[other.id]
-            probabilities = away.issues()[k]["bands"]
+        stated, stated_without = result.baseline.forecasts, away.baseline.forecasts
+        for other, away_summary in zip(scenario.issues, away.issues(), strict=True):
+            with_us = stated[other.id]
+            without = stated_without[other.id]
+            probabilities = away_summary["bands"]
             likely_without = (
                 f"`{max(other.bands, key=lambda b: probabilities.get(b.id, 0.0)).id}`"
                 if other.bands
