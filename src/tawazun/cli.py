@@ -596,7 +596,7 @@ def shocks(
 
 
 def _band_id(issue: Any, value: float) -> str | None:
-    band = issue.band_of(value) if value == value else None
+    band = issue.band_of(value)
     return band.id if band else None
 
 

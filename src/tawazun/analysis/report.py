@@ -71,7 +71,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _band(issue: Issue, value: float) -> str:
-    band = issue.band_of(value) if value == value else None
+    band = issue.band_of(value)
     return f"`{band.id}`" if band else "-"
 
 

@@ -119,7 +119,7 @@ def search(
     base = values_of(scenario)
 
     def inside(value: float) -> bool:
-        found = issue.band_of(value) if np.isfinite(value) else None
+        found = issue.band_of(value)
         return found is not None and found.id == band.id
 
     def evaluate(rows: list[tuple[Move, float]]) -> np.ndarray:
