@@ -11,7 +11,6 @@ iterative models it is applied from round 0, and the report says so.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +55,7 @@ def resumed(scenario: Scenario, result: Result) -> Scenario:
 def _stated_rounds(model: str, parameters: dict[str, Any], name: str) -> int:
     if name in parameters:
         return int(parameters[name])
-    return int(inspect.signature(get_model(model).run).parameters[name].default)
+    return int(get_model(model).defaults[name])
 
 
 def run_along(
@@ -147,8 +146,9 @@ def shocks(scenario: Scenario, model: str = "compromise", **parameters: Any) -> 
     baseline = forecast_vector(scenario, scenario.forecast(model, **parameters))
     ordered = timeline(scenario.events)
     alone = {e.id: run_along(scenario, model, [e], parameters) for e in ordered}
+    # the timeline's first step is the first event alone
     cumulative = {
-        e.id: run_along(scenario, model, ordered[: k + 1], parameters)
+        e.id: alone[e.id] if k == 0 else run_along(scenario, model, ordered[: k + 1], parameters)
         for k, e in enumerate(ordered)
     }
     notes = []
