@@ -87,6 +87,12 @@ def _batch(base: Values, rows: list[tuple[Move, float]]) -> Values:
     return batch
 
 
+def in_band(issue: Issue, band: Band, value: float) -> bool:
+    """Whether ``value`` falls in ``band`` by the issue's own rule (:meth:`Issue.band_of`)."""
+    found = issue.band_of(value)
+    return found is not None and found.id == band.id
+
+
 def band_distance(band: Band, value: float) -> float:
     """How far ``value`` lies from the band (0 inside)."""
     if not np.isfinite(value):
@@ -118,10 +124,6 @@ def search(
     j = scenario.issues.index(issue)
     base = values_of(scenario)
 
-    def inside(value: float) -> bool:
-        found = issue.band_of(value)
-        return found is not None and found.id == band.id
-
     def evaluate(rows: list[tuple[Move, float]]) -> np.ndarray:
         if not rows:
             return np.empty(0)
@@ -138,7 +140,7 @@ def search(
     results: dict[int, Found] = {}
     for m, move in enumerate(moves):
         closest = min(band_distance(band, v) for v in on_grid[m])
-        hit = next((k for k in range(grid) if inside(on_grid[m, k])), None)
+        hit = next((k for k in range(grid) if in_band(issue, band, on_grid[m, k])), None)
         if hit is None:
             results[m] = Found(move, None, float(on_grid[m, -1]), closest)
             continue
@@ -148,7 +150,7 @@ def search(
         middles = [(brackets[m][0] + brackets[m][1]) / 2 for m in active]
         values = evaluate([(moves[m], s) for m, s in zip(active, middles, strict=True)])
         for m, s, value in zip(active, middles, values, strict=True):
-            if inside(value):
+            if in_band(issue, band, value):
                 brackets[m][1:] = [s, value]
             else:
                 brackets[m][0] = s
@@ -255,13 +257,13 @@ def what_would_it_take(
         "band": band_id,
         "baseline": baseline,
     }
-    found_band = issue.band_of(baseline)
-    if found_band is not None and found_band.id == band_id:
+    if in_band(issue, band, baseline):
         return WhatIf(**common, singles=[], pairs=[], searched={"already_in_band": 1})
     moves = single_moves(scenario, scenario.issues.index(issue))
     singles = search(scenario, model, parameters, issue, band, moves, grid, iterations)
     reached = sorted((f for f in singles if f.share is not None), key=lambda f: f.share)
     pairs: list[Found] = []
+    searched_pairs = 0
     if not reached:
         closest = sorted(singles, key=lambda f: f.closest)[:top]
         candidates = [
@@ -272,8 +274,6 @@ def what_would_it_take(
         found = search(scenario, model, parameters, issue, band, candidates, grid, iterations)
         pairs = sorted((f for f in found if f.share is not None), key=lambda f: f.share)
         searched_pairs = len(candidates)
-    else:
-        searched_pairs = 0
     return WhatIf(
         **common,
         singles=[_describe(scenario, f) for f in reached],
