@@ -145,7 +145,7 @@ def _forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
         console.print(f"data as of {scenario.metadata.as_of.isoformat()}")
     for forecast in result.issues:
         issue = scenario.issue(forecast.issue)
-        band = next((b for b in issue.bands if b.id == forecast.band), None)
+        band = issue.band(forecast.band) if forecast.band else None
         console.print()
         console.print(
             f"[bold]{_text(issue.name, lang)}[/bold] "
@@ -383,7 +383,7 @@ def _spark(counts: list[int]) -> str:
 def _band_label(scenario: Scenario, issue_id: str, band_id: str | None, lang: str) -> str:
     if not band_id:
         return "outside every band" if band_id == "" else "-"
-    band = next(b for b in scenario.issue(issue_id).bands if b.id == band_id)
+    band = scenario.issue(issue_id).band(band_id)
     return _text(band.label, lang)
 
 
@@ -475,7 +475,7 @@ def simulate(
         )
         table = Table("band", "range", "probability", "", header_style="bold")
         for band_id, share in summary["bands"].items():
-            band = next((b for b in issue.bands if b.id == band_id), None)
+            band = issue.band(band_id) if band_id else None
             table.add_row(
                 _band_label(scenario, issue.id, band_id, lang),
                 f"{band.lower:g}-{band.upper:g}" if band else "",
@@ -596,7 +596,7 @@ def shocks(
 
 
 def _band_id(issue: Any, value: float) -> str | None:
-    band = issue.band_of(value) if value == value else None
+    band = issue.band_of(value)
     return band.id if band else None
 
 

@@ -146,6 +146,15 @@ class Issue(_Strict):
     )
     evidence: dict[str, Evidence] = Field(default_factory=dict)
 
+    def band(self, band_id: str) -> Band:
+        """The band called ``band_id``; an ``UnknownName`` lists the bands there are."""
+        for band in self.bands:
+            if band.id == band_id:
+                return band
+        raise UnknownName(
+            f"issue {self.id!r} has no band {band_id!r}; bands are {[b.id for b in self.bands]}"
+        )
+
     def band_of(self, value: float) -> Band | None:
         """The band a value falls in; on a shared edge the band that starts there wins."""
         found = None

@@ -57,3 +57,9 @@ def test_withdrawal_band_and_us_actor_must_be_found_or_named(small):
         find_us(small)
     question = question_for(small, "presence", "b0", "b", models=["median"])
     assert (question.withdrawal.id, question.us.id) == ("b0", "b")
+
+
+def test_a_named_band_must_exist(small):
+    with pytest.raises(KeyError, match=r"no band 'nope'; bands are \['b0', 'b1', 'b2', 'b3'\]"):
+        question_for(small, "presence", "nope", "b", models=["median"])
+    assert small.issue("presence").band("b2").lower == 45

@@ -133,3 +133,30 @@ def test_an_event_from_a_later_round_acts_from_that_round():
     assert at[3][0] == pytest.approx(
         later.forecast("eum", rounds=7, widths=widths).forecasts["x"], rel=1e-12
     )
+
+
+def test_every_run_along_the_timeline_uses_the_models_bulk_parameters(monkeypatch):
+    import importlib
+
+    from tawazun.analysis.shocks import run_along
+    from tawazun.scenario import Event
+
+    eum = get_model("eum")
+    calls: list[dict] = []
+
+    def recording(scenario: Scenario, **parameters):
+        calls.append(parameters)
+        return eum.run(scenario, **parameters)
+
+    spec = dataclasses.replace(eum, run=recording)
+    # the package attribute ``tawazun.models`` is the function listing them, not the module
+    registry = importlib.import_module("tawazun.models")
+    monkeypatch.setattr(registry, "_registry", lambda: {"eum": spec})
+    change = {"actor": "a3", "issue": "x", "field": "position", "set": 100}
+    events = [Event.model_validate(event(f"e{r}", change, round=r)) for r in (0, 2, 4)]
+    along = run_along(eum_case(), "eum", events, {"rounds": 8})
+    assert [call["rounds"] for call in calls] == [2, 2, 4]
+    assert all(call["offers"] == eum.bulk["offers"] for call in calls)
+    monkeypatch.undo()
+    full = run_along(eum_case(), "eum", events, {"rounds": 8, "offers": "all"})
+    assert along[0] == pytest.approx(full[0], rel=1e-12)

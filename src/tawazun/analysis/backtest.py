@@ -103,7 +103,7 @@ def model_forecasts(
     name : str, optional
         The forecaster's name in failures (default the model's).
     **parameters
-        Passed to the model.
+        Passed to the model, over its ``bulk`` parameters (only forecasts are read).
 
     Returns
     -------
@@ -112,6 +112,7 @@ def model_forecasts(
     failures : list of Failure
     """
     name = name or spec.name
+    parameters = {**spec.bulk, **parameters}
     try:
         return spec.run(case.scenario, **parameters).forecasts, []
     except ValueError:
@@ -242,7 +243,11 @@ def parameter_grid(tuned: Mapping[str, Sequence[float]]) -> list[dict[str, float
 
 # -- metrics ------------------------------------------------------------------------------------
 def scaled_errors(forecast: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
-    """Absolute errors on each issue's scale rescaled to 0-100."""
+    """Absolute errors on each issue's scale rescaled to 0-100.
+
+    ``forecast`` has one entry per row of ``frame`` on its last axis; leading axes (one
+    row per candidate forecaster, say) broadcast.
+    """
     width = (frame["scale_max"] - frame["scale_min"]).to_numpy(float)
     return 100 * np.abs(forecast - frame["outcome"].to_numpy(float)) / width
 
@@ -478,7 +483,7 @@ def backtest(
             candidates.append(_column(frame, by_issue))
         failures.extend(failed)
         forecasts = np.array(candidates)
-        errors = np.vstack([scaled_errors(row, frame) for row in forecasts])
+        errors = scaled_errors(forecasts, frame)
         choice, chosen = cross_validated_choice(errors, frame["fold"].to_numpy())
         columns[label] = forecasts[choice, np.arange(len(frame))]
         tuned_choices[label] = [grid[chosen[k]] for k in sorted(chosen)]

@@ -17,6 +17,7 @@ import numpy as np
 from tawazun.analysis.values import Values, with_values
 from tawazun.models import get_model
 from tawazun.models.median import weighted_median
+from tawazun.result import Result
 from tawazun.scenario import Scenario
 
 Batch = Callable[[Scenario, Values], np.ndarray]
@@ -79,19 +80,35 @@ def vectorized(model: str, parameters: dict[str, Any]) -> Batch | None:
     return None if parameters else VECTORIZED.get(model)
 
 
-def run_one(scenario: Scenario, model: str, parameters: dict[str, Any]) -> np.ndarray:
-    """One variant's forecast per issue ``(m,)``; NaN for issues the model cannot forecast.
+def run_for_forecasts(scenario: Scenario, model: str, parameters: dict[str, Any]) -> Result | None:
+    """The model's result on ``scenario``, or ``None`` if it cannot forecast it.
 
     A model raises ``ValueError`` when a variant leaves it nothing to work with (every
     weight 0); that variant counts as failed rather than stopping the analysis. Only the
-    forecasts are kept, so the model runs with its ``bulk`` parameters (less detail).
+    forecasts are read, so the model runs with its ``bulk`` parameters (less detail)
+    under those in ``parameters``.
     """
     try:
-        result = scenario.forecast(model, **{**get_model(model).bulk, **parameters})
+        return scenario.forecast(model, **{**get_model(model).bulk, **parameters})
     except ValueError:
-        return np.full(len(scenario.issues), np.nan)
-    found = result.forecasts
+        return None
+
+
+def forecast_vector(scenario: Scenario, result: Result | None) -> np.ndarray:
+    """``result``'s forecast per issue ``(m,)`` in the scenario's issue order.
+
+    NaN for an issue the result does not forecast, and for every issue without a result.
+    """
+    found = result.forecasts if result is not None else {}
     return np.array([found.get(issue.id, np.nan) for issue in scenario.issues])
+
+
+def run_one(scenario: Scenario, model: str, parameters: dict[str, Any]) -> np.ndarray:
+    """One variant's forecast per issue ``(m,)``; NaN for issues the model cannot forecast.
+
+    See :func:`run_for_forecasts` and :func:`forecast_vector`.
+    """
+    return forecast_vector(scenario, run_for_forecasts(scenario, model, parameters))
 
 
 def forecasts(

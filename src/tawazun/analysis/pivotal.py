@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from tawazun.analysis.evaluate import forecasts, run_one
+from tawazun.analysis.evaluate import forecast_vector, forecasts, run_one
 from tawazun.analysis.values import FIELDS, Ranges, Values, ranges_of, values_of, without_actor
 from tawazun.result import _jsonable
 from tawazun.scenario import Scenario
@@ -79,19 +79,13 @@ def _variants(
         for name in FIELDS:
             issues = [-1] if name == "capability" else [j for j in range(m) if base.present[i, j]]
             for j in issues:
-                value = base.capability[i] if j < 0 else base.field(name)[i, j]
-                low, high = ranges.of(name)
-                if name == "position":
-                    low, high = low[j], high[j]
+                low, high = ranges.bounds(name, max(j, 0))
                 h = step * ranges.width(name, max(j, 0))
-                plans.append((name, i, j, *stencil(float(value), h, float(low), float(high))))
+                plans.append((name, i, j, *stencil(base.get(name, i, j), h, low, high)))
     batch = base.repeat(2 * len(plans))
     for k, (name, i, j, below, above) in enumerate(plans):
-        for row, point in ((2 * k, below), (2 * k + 1, above)):
-            if name == "capability":
-                batch.capability[row, i] = point
-            else:
-                batch.field(name)[row, i, j] = point
+        batch.put(name, i, j, below, variant=2 * k)
+        batch.put(name, i, j, above, variant=2 * k + 1)
     return batch, plans
 
 
@@ -142,11 +136,10 @@ def pivotal(
     **parameters
         The model's parameters.
     """
-    base_result = scenario.forecast(model, **parameters).forecasts
+    baseline = forecast_vector(scenario, scenario.forecast(model, **parameters))
     base = values_of(scenario)
     ranges = ranges_of(scenario)
     issue_ids = [issue.id for issue in scenario.issues]
-    baseline = np.array([base_result[i] for i in issue_ids])
     batch, plans = _variants(base, ranges, step)
     moved = forecasts(scenario, model, parameters, batch)
     slopes: dict[tuple[str, int, int], float] = {}

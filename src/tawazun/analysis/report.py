@@ -71,7 +71,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _band(issue: Issue, value: float) -> str:
-    band = issue.band_of(value) if value == value else None
+    band = issue.band_of(value)
     return f"`{band.id}`" if band else "-"
 
 
@@ -123,10 +123,11 @@ def flagship_sections(scenario: Scenario, question: Question) -> dict[str, str]:
             )
         question.log(f"{model}: without {us.id}")
         away = simulate(gone, model, question.runs, question.seed)
-        for k, other in enumerate(scenario.issues):
-            with_us = result.baseline.forecasts[other.id]
-            without = away.baseline.forecasts[other.id]
-            probabilities = away.issues()[k]["bands"]
+        stated, stated_without = result.baseline.forecasts, away.baseline.forecasts
+        for other, away_summary in zip(scenario.issues, away.issues(), strict=True):
+            with_us = stated[other.id]
+            without = stated_without[other.id]
+            probabilities = away_summary["bands"]
             likely_without = (
                 f"`{max(other.bands, key=lambda b: probabilities.get(b.id, 0.0)).id}`"
                 if other.bands
@@ -211,11 +212,6 @@ def question_for(
 ) -> Question:
     """A :class:`Question` with the withdrawal band and the US actor found if not named."""
     issue = scenario.issue(issue_id)
-    if band_id is None:
-        band = find_withdrawal_band(issue)
-    else:
-        band = next((b for b in issue.bands if b.id == band_id), None)
-        if band is None:
-            raise UnknownName(f"issue {issue_id!r} has no band {band_id!r}")
+    band = find_withdrawal_band(issue) if band_id is None else issue.band(band_id)
     us = scenario.actor(us_id) if us_id else find_us(scenario)
     return Question(issue, band, us, models or list(available()), **options)

@@ -11,13 +11,12 @@ iterative models it is applied from round 0, and the report says so.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from tawazun.analysis.evaluate import run_one
+from tawazun.analysis.evaluate import forecast_vector, run_for_forecasts, run_one
 from tawazun.analysis.values import clip, values_of, with_values
 from tawazun.models import get_model
 from tawazun.result import Result, _jsonable
@@ -33,16 +32,13 @@ def apply_events(scenario: Scenario, events: list[Event]) -> Scenario:
         for change in event.changes:
             i = actors[change.actor]
             if change.field == "capability":
-                values.capability[i] = change.apply(float(values.capability[i]))
-                continue
-            where = (
-                [issues[change.issue]]
-                if change.issue
-                else [j for j in range(len(issues)) if values.present[i, j]]
-            )
-            target = values.field(change.field)
+                where = [-1]  # the actor's own, on no issue
+            elif change.issue:
+                where = [issues[change.issue]]
+            else:
+                where = [j for j in range(len(issues)) if values.present[i, j]]
             for j in where:
-                target[i, j] = change.apply(float(target[i, j]))
+                values.put(change.field, i, j, change.apply(values.get(change.field, i, j)))
     return with_values(scenario, clip(scenario, values))
 
 
@@ -59,7 +55,7 @@ def resumed(scenario: Scenario, result: Result) -> Scenario:
 def _stated_rounds(model: str, parameters: dict[str, Any], name: str) -> int:
     if name in parameters:
         return int(parameters[name])
-    return int(inspect.signature(get_model(model).run).parameters[name].default)
+    return int(get_model(model).defaults[name])
 
 
 def run_along(
@@ -82,18 +78,14 @@ def run_along(
     done = 0
     kept: dict[str, Any] = {}
     for stop in [r for r in later if r < total] + [total]:
-        try:
-            result = state.forecast(model, **{**parameters, **kept, resume.rounds: stop - done})
-        except ValueError:
-            return np.full(len(scenario.issues), np.nan)
-        if stop == total:
+        result = run_for_forecasts(state, model, {**parameters, **kept, resume.rounds: stop - done})
+        if result is None or stop == total:
             break
         if not kept:
             kept = resume.carry(result)
         state = apply_events(resumed(state, result), [e for e in events if e.round == stop])
         done = stop
-    found = result.forecasts
-    return np.array([found.get(issue.id, np.nan) for issue in scenario.issues])
+    return forecast_vector(scenario, result)
 
 
 def timeline(events: list[Event]) -> list[Event]:
@@ -151,12 +143,12 @@ def shocks(scenario: Scenario, model: str = "compromise", **parameters: Any) -> 
         The model's parameters.
     """
     # run without events first: a model refusing the scenario fails here, in its own words
-    stated = scenario.forecast(model, **parameters).forecasts
+    baseline = forecast_vector(scenario, scenario.forecast(model, **parameters))
     ordered = timeline(scenario.events)
-    baseline = np.array([stated.get(issue.id, np.nan) for issue in scenario.issues])
     alone = {e.id: run_along(scenario, model, [e], parameters) for e in ordered}
+    # the timeline's first step is the first event alone
     cumulative = {
-        e.id: run_along(scenario, model, ordered[: k + 1], parameters)
+        e.id: alone[e.id] if k == 0 else run_along(scenario, model, ordered[: k + 1], parameters)
         for k, e in enumerate(ordered)
     }
     notes = []

@@ -8,7 +8,6 @@ of every labelled band. Runs execute in batches on Dask (:mod:`tawazun.analysis.
 
 from __future__ import annotations
 
-import inspect
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,7 +59,7 @@ def model_seeds(
     sampled across runs and reproduced by the same ``--seed`` (the value draws use
     ``spawn_key=(r,)``).
     """
-    if "seed" in parameters or "seed" not in inspect.signature(get_model(model).run).parameters:
+    if "seed" in parameters or "seed" not in get_model(model).defaults:
         return None
     return [
         int(np.random.SeedSequence(seed, spawn_key=(r, 1)).generate_state(1)[0])
@@ -90,7 +89,7 @@ def band_probabilities(issue: Issue, values: np.ndarray) -> dict[str, float]:
 def issue_summary(issue: Issue, values: np.ndarray, baseline: float) -> dict[str, Any]:
     """Distribution of one issue's forecasts over the runs."""
     ok = values[np.isfinite(values)]
-    band = issue.band_of(baseline) if np.isfinite(baseline) else None
+    band = issue.band_of(baseline)
     counts, edges = np.histogram(ok, bins=HISTOGRAM_BINS, range=(issue.scale.min, issue.scale.max))
     empty = not ok.size
     return {

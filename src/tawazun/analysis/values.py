@@ -51,6 +51,23 @@ class Values:
     def field(self, name: str) -> np.ndarray:
         return getattr(self, name)
 
+    def _cell(self, name: str, actor: int, issue: int, variant: int | None) -> tuple[int, ...]:
+        cell = (actor,) if name == "capability" else (actor, issue)
+        return cell if variant is None else (variant, *cell)
+
+    def get(self, name: str, actor: int, issue: int, variant: int | None = None) -> float:
+        """Field ``name`` of ``actor`` on ``issue`` (of batch variant ``variant``, if given).
+
+        A capability is the actor's own: ``issue`` is ignored for it (pass -1).
+        """
+        return float(self.field(name)[self._cell(name, actor, issue, variant)])
+
+    def put(
+        self, name: str, actor: int, issue: int, value: float, variant: int | None = None
+    ) -> None:
+        """Set field ``name`` of ``actor`` on ``issue`` to ``value``, as :meth:`get` reads it."""
+        self.field(name)[self._cell(name, actor, issue, variant)] = value
+
 
 def values_of(scenario: Scenario) -> Values:
     """The scenario's numbers, saliences in the file's declared units."""
@@ -79,12 +96,17 @@ class Ranges:
     def of(self, name: str) -> tuple[np.ndarray | float, np.ndarray | float]:
         return getattr(self, name)
 
-    def width(self, name: str, issue: int = 0) -> float:
-        """The span a change of ``name`` is measured against (on issue ``issue``)."""
+    def bounds(self, name: str, issue: int = 0) -> tuple[float, float]:
+        """The lowest and highest value ``name`` allows (on issue ``issue``, for positions)."""
         low, high = self.of(name)
         if name == "position":
-            return float(np.ravel(high)[issue] - np.ravel(low)[issue])
-        return float(high - low)
+            return float(np.ravel(low)[issue]), float(np.ravel(high)[issue])
+        return float(low), float(high)
+
+    def width(self, name: str, issue: int = 0) -> float:
+        """The span a change of ``name`` is measured against (on issue ``issue``)."""
+        low, high = self.bounds(name, issue)
+        return high - low
 
 
 def ranges_of(scenario: Scenario) -> Ranges:

@@ -29,7 +29,7 @@ import numpy as np
 from tawazun.analysis.evaluate import forecasts
 from tawazun.analysis.values import FIELDS, Values, ranges_of, values_of
 from tawazun.result import _jsonable
-from tawazun.scenario import Band, Issue, Scenario, UnknownName
+from tawazun.scenario import Band, Issue, Scenario
 
 GRID = 20
 ITERATIONS = 14
@@ -70,14 +70,9 @@ def single_moves(scenario: Scenario, issue: int) -> list[Move]:
         if not base.present[i, issue]:
             continue
         for name in FIELDS:
-            value = float(
-                base.capability[i] if name == "capability" else base.field(name)[i, issue]
-            )
-            low, high = ranges.of(name)
-            if name == "position":
-                low, high = low[issue], high[issue]
+            value = base.get(name, i, issue)
             width = ranges.width(name, issue)
-            for bound in (float(low), float(high)):
+            for bound in ranges.bounds(name, issue):
                 if bound != value:
                     moves.append((Part(name, i, issue, value, bound, width),))
     return moves
@@ -88,11 +83,14 @@ def _batch(base: Values, rows: list[tuple[Move, float]]) -> Values:
     batch = base.repeat(len(rows))
     for r, (move, share) in enumerate(rows):
         for part in move:
-            if part.field == "capability":
-                batch.capability[r, part.actor] = part.at(share)
-            else:
-                batch.field(part.field)[r, part.actor, part.issue] = part.at(share)
+            batch.put(part.field, part.actor, part.issue, part.at(share), variant=r)
     return batch
+
+
+def in_band(issue: Issue, band: Band, value: float) -> bool:
+    """Whether ``value`` falls in ``band`` by the issue's own rule (:meth:`Issue.band_of`)."""
+    found = issue.band_of(value)
+    return found is not None and found.id == band.id
 
 
 def band_distance(band: Band, value: float) -> float:
@@ -126,10 +124,6 @@ def search(
     j = scenario.issues.index(issue)
     base = values_of(scenario)
 
-    def inside(value: float) -> bool:
-        found = issue.band_of(value) if np.isfinite(value) else None
-        return found is not None and found.id == band.id
-
     def evaluate(rows: list[tuple[Move, float]]) -> np.ndarray:
         if not rows:
             return np.empty(0)
@@ -146,7 +140,7 @@ def search(
     results: dict[int, Found] = {}
     for m, move in enumerate(moves):
         closest = min(band_distance(band, v) for v in on_grid[m])
-        hit = next((k for k in range(grid) if inside(on_grid[m, k])), None)
+        hit = next((k for k in range(grid) if in_band(issue, band, on_grid[m, k])), None)
         if hit is None:
             results[m] = Found(move, None, float(on_grid[m, -1]), closest)
             continue
@@ -156,7 +150,7 @@ def search(
         middles = [(brackets[m][0] + brackets[m][1]) / 2 for m in active]
         values = evaluate([(moves[m], s) for m, s in zip(active, middles, strict=True)])
         for m, s, value in zip(active, middles, values, strict=True):
-            if inside(value):
+            if in_band(issue, band, value):
                 brackets[m][1:] = [s, value]
             else:
                 brackets[m][0] = s
@@ -253,11 +247,7 @@ def what_would_it_take(
         The model's parameters.
     """
     issue = scenario.issue(issue_id)
-    band = next((b for b in issue.bands if b.id == band_id), None)
-    if band is None:
-        raise UnknownName(
-            f"issue {issue_id!r} has no band {band_id!r}; bands are {[b.id for b in issue.bands]}"
-        )
+    band = issue.band(band_id)
     baseline = scenario.forecast(model, **parameters)[issue_id].forecast
     common = {
         "scenario": scenario.id,
@@ -267,13 +257,13 @@ def what_would_it_take(
         "band": band_id,
         "baseline": baseline,
     }
-    found_band = issue.band_of(baseline)
-    if found_band is not None and found_band.id == band_id:
+    if in_band(issue, band, baseline):
         return WhatIf(**common, singles=[], pairs=[], searched={"already_in_band": 1})
     moves = single_moves(scenario, scenario.issues.index(issue))
     singles = search(scenario, model, parameters, issue, band, moves, grid, iterations)
     reached = sorted((f for f in singles if f.share is not None), key=lambda f: f.share)
     pairs: list[Found] = []
+    searched_pairs = 0
     if not reached:
         closest = sorted(singles, key=lambda f: f.closest)[:top]
         candidates = [
@@ -284,8 +274,6 @@ def what_would_it_take(
         found = search(scenario, model, parameters, issue, band, candidates, grid, iterations)
         pairs = sorted((f for f in found if f.share is not None), key=lambda f: f.share)
         searched_pairs = len(candidates)
-    else:
-        searched_pairs = 0
     return WhatIf(
         **common,
         singles=[_describe(scenario, f) for f in reached],

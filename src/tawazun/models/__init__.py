@@ -9,10 +9,11 @@ adding its module and nothing else.
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from tawazun.scenario import UnknownName
@@ -84,6 +85,16 @@ class ModelSpec:
     resume: Resume | None = None
     bulk: Mapping[str, Any] = field(default_factory=dict)
     tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def defaults(self) -> dict[str, Any]:
+        """``run``'s named parameters after the scenario, each with its default.
+
+        A parameter without a default has ``inspect.Parameter.empty``.
+        """
+        named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        after_scenario = list(inspect.signature(self.run).parameters.values())[1:]
+        return {p.name: p.default for p in after_scenario if p.kind in named}
 
 
 @cache
