@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import sys
@@ -48,6 +47,12 @@ class Lang(StrEnum):
 
 
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Names and labels in English or Arabic.")]
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help="See `tawazun models`.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="A model parameter, NAME=VALUE; repeatable."),
+]
 
 
 class UsageProblem(Exception):
@@ -110,8 +115,9 @@ def _coerce(name: str, text: str, hint: Any) -> Any:
 
 def _parameters(model: str, pairs: list[str]) -> dict[str, Any]:
     """``NAME=VALUE`` pairs for ``model``, each read as the type its ``run`` declares."""
-    run = get_model(model).run
-    accepted = [name for name in inspect.signature(run).parameters if name != "scenario"]
+    spec = get_model(model)
+    run = spec.run
+    accepted = list(spec.defaults)
     try:
         hints = get_type_hints(run)
     except NameError:
@@ -139,6 +145,7 @@ def _run(scenario: Scenario, model: str, parameters: dict[str, Any]) -> Result:
 
 def _forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
     explain: Callable[..., list[str]] | None = get_model(result.model).explain
+    names = {actor.id: _text(actor.name, lang) for actor in scenario.actors}
     title = _text(scenario.metadata.title, lang)
     console.print(f"[bold]{title}[/bold]  ·  model [cyan]{result.model}[/cyan]")
     if scenario.metadata.as_of:
@@ -170,7 +177,6 @@ def _forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
             )
         console.print(table)
         if explain is not None:
-            names = {actor.id: _text(actor.name, lang) for actor in scenario.actors}
             for sentence in explain(forecast, names):
                 console.print(f"  {sentence}", highlight=False)
 
@@ -178,14 +184,9 @@ def _forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
 @app.command()
 def forecast(
     path: PathArg,
-    model: Annotated[str, typer.Option("--model", "-m", help="See `tawazun models`.")] = (
-        "compromise"
-    ),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-    param: Annotated[
-        list[str] | None,
-        typer.Option("--param", "-p", help="A model parameter, NAME=VALUE; repeatable."),
-    ] = None,
+    model: ModelOpt = "compromise",
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
     source_format: FromOpt = None,
     lang: LangOpt = Lang.en,
 ) -> None:
@@ -311,10 +312,7 @@ def backtest(
             raise UsageProblem(f"--draws must be at least 1; got {draws}")
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_deu(path, capabilities)
-        try:
-            result = harness.backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)
-        except ValueError as exc:
-            raise UsageProblem(str(exc)) from None
+        result = harness.backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)
     summary = (
         f"{path}: {data.issue_count} issues with an outcome in {len(data.cases)} cases; "
         f"skipped {data.skipped_count} rows without an outcome; "
@@ -365,12 +363,6 @@ def formats() -> None:
 
 # -- analysis: uncertainty, pivotal actors, shocks, what would it take --------------------
 
-ModelOpt = Annotated[str, typer.Option("--model", "-m", help="See `tawazun models`.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-ParamOpt = Annotated[
-    list[str] | None,
-    typer.Option("--param", "-p", help="A model parameter, NAME=VALUE; repeatable."),
-]
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
