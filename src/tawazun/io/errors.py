@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from tawazun.errors import Problem, ScenarioFileError
 from tawazun.scenario import Location, Scenario, SemanticError
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input: ``FILE:WHERE: field: message``."""
-
-    file: str
-    where: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.where}: {self.field}: {self.message}"
-
-
-class ScenarioFileError(Exception):
-    """An input that cannot become a scenario, with every problem found in it."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
+__all__ = ["Locator", "Problem", "ScenarioFileError", "fail", "prefix_locator", "validate"]
 
 
 def fail(file: str | Path, where: str | int, field: str, message: str) -> ScenarioFileError:

@@ -1,0 +1,3 @@
+from tawazun.cli import app
+
+app()

@@ -1,0 +1,136 @@
+"""Commands on one scenario: forecast, validate, show, convert; the models and formats."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tawazun import io
+from tawazun.cli._common import (
+    FromOpt,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    ModelOpt,
+    ParamOpt,
+    PathArg,
+    app,
+    clean_errors,
+    console,
+    forecast_tables,
+    parameters_for,
+    print_json,
+    run_model,
+    text_in,
+)
+from tawazun.models import available
+
+
+@app.command()
+def forecast(
+    path: PathArg,
+    model: ModelOpt = "compromise",
+    as_json: JsonOpt = False,
+    param: ParamOpt = None,
+    source_format: FromOpt = None,
+    lang: LangOpt = Lang.en,
+) -> None:
+    """Forecast where each issue of a scenario settles."""
+    with clean_errors():
+        scenario = io.load(path, source_format)
+        result = run_model(scenario, model, parameters_for(model, param or []))
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        forecast_tables(scenario, result, lang)
+
+
+@app.command()
+def validate(path: PathArg, source_format: FromOpt = None) -> None:
+    """Check a scenario file; print every problem as FILE:LINE: field: message."""
+    with clean_errors():
+        scenario = io.load(path, source_format)
+    actors, issues = len(scenario.actors), len(scenario.issues)
+    typer.echo(
+        f"ok {path}: {actors} actor{'s' * (actors != 1)}, {issues} issue{'s' * (issues != 1)}"
+    )
+
+
+@app.command()
+def show(path: PathArg, source_format: FromOpt = None, lang: LangOpt = Lang.en) -> None:
+    """Show a scenario: its issues, their labelled bands, and the actors."""
+    with clean_errors():
+        scenario = io.load(path, source_format)
+    meta = scenario.metadata
+    console.print(f"[bold]{text_in(meta.title, lang)}[/bold]  ({scenario.id})")
+    if meta.as_of:
+        console.print(f"data as of {meta.as_of.isoformat()}")
+    for issue in scenario.issues:
+        console.print(
+            f"\n[bold]{text_in(issue.name, lang)}[/bold] [{issue.id}] "
+            f"scale {issue.scale.min:g}-{issue.scale.max:g}"
+            + (f", status quo {issue.status_quo:g}" if issue.status_quo is not None else "")
+        )
+        for band in issue.bands:
+            console.print(f"  {band.lower:g}-{band.upper:g}  {text_in(band.label, lang)}")
+    table = Table("actor", "name", "group", "capability", show_header=True, header_style="bold")
+    for actor in scenario.actors:
+        table.add_row(
+            actor.id, text_in(actor.name, lang), actor.group or "", f"{actor.capability:g}"
+        )
+    console.print()
+    console.print(table)
+
+
+@app.command()
+def convert(
+    source: PathArg,
+    target: Annotated[Path, typer.Argument(help="Output file; its extension picks the format.")],
+    source_format: FromOpt = None,
+    target_format: Annotated[str | None, typer.Option("--to", help="Write as this format.")] = None,
+) -> None:
+    """Convert a scenario between formats (YAML, JSON, CSV, Excel; import KTAB, decide...)."""
+    with clean_errors():
+        scenario = io.load(source, source_format)
+        io.save(scenario, target, target_format)
+        lost = io.lost_in(scenario, io.load(target, target_format))
+    typer.echo(f"wrote {target}")
+    if lost:
+        typer.echo(f"note: {target} does not hold {', '.join(lost)}", err=True)
+
+
+@app.command()
+def models(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the forecasting models."""
+    specs = available()
+    if as_json:
+        rows = [
+            {
+                "name": s.name,
+                "summary": s.summary,
+                "iterative": s.iterative,
+                "reference": s.reference,
+            }
+            for s in specs.values()
+        ]
+        print_json(rows)
+        return
+    table = Table("model", "what it does", show_header=True, header_style="bold")
+    for spec in specs.values():
+        table.add_row(spec.name, spec.summary)
+    console.print(table)
+
+
+@app.command()
+def formats() -> None:
+    """List the file formats tawazun reads and writes."""
+    table = Table("format", "extensions", "read", "write", "what", header_style="bold")
+    for spec in io.formats().values():
+        table.add_row(
+            spec.name, " ".join(spec.extensions), "yes", "yes" if spec.write else "", spec.summary
+        )
+    console.print(table)
