@@ -176,7 +176,11 @@ def _describe(scenario: Scenario, found: Found) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class WhatIf:
-    """The moves that reach the band, smallest first; ``pairs`` only if no single one does."""
+    """The moves that reach the band, smallest first; ``pairs`` only if no single one does.
+
+    When no move searched reaches the band, ``closest`` is the one that came nearest (its
+    ``forecast`` is where it left the issue, ``distance`` how far that is from the band).
+    """
 
     scenario: str
     model: str
@@ -187,6 +191,7 @@ class WhatIf:
     singles: list[dict[str, Any]]
     pairs: list[dict[str, Any]]
     searched: dict[str, int]
+    closest: dict[str, Any] | None = None
 
     @property
     def answer(self) -> str:
@@ -211,6 +216,7 @@ class WhatIf:
                 "singles": self.singles,
                 "pairs": self.pairs,
                 "searched": self.searched,
+                "closest": self.closest,
             }
         )
 
@@ -264,6 +270,7 @@ def what_would_it_take(
     reached = sorted((f for f in singles if f.share is not None), key=lambda f: f.share)
     pairs: list[Found] = []
     searched_pairs = 0
+    found: list[Found] = []
     if not reached:
         closest = sorted(singles, key=lambda f: f.closest)[:top]
         candidates = [
@@ -274,9 +281,14 @@ def what_would_it_take(
         found = search(scenario, model, parameters, issue, band, candidates, grid, iterations)
         pairs = sorted((f for f in found if f.share is not None), key=lambda f: f.share)
         searched_pairs = len(candidates)
+    nearest = None
+    if not reached and not pairs and (singles or found):
+        best = min(singles + found, key=lambda f: f.closest)
+        nearest = _describe(scenario, best) | {"distance": best.closest}
     return WhatIf(
         **common,
         singles=[_describe(scenario, f) for f in reached],
         pairs=[_describe(scenario, f) for f in pairs],
         searched={"single_moves": len(moves), "pair_moves": searched_pairs, "grid": grid},
+        closest=nearest,
     )
