@@ -15,7 +15,9 @@ from tawazun.cli._common import (
     app,
     clean_errors,
     console,
+    follow,
     print_json,
+    progress_bar,
 )
 from tawazun.models import available, get_model
 
@@ -60,11 +62,18 @@ def backtest(
             raise UsageProblem(
                 f"--capabilities must be one of {list(CAPABILITY_CHOICES)}; got {capabilities!r}"
             )
-        if draws < 1:
-            raise UsageProblem(f"--draws must be at least 1; got {draws}")
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_cases(path, capabilities)
-        result = run_backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)
+        with progress_bar(not (as_json or as_markdown) and sys.stderr.isatty()) as bar:
+            task = bar.add_task("backtest", total=None)
+            result = run_backtest(
+                data.cases,
+                specs,
+                folds=folds,
+                seed=seed,
+                draws=draws,
+                progress=follow(bar, task),
+            )
     summary = (
         f"{path}: {data.issue_count} issues with an outcome in {len(data.cases)} cases; "
         f"skipped {data.skipped_count} rows without an outcome; "
