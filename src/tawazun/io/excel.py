@@ -40,6 +40,7 @@ Text is written as text: a name starting with ``=`` is never a formula.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -179,7 +180,7 @@ def _value(cell: Cell, file: str, where: str, column: str, problems: list[Proble
 def _sheet_rows(sheet: Any, file: str, problems: list[Problem]) -> list[Row] | None:
     """Rows of a sheet under its header row, each named ``SHEET row N``; ``None`` when the
     sheet cannot be read (too large, or a header to fix first)."""
-    name = sheet.title.strip().lower()
+    name = english_name(sheet.title)
     for merged in sheet.merged_cells.ranges:
         problems.append(
             Problem(
@@ -193,7 +194,7 @@ def _sheet_rows(sheet: Any, file: str, problems: list[Problem]) -> list[Row] | N
         problems.append(too_large)
         return None
     first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-    header = [str(h).strip().lower() if h is not None else "" for h in first]
+    header = [english_name(str(h)) if h is not None else "" for h in first]
     while header and not header[-1]:
         header.pop()
     header_issues = header_problems(file, f"{sheet.title} row 1", header, COLUMNS[name], True)
@@ -244,7 +245,7 @@ def _sheets(book: Any, file: str, problems: list[Problem]) -> dict[str, Any]:
     """The workbook's sheets by their (lower-case) tawazun name; others are problems."""
     found: dict[str, Any] = {}
     for sheet in book.worksheets:
-        name = sheet.title.strip().lower()
+        name = english_name(sheet.title)
         if name == HELP_SHEET:
             continue
         if name not in COLUMNS:
@@ -705,3 +706,67 @@ FORMAT = FormatSpec(
     write=write_excel,
     summary="workbook: scenario, issues, bands, points, actors, stances, uncertainty, events",
 )
+
+#: Arabic names of the sheets and columns, for workbooks an analyst fills in Arabic
+#: (``tawazun init FILE.xlsx --lang ar``); the reader accepts either name.
+ARABIC = {
+    "scenario": "السيناريو", "issues": "القضايا", "bands": "النطاقات", "points": "النقاط",
+    "actors": "الفاعلون", "stances": "المواقف", "uncertainty": "عدم_اليقين",
+    "events": "الأحداث", "changes": "التغييرات", "help": "مساعدة",
+    "key": "المفتاح", "value": "القيمة", "id": "المعرف", "name_en": "الاسم_بالإنجليزية",
+    "name_ar": "الاسم_بالعربية", "scale_min": "أدنى_المقياس", "scale_max": "أعلى_المقياس",
+    "status_quo": "الوضع_الراهن", "status_quo_rationale": "مبرر_الوضع_الراهن",
+    "status_quo_sources": "مصادر_الوضع_الراهن", "space": "الفضاء",
+    "band_gaps": "فجوات_بين_النطاقات", "issue": "القضية", "lower": "الحد_الأدنى",
+    "upper": "الحد_الأعلى", "label_en": "التسمية_بالإنجليزية", "label_ar": "التسمية_بالعربية",
+    "group": "المجموعة", "capability": "القدرة", "capability_rationale": "مبرر_القدرة",
+    "capability_sources": "مصادر_القدرة", "notes": "ملاحظات", "actor": "الفاعل",
+    "position": "الموقف", "position_rationale": "مبرر_الموقف", "position_sources": "مصادر_الموقف",
+    "salience": "الأهمية", "salience_rationale": "مبرر_الأهمية",
+    "salience_sources": "مصادر_الأهمية", "risk": "المخاطرة", "risk_rationale": "مبرر_المخاطرة",
+    "risk_sources": "مصادر_المخاطرة", "field": "الحقل", "distribution": "التوزيع",
+    "low": "الأدنى", "high": "الأعلى", "sd": "الانحراف_المعياري", "date": "التاريخ",
+    "round": "الجولة", "rationale": "المبرر", "sources": "المصادر", "event": "الحدث",
+    "set": "تعيين", "multiply": "ضرب", "add": "إضافة",
+}  # fmt: skip
+FROM_ARABIC = {arabic: english for english, arabic in ARABIC.items()}
+
+
+def english_name(name: str) -> str:
+    """A sheet or column name as tawazun reads it: lower case, Arabic names in English."""
+    name = unicodedata.normalize("NFC", name.strip())
+    return FROM_ARABIC.get(name, name.lower())
+
+
+def _help_rows() -> list[list[str]]:
+    """What each sheet and column holds (the ``help`` sheet of ``tawazun init``)."""
+    sheets = {
+        "scenario": _("one row per key: the scenario's id, title, date, authors, sources"),
+        "issues": _("one row per issue: its id, names, scale and status quo"),
+        "bands": _("labelled parts of each issue's scale; together they cover the scale"),
+        "points": _("labelled points of a scale (optional)"),
+        "actors": _("one row per actor: id, names, group, capability and its evidence"),
+        "stances": _("one row per actor and issue: position, salience, risk, with evidence"),
+        "uncertainty": _("optional: how uncertain a position, salience or capability is"),
+        "events": _("optional: dated shocks; their changes are on the changes sheet"),
+        "changes": _("what each event does: set, multiply or add to one actor's field"),
+    }
+    rows = [[_("sheet"), _("columns"), _("what it holds")]]
+    for sheet, what in sheets.items():
+        rows.append([sheet, ", ".join(COLUMNS[sheet]), what])
+    rows.append(["", "", _("Full reference: docs/format.md (the Excel section).")])
+    return rows
+
+
+def write_template(scenario: Scenario, path: Path, lang: str = "en") -> None:
+    """A workbook to fill in: every sheet and column, ``scenario``'s rows as the example,
+    a ``help`` sheet, and headers in ``lang``."""
+    tables = {HELP_SHEET: _help_rows(), **workbook_tables(scenario)}
+    if lang == "ar":
+        tables = {
+            ARABIC[name]: [[ARABIC.get(str(h), h) for h in rows[0]], *rows[1:]]
+            if name != HELP_SHEET
+            else rows
+            for name, rows in tables.items()
+        }
+    write_tables(tables, path)
