@@ -46,6 +46,7 @@ LIMITS: dict[str, Limit] = {
         Limit("issues", 10_000, "issues in one scenario"),
         Limit("pairs", 10_000_000, "actor pairs times issues for models comparing every pair"),
         Limit("runs", 1_000_000, "Monte Carlo runs (simulate --runs)"),
+        Limit("workers", 256, "local Dask worker processes (simulate --workers)"),
         Limit("rounds", 10_000, "rounds of an iterative model (-p rounds=, -p max_turns=)"),
         Limit("grid", 10_000, "grid steps per search (whatif --grid)"),
         Limit("draws", 1_000_000, "bootstrap draws (backtest --draws)"),

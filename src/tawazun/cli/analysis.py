@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tawazun import io
+from tawazun import io, limits
 from tawazun.cli._common import (
     FromOpt,
     JsonOpt,
@@ -21,6 +21,7 @@ from tawazun.cli._common import (
     app,
     band_id_of,
     band_label,
+    check_size,
     clean_errors,
     console,
     parameters_for,
@@ -58,11 +59,11 @@ def simulate(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
-        counts = (runs, 1 if workers is None else workers, 1 if batch is None else batch)
-        if min(counts) < 1 or seed < 0:
-            raise UsageProblem(
-                "--runs, --workers and --batch must be at least 1, --seed at least 0"
-            )
+        limits.check("simulate", "--runs", runs, "runs")
+        limits.check("simulate", "--workers", 1 if workers is None else workers, "workers")
+        limits.check("simulate", "--batch", 1 if batch is None else batch, "runs")
+        limits.check("simulate", "--seed", seed, "seed", minimum=0)
+        check_size(scenario, model, "simulate")
         if workers is not None and scheduler is not None:
             raise UsageProblem("give --workers or --scheduler, not both")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
@@ -141,6 +142,7 @@ def pivotal(
         parameters = parameters_for(model, param or [])
         if not 0 < step <= 0.5:
             raise UsageProblem(f"--step must be in (0, 0.5] (got {step:g})")
+        check_size(scenario, model, "pivotal")
         result = find_pivotal(scenario, model, step, **parameters)
     if as_json:
         print_json(result.to_dict())
@@ -189,6 +191,7 @@ def shocks(
         parameters = parameters_for(model, param or [])
         if not scenario.events:
             raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
+        check_size(scenario, model, "shocks")
         result = run_shocks(scenario, model, **parameters)
     if as_json:
         print_json(result.to_dict())
@@ -240,8 +243,8 @@ def whatif(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
-        if grid < 2:
-            raise UsageProblem(f"--grid must be at least 2 (got {grid})")
+        limits.check("whatif", "--grid", grid, "grid", minimum=2)
+        check_size(scenario, model, "whatif")
         result = what_would_it_take(scenario, issue, band, model, grid=grid, **parameters)
     if as_json:
         print_json(result.to_dict())

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from tawazun import limits
 from tawazun.cli._common import (
     UsageProblem,
     app,
@@ -52,8 +53,9 @@ def backtest(
             raise UsageProblem(
                 f"--capabilities must be one of {list(CAPABILITY_CHOICES)}; got {capabilities!r}"
             )
-        if draws < 1:
-            raise UsageProblem(f"--draws must be at least 1; got {draws}")
+        limits.check("backtest", "--draws", draws, "draws")
+        limits.check("backtest", "--folds", folds, "folds", minimum=2)
+        limits.check("backtest", "--seed", seed, "seed", minimum=0)
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_deu(path, capabilities)
         result = harness.backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)

@@ -36,14 +36,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from tawazun.i18n import _
 from tawazun.io import FormatSpec
 from tawazun.io._cells import number
 from tawazun.io._text import read_text
-from tawazun.io.errors import Locator, fail, validate
+from tawazun.io.errors import Locator, Problem, ScenarioFileError, fail, validate
 from tawazun.scenario import Location, Scenario
 
 logger = logging.getLogger(__name__)
 
+#: The scale of every DEU III issue (positions, reference points and outcomes).
+DEU_SCALE = (0.0, 100.0)
 Capabilities = Literal["file-row", "procedure"]
 CAPABILITY_CHOICES: tuple[str, ...] = ("file-row", "procedure")
 
@@ -424,13 +427,42 @@ def read_deu(path: str | Path, capabilities: Capabilities | str = "file-row") ->
     scored = []
     skipped = []
     outcomes: dict[str, float] = {}
+    problems: list[Problem] = []
+    if capabilities == "procedure":
+        problems += [
+            Problem(
+                str(path),
+                "1",
+                f"p{actor}",
+                _(
+                    "no Council weight for actor {actor!r}: the 'procedure' capabilities know "
+                    "the EU member states, the Commission and the Parliament; use "
+                    "--capabilities file-row"
+                ).format(actor=actor),
+            )
+            for actor in table.actors
+            if actor not in NICE_VOTES and actor not in ("com", "ep")
+        ]
     for line, cells in table.rows:
         outcome = _number(path, line, "out", cells["out"])
         if outcome is None:
             skipped.append((line, cells["isnr"]))
+        elif not DEU_SCALE[0] <= outcome <= DEU_SCALE[1]:
+            problems.append(
+                Problem(
+                    str(path),
+                    str(line),
+                    "out",
+                    _("outcome {value:g} is outside the scale {lo:g}..{hi:g}").format(
+                        value=outcome, lo=DEU_SCALE[0], hi=DEU_SCALE[1]
+                    ),
+                )
+            )
         else:
             scored.append((line, cells))
             outcomes[cells["isnr"]] = outcome
+    if problems:
+        raise ScenarioFileError(problems)
     if skipped:
         logger.warning("%s: skipped %d rows without an outcome", path, len(skipped))
     cases = []
