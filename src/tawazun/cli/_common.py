@@ -117,6 +117,9 @@ def on_scale(value: float, issue: Any, decimals: int = 1) -> str:
     round it onto or across a band's edge (59.96 in the band 25-60 is not shown as 60.0)."""
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)
+    lo, hi = issue.scale.min, issue.scale.max
+    noise = 1e-9 * (hi - lo)
+    value = min(max(value, lo), hi) if lo - noise <= value <= hi + noise else value
     band = issue.band_of(value)
     text = f"{value:.{decimals}f}"
     while decimals < 12 and issue.bands and issue.band_of(float(text)) is not band:

@@ -343,6 +343,12 @@ def read_long_csv(path: Path) -> Scenario:
             if (v := _clean(c))
         }
         rows.append(Row(f"row {number}", values))
+    if problems and rows and not missing:
+        # the rows' own problems too, in the same pass
+        try:
+            long_rows_to_scenario(rows, path, "row 1")
+        except ScenarioFileError as exc:
+            problems += exc.problems
     if problems:
         raise ScenarioFileError(problems)
     if not rows:
