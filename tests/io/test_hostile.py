@@ -31,6 +31,7 @@ from tawazun.io.eum_csv import Ids
 from tawazun.io.excel import write_excel
 from tawazun.io.tables import escape_formula, unescape_formula
 from tawazun.scenario import Scenario, parse_number
+from tawazun.validation.deu import read_cases
 from tests.factories import BANDS, one_issue
 
 GOOD_YAML = """\
@@ -491,7 +492,7 @@ def test_a_deu_outcome_off_the_scale_is_refused(tmp_path: Path, deu: Path) -> No
     lines[2] = "\t".join(cells)
     path = write(tmp_path, "deu.csv", "\n".join(lines) + "\n")
     with pytest.raises(InputError, match="deu.csv:3: out: outcome 150 is outside the scale"):
-        tawazun.io.deu.read_deu(path)
+        read_cases(path)
 
 
 digit_strings = st.decimals(min_value=-(10**6), max_value=10**6, places=3, allow_nan=False)

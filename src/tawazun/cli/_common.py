@@ -234,11 +234,13 @@ def check_size(scenario: Scenario, model: str, call: str) -> None:
 
 
 def run_model(scenario: Scenario, model: str, parameters: dict[str, Any]) -> Result:
+    """The model's forecast, every issue's a finite number.
+
+    A scenario too large for the model is refused before it runs; a model refusing the
+    scenario raises an ``InvalidArgument``.
+    """
     check_size(scenario, model, "forecast")
-    try:
-        result = get_model(model).run(scenario, **parameters)
-    except ValueError as exc:
-        raise UsageProblem(f"model {model!r} cannot forecast this scenario: {exc}") from None
+    result = scenario.forecast(model, **parameters)
     broken = [f.issue for f in result.issues if not math.isfinite(f.forecast)]
     if broken:
         raise UsageProblem(
