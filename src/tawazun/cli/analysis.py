@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from tawazun import io
+from tawazun import io, limits
 from tawazun.cli._common import (
     FromOpt,
     JsonOpt,
@@ -21,6 +21,7 @@ from tawazun.cli._common import (
     app,
     band_id_of,
     band_label,
+    check_size,
     clean_errors,
     console,
     follow,
@@ -59,6 +60,13 @@ def simulate(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
+        limits.check("simulate", "--runs", runs, "runs")
+        limits.check("simulate", "--workers", 1 if workers is None else workers, "workers")
+        limits.check("simulate", "--batch", 1 if batch is None else batch, "runs")
+        limits.check("simulate", "--seed", seed, "seed", minimum=0)
+        check_size(scenario, model, "simulate")
+        if workers is not None and scheduler is not None:
+            raise UsageProblem("give --workers or --scheduler, not both")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: {runs} runs", total=runs)
             try:
@@ -133,6 +141,7 @@ def pivotal(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
+        check_size(scenario, model, "pivotal")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: pivotal actors", total=None)
             result = find_pivotal(scenario, model, step, progress=follow(bar, task), **parameters)
@@ -183,6 +192,7 @@ def shocks(
         parameters = parameters_for(model, param or [])
         if not scenario.events:
             raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
+        check_size(scenario, model, "shocks")
         result = run_shocks(scenario, model, **parameters)
     if as_json:
         print_json(result.to_dict())
@@ -234,6 +244,8 @@ def whatif(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
+        limits.check("whatif", "--grid", grid, "grid", minimum=2)
+        check_size(scenario, model, "whatif")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: what would it take", total=None)
             result = what_would_it_take(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from tawazun import limits
 from tawazun.cli._common import (
     UsageProblem,
     app,
@@ -62,6 +63,9 @@ def backtest(
             raise UsageProblem(
                 f"--capabilities must be one of {list(CAPABILITY_CHOICES)}; got {capabilities!r}"
             )
+        limits.check("backtest", "--draws", draws, "draws")
+        limits.check("backtest", "--folds", folds, "folds", minimum=2)
+        limits.check("backtest", "--seed", seed, "seed", minimum=0)
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_cases(path, capabilities)
         with progress_bar(not (as_json or as_markdown) and sys.stderr.isatty()) as bar:
