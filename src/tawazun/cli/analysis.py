@@ -30,9 +30,11 @@ from tawazun.cli._common import (
     spark,
     text_in,
 )
+from tawazun.cli._saving import keep, saved
 
 
 @app.command()
+@saved("simulate")
 def simulate(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -83,6 +85,7 @@ def simulate(
                 if scheduler is None:
                     raise
                 raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -122,6 +125,7 @@ def simulate(
 
 
 @app.command()
+@saved("pivotal")
 def pivotal(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -142,6 +146,7 @@ def pivotal(
         if not 0 < step <= 0.5:
             raise UsageProblem(f"--step must be in (0, 0.5] (got {step:g})")
         result = find_pivotal(scenario, model, step, **parameters)
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -172,6 +177,7 @@ def pivotal(
 
 
 @app.command()
+@saved("shocks")
 def shocks(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -190,6 +196,7 @@ def shocks(
         if not scenario.events:
             raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
         result = run_shocks(scenario, model, **parameters)
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -223,6 +230,7 @@ def shocks(
 
 
 @app.command()
+@saved("whatif")
 def whatif(
     path: PathArg,
     issue: Annotated[str, typer.Option("--issue", help="The issue's id.")],
@@ -243,6 +251,7 @@ def whatif(
         if grid < 2:
             raise UsageProblem(f"--grid must be at least 2 (got {grid})")
         result = what_would_it_take(scenario, issue, band, model, grid=grid, **parameters)
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return

@@ -178,7 +178,7 @@ class Store:
     def save(
         self,
         result: Any,
-        scenario: Scenario | Path | str,
+        scenario: Scenario | ScenarioVersion | Path | str,
         *,
         command: str = "forecast",
         model: str | None = None,
@@ -196,9 +196,10 @@ class Store:
         result : Result, an analysis result, or dict
             What the command computed; an object is stored as its ``to_dict()``, which is
             the document the command prints with ``--json``.
-        scenario : Scenario, or path of a data file
-            What the run read: a scenario (kept once per hash of its normalised form), or
-            the data file of a backtest (kept once per hash of its text).
+        scenario : Scenario, ScenarioVersion, or path of a data file
+            What the run read: a scenario (kept once per hash of its normalised form), a
+            version already stored, or the data file of a backtest (kept once per hash of
+            its text).
         command : str
             The command that made it: forecast, simulate, pivotal, shocks, whatif, backtest.
         model, parameters
@@ -221,7 +222,7 @@ class Store:
                 from tawazun.models import get_model
 
                 parameters = get_model(model).defaults | parameters
-        as_scenario = scenario if version.kind == "scenario" else None
+        as_scenario = version.scenario() if version.kind == "scenario" else None
         row = {
             "created": dt.datetime.now(dt.UTC),
             "command": command,
@@ -243,8 +244,10 @@ class Store:
             connection.execute(runs_table.insert().values(row))
         return self.get(row["id"])
 
-    def _version_of(self, scenario: Scenario | Path | str) -> ScenarioVersion:
+    def _version_of(self, scenario: Scenario | ScenarioVersion | Path | str) -> ScenarioVersion:
         now = dt.datetime.now(dt.UTC)
+        if isinstance(scenario, ScenarioVersion):
+            return scenario
         if isinstance(scenario, Path | str):
             path = Path(scenario)
             content = path.read_text(encoding="utf-8")

@@ -173,10 +173,6 @@ def _simulation_tables(
     }
 
 
-def _records(rows: list[dict[str, Any]], **extra: Any) -> list[dict[str, Any]]:
-    return [extra | row for row in rows]
-
-
 def tables(
     command: str, document: dict[str, Any], scenario: Scenario | None = None
 ) -> dict[str, pd.DataFrame]:
