@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import _
@@ -145,9 +144,12 @@ class Store:
         except BaseException:
             self._engine.dispose()
             raise
-        self._insert = (
-            postgresql.insert if self._url.get_backend_name() == "postgresql" else sqlite.insert
-        )
+        # INSERT ... ON CONFLICT DO NOTHING, in the dialect's own words
+        if self._url.get_backend_name() == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        self._insert = insert
 
     def __repr__(self) -> str:
         return f"<tawazun store {self.url}>"
