@@ -76,7 +76,7 @@ def _when(moment: Any) -> str:
 
 
 def _setting(value: Any) -> str:
-    return "none" if value is None else _text(value)
+    return _("none") if value is None else _text(value)
 
 
 def _summary_of(row: pd.Series) -> dict[str, dict[str, Any]]:

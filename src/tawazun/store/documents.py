@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from tawazun.i18n import _
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -156,7 +158,7 @@ def _simulation_tables(
             probabilities.append(
                 {
                     "issue": issue_id,
-                    "band": band_id or "(outside every band)",
+                    "band": band_id or _("(outside every band)"),
                     **_band_labels(scenario, issue_id, band_id or None),
                     "probability": share,
                 }
