@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from tawazun import io
+from tawazun import io, limits
 from tawazun.cli._common import (
     FromOpt,
     JsonOpt,
@@ -21,6 +21,7 @@ from tawazun.cli._common import (
     app,
     band_id_of,
     band_label,
+    check_size,
     clean_errors,
     console,
     follow,
@@ -31,9 +32,11 @@ from tawazun.cli._common import (
     spark,
     text_in,
 )
+from tawazun.cli._saving import keep, saved
 
 
 @app.command()
+@saved("simulate")
 def simulate(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -59,6 +62,13 @@ def simulate(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
+        limits.check("simulate", "--runs", runs, "runs")
+        limits.check("simulate", "--workers", 1 if workers is None else workers, "workers")
+        limits.check("simulate", "--batch", 1 if batch is None else batch, "runs")
+        limits.check("simulate", "--seed", seed, "seed", minimum=0)
+        check_size(scenario, model, "simulate")
+        if workers is not None and scheduler is not None:
+            raise UsageProblem("give --workers or --scheduler, not both")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: {runs} runs", total=runs)
             try:
@@ -77,6 +87,7 @@ def simulate(
                 if scheduler is None:
                     raise
                 raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -116,6 +127,7 @@ def simulate(
 
 
 @app.command()
+@saved("pivotal")
 def pivotal(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -133,9 +145,11 @@ def pivotal(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
+        check_size(scenario, model, "pivotal")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: pivotal actors", total=None)
             result = find_pivotal(scenario, model, step, progress=follow(bar, task), **parameters)
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -166,6 +180,7 @@ def pivotal(
 
 
 @app.command()
+@saved("shocks")
 def shocks(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -183,7 +198,9 @@ def shocks(
         parameters = parameters_for(model, param or [])
         if not scenario.events:
             raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
+        check_size(scenario, model, "shocks")
         result = run_shocks(scenario, model, **parameters)
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -217,6 +234,7 @@ def shocks(
 
 
 @app.command()
+@saved("whatif")
 def whatif(
     path: PathArg,
     issue: Annotated[str, typer.Option("--issue", help="The issue's id.")],
@@ -234,11 +252,14 @@ def whatif(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
+        limits.check("whatif", "--grid", grid, "grid", minimum=2)
+        check_size(scenario, model, "whatif")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: what would it take", total=None)
             result = what_would_it_take(
                 scenario, issue, band, model, grid=grid, progress=follow(bar, task), **parameters
             )
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
