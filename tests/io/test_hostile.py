@@ -654,3 +654,12 @@ def test_numbers_are_shown_without_float_noise_or_crossing_a_band_edge() -> None
     assert on_scale(59.96, issue) == "59.96" and on_scale(60.04, issue) == "60.0"
     assert on_scale(39.99, issue) == "39.99" and on_scale(-1e-12, issue) == "0.0"
     assert on_scale(50.0, issue) == "50.0"
+
+
+def test_a_formula_without_a_saved_value_is_refused(tmp_path: Path) -> None:
+    path = workbook(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["actors"]["E2"] = "=1+1"  # openpyxl saves no computed value
+    book.save(path)
+    problems = refused(path)
+    assert any("actors row 2: E2: a formula with no saved value (=1+1)" in p for p in problems)
