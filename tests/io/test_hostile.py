@@ -663,3 +663,11 @@ def test_a_formula_without_a_saved_value_is_refused(tmp_path: Path) -> None:
     book.save(path)
     problems = refused(path)
     assert any("actors row 2: E2: a formula with no saved value (=1+1)" in p for p in problems)
+
+
+def test_a_5000_digit_json_integer_names_its_line(tmp_path: Path) -> None:
+    text = tawazun.io.native.json.dumps(scenario_with(), indent=1)
+    text = text.replace('"capability": 2.0', '"capability": ' + "9" * 5000, 1)
+    [problem] = refused(write(tmp_path, "s.json", text))
+    line = next(k for k, t in enumerate(text.splitlines(), 1) if "9999" in t)
+    assert f"s.json:{line}: actors[a0].capability: " in problem and len(problem) < 400
