@@ -671,3 +671,13 @@ def test_a_5000_digit_json_integer_names_its_line(tmp_path: Path) -> None:
     [problem] = refused(write(tmp_path, "s.json", text))
     line = next(k for k, t in enumerate(text.splitlines(), 1) if "9999" in t)
     assert f"s.json:{line}: actors[a0].capability: " in problem and len(problem) < 400
+
+
+def test_procedure_capabilities_name_an_actor_without_a_council_weight(
+    tmp_path: Path, deu: Path
+) -> None:
+    lines = deu.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("pde", "pxx").replace("sde", "sxx")
+    path = write(tmp_path, "deu.csv", "\n".join(lines) + "\n")
+    code, output = cli("backtest", str(path), "--capabilities", "procedure", "--draws", "10")
+    assert code == 2 and "deu.csv:1: pxx: no Council weight for actor 'xx'" in output
