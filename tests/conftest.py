@@ -1,7 +1,8 @@
 """Shared test fixtures.
 
 The reference data (``shared/``) lie beside the repository, never inside it; the tests read
-them there and fail, not skip, when they are missing.
+them there. Where they are missing the tests that need them skip, saying why, except in CI
+(``CI=true``), where their absence fails the run.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def reference() -> Path:
     """``shared/reference``: the peers' sample inputs and their programs' outputs."""
     if not REFERENCE.is_dir():
-        pytest.fail(f"reference data not found at {REFERENCE}; shared/ must lie beside the repo")
+        reason = (
+            f"reference data not found at {REFERENCE}: shared/ must lie beside the repository "
+            "(or set TAWAZUN_REFERENCE)"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
     return REFERENCE
 
 

@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from tawazun import limits
 from tawazun.cli._common import (
     UsageProblem,
     app,
     clean_errors,
     console,
+    follow,
     print_json,
+    progress_bar,
 )
 from tawazun.cli._saving import keep, saved
 from tawazun.models import available, get_model
@@ -62,11 +65,21 @@ def backtest(
             raise UsageProblem(
                 f"--capabilities must be one of {list(CAPABILITY_CHOICES)}; got {capabilities!r}"
             )
-        if draws < 1:
-            raise UsageProblem(f"--draws must be at least 1; got {draws}")
+        limits.check("backtest", "--draws", draws, "draws")
+        limits.check("backtest", "--folds", folds, "folds", minimum=2)
+        limits.check("backtest", "--seed", seed, "seed", minimum=0)
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_cases(path, capabilities)
-        result = run_backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)
+        with progress_bar(not (as_json or as_markdown) and sys.stderr.isatty()) as bar:
+            task = bar.add_task("backtest", total=None)
+            result = run_backtest(
+                data.cases,
+                specs,
+                folds=folds,
+                seed=seed,
+                draws=draws,
+                progress=follow(bar, task),
+            )
     summary = (
         f"{path}: {data.issue_count} issues with an outcome in {len(data.cases)} cases; "
         f"skipped {data.skipped_count} rows without an outcome; "
