@@ -99,6 +99,18 @@ def test_get_takes_a_unique_prefix_and_names_unknown_runs(
             runs.get(run.id[:3])  # too short to stand for a run
 
 
+def test_last_names_the_newest_runs(store_url: str, scenario: Scenario) -> None:
+    with store.open(store_url) as runs:
+        with pytest.raises(store.UnknownRun, match="no run last"):
+            runs.get("last")
+        first = runs.save(scenario.forecast(), scenario)
+        second = runs.save(scenario.forecast("median"), scenario)
+        assert runs.get("last").id == second.id
+        assert runs.get("last~1").id == first.id
+        with pytest.raises(store.UnknownRun):
+            runs.get("last~2")
+
+
 def test_label_note_and_delete(store_url: str, scenario: Scenario) -> None:
     with store.open(store_url) as runs:
         keep = runs.save(scenario.forecast(), scenario)
