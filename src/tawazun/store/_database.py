@@ -72,7 +72,7 @@ def resolve(url: str | None) -> URL:
         return URL.create("sqlite", database=str(path))
     try:
         parsed = make_url(chosen)
-    except exc.ArgumentError:
+    except (exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
         # not echoed: what cannot be parsed cannot be stripped of its password either
         raise StoreError(
             _("the store URL"),

@@ -73,14 +73,21 @@ class ScenarioVersion:
     created: dt.datetime
 
     def scenario(self) -> Scenario:
-        """The scenario as it was when the run was made."""
-        from tawazun.scenario import Scenario
+        """The scenario as it was when the run was made.
+
+        It is validated again: a scenario kept by an older tawazun that this one refuses
+        raises a ``ScenarioFileError`` naming each problem (where: the field's path).
+        """
+        from tawazun.io.errors import validate
 
         if self.kind != "scenario":
             raise InvalidArgument(
                 "store", "scenario", _("this run read a data file, not a scenario")
             )
-        return Scenario.model_validate(json.loads(self.content))
+        where = _("stored scenario {hash}").format(hash=self.hash[:12])
+        return validate(
+            json.loads(self.content), where, lambda location: ".".join(map(str, location))
+        )
 
 
 @dataclass(frozen=True)
