@@ -72,8 +72,9 @@ def resolve(url: str | None) -> URL:
         return URL.create("sqlite", database=str(path))
     try:
         parsed = make_url(chosen)
-    except (exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
-        # not echoed: what cannot be parsed cannot be stripped of its password either
+    except (exc.ArgumentError, ValueError):
+        # ValueError: SQLAlchemy reads the port with int(), so 'host:notaport' lands here.
+        # Not echoed: what cannot be parsed cannot be stripped of its password either
         raise StoreError(
             _("the store URL"),
             _(
