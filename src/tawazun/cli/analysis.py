@@ -33,6 +33,7 @@ from tawazun.cli._common import (
     text_in,
 )
 from tawazun.cli._saving import keep, saved
+from tawazun.i18n import _
 
 
 @app.command()
@@ -272,8 +273,10 @@ def whatif(
     found = result.singles or result.pairs
     if result.closest is not None:
         console.print(
-            f"closest approach: forecast {result.closest['forecast']:.1f}, "
-            f"{result.closest['distance']:.1f} from the band, with",
+            _("closest approach: forecast {forecast}, {distance} from the band, with").format(
+                forecast=f"{result.closest['forecast']:.1f}",
+                distance=f"{result.closest['distance']:.1f}",
+            ),
             highlight=False,
         )
         found = [result.closest]
@@ -290,8 +293,10 @@ def whatif(
     console.print(table)
     if any(c["beyond_others"] for entry in found[:10] for c in entry["changes"]):
         console.print(
-            "* beyond the range the other actors at the table span: weigh it before calling "
-            "it plausible",
+            _(
+                "* beyond the range the other actors at the table span: weigh it before "
+                "calling it plausible"
+            ),
             highlight=False,
         )
 
