@@ -13,7 +13,7 @@ from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import typer
-from pydantic import TypeAdapter, ValidationError
+from pydantic import PydanticUserError, TypeAdapter, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -177,7 +177,7 @@ def coerce(name: str, text: str, hint: Any) -> Any:
             f"parameter {name}: {printable(text)!r} is not {_described(hint)}"
             + (f" ({where}: {first['msg']})" if where else f" ({first['msg']})")
         ) from None
-    except Exception:  # a hint pydantic cannot check: let the YAML value through
+    except PydanticUserError:  # a hint pydantic cannot check: let the YAML value through
         return value
 
 
