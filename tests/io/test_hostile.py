@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 import tawazun
 from tawazun import limits
 from tawazun.cli import app
-from tawazun.cli._common import number, on_scale, printable
+from tawazun.cli._common import number, on_scale, printable, signed
 from tawazun.errors import InputError
 from tawazun.io.eum_csv import Ids
 from tawazun.io.excel import write_excel
@@ -681,3 +681,7 @@ def test_procedure_capabilities_name_an_actor_without_a_council_weight(
     path = write(tmp_path, "deu.csv", "\n".join(lines) + "\n")
     code, output = cli("backtest", str(path), "--capabilities", "procedure", "--draws", "10")
     assert code == 2 and "deu.csv:1: pxx: no Council weight for actor 'xx'" in output
+
+
+def test_changes_that_round_to_zero_carry_no_minus_sign() -> None:
+    assert [signed(v) for v in (-0.0001, -0.0, 1.234, -1.5)] == ["+0.00", "+0.00", "+1.23", "-1.50"]
