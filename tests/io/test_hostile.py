@@ -244,8 +244,11 @@ def ten_thousand_actors(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("model", ["eum", "exchange", "smp"])
 def test_pairwise_models_refuse_10000_actors(ten_thousand_actors: Path, model: str) -> None:
     code, output = cli("forecast", str(ten_thousand_actors), "-m", model)
-    assert code == 2 and "compares every pair of actors" in output
+    assert code == 2 and "every pair of actors" in output and "TAWAZUN_MAX_" in output
     limits.check_model_size("forecast", "compromise", 10_000, 1, pairwise=False)
+    limits.check_model_size("forecast", "smp", 200, 1, pairwise=True)
+    with pytest.raises(InputError, match="64,000,000 triples"):
+        limits.check_model_size("forecast", "smp", 400, 1, pairwise=True)
 
 
 # -- no data lost ---------------------------------------------------------------------------
