@@ -328,8 +328,14 @@ def follow(bar: Any, task: Any) -> Callable[[int, int], None]:
     return update
 
 
-def signed(value: float, digits: int = 2) -> str:
-    return "-" if value != value else f"{value:+.{digits}f}"
+def signed(value: float | None, digits: int = 2) -> str:
+    # None: a NaN as the JSON documents write it
+    return "-" if value is None or value != value else f"{value:+.{digits}f}"
+
+
+def fixed(value: float | None, digits: int = 1) -> str:
+    """A number to ``digits`` decimals; ``nan`` for a missing one (NaN, or JSON's null)."""
+    return "nan" if value is None else f"{value:.{digits}f}"
 
 
 def band_id_of(issue: Any, value: float) -> str | None:

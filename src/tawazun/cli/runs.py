@@ -27,7 +27,7 @@ from tawazun.cli._common import (
     forecast_tables,
     print_json,
 )
-from tawazun.cli._saving import SAVED, StoreOpt, capturing, open_store
+from tawazun.cli._saving import SAVED, SHOWN, StoreOpt, capturing, open_store, shows
 from tawazun.i18n import _
 
 if TYPE_CHECKING:
@@ -41,16 +41,6 @@ runs_app = typer.Typer(
 )
 app.add_typer(runs_app, name="runs")
 
-#: The columns of each result table that fit a terminal (`runs export` writes them all).
-TERMINAL_COLUMNS = {
-    "forecasts": ["issue", "forecast", "band"],
-    "distribution": ["issue", "mean", "sd", "quantile_0.05", "quantile_0.5", "quantile_0.95"],
-    "probabilities": ["issue", "band", "probability"],
-    "pivotal": ["issue", "rank", "actor", "leave", "position_10pct", "salience_10pct"],
-    "shocks": ["event", "issue", "alone", "alone_change", "timeline"],
-    "changes": ["kind", "rank", "actor", "field", "from", "to", "share", "forecast"],
-    "scores": ["subset", "forecaster", "issues", "mae", "rmse", "median", "within10"],
-}
 ID_WIDTH = 8
 RunArg = Annotated[
     str, typer.Argument(help="A run id, its first 4+ characters, last, or last~N (before it).")
@@ -256,19 +246,20 @@ def show(run: RunArg, as_json: JsonOpt = False, lang: LangOpt = Lang.en, store: 
             return
         _header(found)
         console.print()
-        if found.command == "forecast":
-            forecast_tables(found.scenario(), _as_result(found.document), lang)
-            return
-        if found.command == "whatif":
-            console.print(found.document.get("answer", ""), highlight=False, markup=False)
-        for name, frame in found.tables().items():
-            columns = [c for c in TERMINAL_COLUMNS.get(name, []) if c in frame.columns]
-            if columns and not frame.empty:
-                _print_frame(frame[columns], title=name)
-        console.print(
-            _("every table: tawazun runs export {run} --to result.xlsx").format(run=found.id),
-            highlight=False,
-        )
+        printer = SHOWN.get(found.command)
+        if printer is None:
+            raise UsageProblem(
+                _("this tawazun cannot show a {command} run; try --json").format(
+                    command=found.command
+                )
+            )
+        scenario = found.scenario() if found.source.kind == "scenario" else None
+        printer(scenario, found.document, lang)
+
+
+@shows("forecast")
+def show_forecast(scenario: Any, document: dict[str, Any], lang: str) -> None:
+    forecast_tables(scenario, _as_result(document), lang)
 
 
 @runs_app.command()
