@@ -331,3 +331,17 @@ def test_a_bad_input_saves_no_run(sqlite_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     with store.open(sqlite_url) as runs:
         assert runs.runs().empty
+
+
+def test_user_text_is_printed_as_text(sqlite_url: str) -> None:
+    hostile = "[red]loud[/] \x1b]0;retitled\x07 [link=http://x]click[/link]"
+    run_id = saved_id(
+        invoke(
+            "forecast", "iraq-2024", "--store", sqlite_url, "--label", hostile, "--note", hostile
+        )
+    )
+    for arguments in (["list"], ["show", run_id]):
+        result = invoke("runs", *arguments, "--store", sqlite_url)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout
+        assert "[red]" in result.stdout  # markup shown, not read (nor a crash)
