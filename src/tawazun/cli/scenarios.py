@@ -27,6 +27,8 @@ from tawazun.cli._common import (
     run_model,
     text_in,
 )
+from tawazun.i18n import _
+from tawazun.io.errors import draft_warnings
 from tawazun.models import available
 
 
@@ -58,6 +60,8 @@ def validate(path: PathArg, source_format: FromOpt = None) -> None:
     typer.echo(
         f"ok {path}: {actors} actor{'s' * (actors != 1)}, {issues} issue{'s' * (issues != 1)}"
     )
+    for problem in draft_warnings(scenario, path):
+        typer.echo(_("warning: {problem}").format(problem=problem), err=True)
 
 
 @app.command()
@@ -80,7 +84,10 @@ def show(path: PathArg, source_format: FromOpt = None, lang: LangOpt = Lang.en) 
     table = Table("actor", "name", "group", "capability", show_header=True, header_style="bold")
     for actor in scenario.actors:
         table.add_row(
-            actor.id, text_in(actor.name, lang), actor.group or "", f"{actor.capability:g}"
+            actor.id,
+            text_in(actor.name, lang),
+            actor.group or "",
+            "" if actor.capability is None else f"{actor.capability:g}",
         )
     console.print()
     console.print(table)

@@ -96,7 +96,7 @@ def to_native(scenario: Scenario) -> dict[str, Any]:
     data["metadata"] = scenario.metadata.model_dump(mode="json", exclude_defaults=True)
     for actor in data["actors"]:
         evidence = actor.pop("evidence", {})
-        actor["capability"] = _sourced(actor.get("capability", 0.0), evidence, "capability")
+        actor["capability"] = _sourced(actor["capability"], evidence, "capability")
         if evidence:
             actor["evidence"] = evidence
         for stance in actor.get("stances", {}).values():
