@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from tawazun.draft.articles import Article, Span
 from tawazun.draft.gazetteer import Entry, Gazetteer
+from tawazun.draft.llm import ModelValue
 from tawazun.draft.mentions import Matcher, Mention, NewName, new_names
 from tawazun.draft.suggest import (
     RELEVANCE,
@@ -54,7 +55,8 @@ class Passage:
         )
 
     def source(self) -> str:
-        return f"{self.article.name}, ¶{self.span.paragraph}: «{self.text}»"
+        """A short reference; the quote itself is in ``quotes``."""
+        return f"{self.article.name}, paragraph {self.span.paragraph}"
 
 
 @dataclass
@@ -81,6 +83,8 @@ class Draft:
     issues_left_out: list[str]
     #: actors found in the articles with no passage on any issue (written without stances)
     actors_without_stance: list[str]
+    #: what the user should know about how the draft was made (for example, dropped values)
+    notes: tuple[str, ...] = ()
 
 
 def find_actors(
@@ -141,8 +145,12 @@ def draft_scenario(
     template: Scenario,
     gazetteer: Gazetteer,
     as_of: dt.date | None = None,
+    llm: tuple[str, list[ModelValue], int] | None = None,
 ) -> Draft:
     """Draft a scenario on ``template``'s issues from ``articles``.
+
+    ``llm`` is ``(url, values, dropped)`` from :func:`tawazun.draft.llm.ask`: its values
+    replace the offline suggestions for the same actor and issue.
 
     Raises
     ------
@@ -200,6 +208,34 @@ def draft_scenario(
             if position is not None:
                 positions.setdefault(actor_id, {})[issue.id] = position
 
+    notes: list[str] = []
+    model_salience: dict[tuple[str, str], float] = {}
+    if llm is not None:
+        url, values, dropped = llm
+        kept = 0
+        for value in values:
+            actor = _model_actor(value, articles, actors, gazetteer, as_of)
+            if actor is None:
+                dropped += 1
+                continue
+            issue = template.issue(value.issue)
+            band = issue.band(value.band)
+            passage = Passage(articles[value.article], value.span)
+            found = passages.setdefault(actor.id, {}).setdefault(issue.id, [])
+            if all(p.span != passage.span for p in found):
+                found.insert(0, passage)
+            candidate = next(c for c in candidates(issue, "en") if c.id == band.id)
+            positions.setdefault(actor.id, {})[issue.id] = Position(
+                candidate, 0.0, None, 0.0, float("nan"), by=url
+            )
+            model_salience[(actor.id, issue.id)] = value.salience / 100
+            kept += 1
+        notes.append(
+            _(
+                "{url}: {kept} value(s) kept, {dropped} dropped (no verbatim quote or no fit)"
+            ).format(url=url, kept=kept, dropped=dropped)
+        )
+
     issues = [i for i in template.issues if any(i.id in p for p in positions.values())]
     if not issues:
         raise InvalidArgument(
@@ -216,6 +252,8 @@ def draft_scenario(
         )
         for issue in issues
     }
+    for (actor_id, issue_id), value in model_salience.items():
+        salience[issue_id][actor_id] = value
     written = [
         _actor(actor, issues, passages, positions, salience, template.salience_scale)
         for actor in actors
@@ -233,7 +271,54 @@ def draft_scenario(
         positions=positions,
         issues_left_out=[i.id for i in template.issues if i not in issues],
         actors_without_stance=[a.id for a in actors if a.id not in positions],
+        notes=tuple(notes),
     )
+
+
+def _model_actor(
+    value: ModelValue,
+    articles: list[Article],
+    actors: list[Found],
+    gazetteer: Gazetteer,
+    as_of: dt.date | None,
+) -> Found | None:
+    """The actor a model's entry names: a gazetteer actor the articles name, or a name
+    written verbatim in an article; None otherwise (the entry is dropped)."""
+    name = Article("name", value.actor, "", (Span(1, 0, len(value.actor)),))
+    named = Matcher(gazetteer.names(as_of)).mentions(name, 0)
+    by_id = {a.id: a for a in actors}
+    if named and named[0].actor in by_id:
+        return by_id[named[0].actor]
+    if named:
+        return None
+    for index, article in enumerate(articles):
+        start = article.text.find(value.actor)
+        if start < 0:
+            continue
+        paragraph = _paragraph_at(article, start)
+        if paragraph is None:
+            continue
+        mention = Mention("", index, Span(paragraph, start, start + len(value.actor)), value.actor)
+        key = _key(value.actor)
+        new = NewName(key, value.actor, index, mention.span)
+        actor_id = _pattern_id(new, by_id)
+        if actor_id not in by_id:
+            arabic = not value.actor.isascii()
+            found = Found(
+                actor_id, Text(en=value.actor, ar=value.actor if arabic else ""), None, None
+            )
+            found.mentions.append(Mention(actor_id, index, mention.span, value.actor))
+            actors.append(found)
+            by_id[actor_id] = found
+        return by_id[actor_id]
+    return None
+
+
+def _paragraph_at(article: Article, offset: int) -> int | None:
+    for paragraph in article.paragraphs:
+        if paragraph.start <= offset < paragraph.end:
+            return paragraph.paragraph
+    return None
 
 
 def _actor(
@@ -306,6 +391,12 @@ def _actor(
 
 def _position_rationale(position: Position, count: int) -> str:
     best = position.candidate
+    if position.by != "tf-idf":
+        return (
+            f"Suggested by the language model at {position.by}: the {best.kind} {best.id!r} "
+            f"({best.value:g}), with the first quote below, found verbatim in the article. "
+            "Check it against the quotes."
+        )
     text = (
         f"Suggested by tawazun draft: the {best.kind} {best.id!r} ({best.value:g}) is the "
         f"label closest to the actor's {count} passage(s) on this issue (TF-IDF on character "

@@ -106,6 +106,8 @@ class Position:
     runner_up: Candidate | None
     runner_up_similarity: float
     confidence: float
+    #: "tf-idf", or the endpoint of the language model that suggested it
+    by: str = "tf-idf"
 
 
 def candidates(issue: Issue, lang: str) -> list[Candidate]:
