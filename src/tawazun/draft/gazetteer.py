@@ -123,7 +123,7 @@ class Gazetteer:
 
     def names(self, on: dt.date | None = None) -> list[Name]:
         """The names to match in text dated ``on`` (leaders only while in office)."""
-        found: dict[tuple[str, ...], Name] = {}
+        found: dict[tuple[str, ...], Name] = {}  # one per actor and spelling
         for entry in self.entries.values():
             given = [(n, False) for n in [entry.name.en, entry.name.ar, *entry.aliases.all()]]
             given += [(n, True) for n in entry.places.all()]
@@ -136,7 +136,7 @@ class Gazetteer:
                     continue
                 exact = written.isascii() and not any(c.islower() for c in written)
                 name = Name(entry.id, key, written, place, exact)
-                found.setdefault((*key, "" if not exact else written), name)
+                found.setdefault((entry.id, *key, written if exact else ""), name)
         return list(found.values())
 
 

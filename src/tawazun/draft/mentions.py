@@ -188,7 +188,8 @@ def _follows(norm: Normalised, words: list[Token], i: int, name: tuple[str, ...]
         if words[i + k].text != name[k]:
             return False
         gap = norm.text[words[i + k - 1].end : words[i + k].start]
-        if "\n" in gap or any(c in gap for c in ".،,;:؛!?؟"):
+        # a name does not run over a sentence or clause break ("U.S" is one name)
+        if any(c in gap for c in "\n،,;:؛!?؟") or ("." in gap and gap.strip() != "."):
             return False
     return True
 
@@ -252,7 +253,9 @@ def _english_name_at(text: str, norm: Normalised, words: list[Token], i: int) ->
         start, end = norm.span(words[k].start, words[k].end)
         return text[start:end]
 
-    if not words[i].text.isascii() or not _CAPITALISED.fullmatch(original(i)):
+    if words[i].text in _ENGLISH_CONNECTORS or not words[i].text.isascii():
+        return 0  # "The Badr Brigades" is named from "Badr"
+    if not _CAPITALISED.fullmatch(original(i)):
         return 0
     k = i
     last_capital = i

@@ -72,13 +72,19 @@ class Normalised:
 
     text: str
     origin: tuple[int, ...]
-    length: int
+    source: str
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original offsets of the normalised slice ``text[start:end]``."""
+        """The original offsets of the normalised slice ``text[start:end]``.
+
+        The span runs on over the diacritics written after its last letter (التنسيقيّ).
+        """
         if start >= end:
             raise IndexError("an empty slice has no span")
-        return self.origin[start], self.origin[end - 1] + 1
+        last = self.origin[end - 1] + 1
+        while last < len(self.source) and self.source[last] in _REMOVED:
+            last += 1
+        return self.origin[start], last
 
 
 def normalise(text: str) -> Normalised:
@@ -103,7 +109,7 @@ def normalise(text: str) -> Normalised:
         for piece in folded:
             out.append(piece)
             origin.append(offset)
-    return Normalised("".join(out), tuple(origin), len(text))
+    return Normalised("".join(out), tuple(origin), text)
 
 
 def _is_arabic(char: str) -> bool:
