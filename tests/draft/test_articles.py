@@ -61,7 +61,9 @@ def test_arabic_question_mark_and_semicolon_end_sentences(tmp_path: Path) -> Non
         (b"<html><body><script>x</script></body></html>", "no text"),
     ],
 )
-def test_bad_articles_are_refused_by_name(tmp_path: Path, content: bytes | None, words: str) -> None:
+def test_bad_articles_are_refused_by_name(
+    tmp_path: Path, content: bytes | None, words: str
+) -> None:
     path = tmp_path / ("a.html" if content and content.startswith(b"<") else "a.txt")
     if content is not None:
         path.write_bytes(content)
@@ -70,7 +72,9 @@ def test_bad_articles_are_refused_by_name(tmp_path: Path, content: bytes | None,
 
 
 TEXT = st.lists(
-    st.sampled_from(["قال", "السوداني", "،", ".", "؟", " ", "\n", "U.S.", "Iraq", "!", "»", "\n\n"]),
+    st.sampled_from(
+        ["قال", "السوداني", "،", ".", "؟", " ", "\n", "U.S.", "Iraq", "!", "»", "\n\n"]
+    ),
     max_size=40,
 ).map("".join)
 

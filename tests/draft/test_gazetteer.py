@@ -56,10 +56,16 @@ entries:
     ("text", "words"),
     [
         ("gazetteer: 1\nentries:\n  - id: x\n    kind: planet\n    name: {en: X}\n", "planet|kind"),
-        ("gazetteer: 1\nentries:\n  - {id: x, kind: state, name: {en: X}, aliases: {ar: [إيران]}}\n", "same name"),
+        (
+            "gazetteer: 1\nentries:\n  - {id: x, kind: state, name: {en: X}, aliases: {ar: [إيران]}}\n",
+            "same name",
+        ),
         ("gazetteer: 2\nentries: []\n", "gazetteer: 1"),
         ("gazetteer: 1\nentries: [\n", "malformed"),
-        ("gazetteer: 1\nentries:\n  - {id: x, kind: state, name: {en: X}, members: [nobody]}\n", "unknown member"),
+        (
+            "gazetteer: 1\nentries:\n  - {id: x, kind: state, name: {en: X}, members: [nobody]}\n",
+            "unknown member",
+        ),
     ],
 )
 def test_bad_gazetteers_are_refused_with_the_place(tmp_path: Path, text: str, words: str) -> None:
