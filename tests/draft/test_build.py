@@ -107,7 +107,7 @@ def test_seed_article_finds_the_flagships_actors_and_the_factions_stance(
     assert len(comparison.recalled) >= 8, comparison.recalled
     article = read_article(seed_article)
     assert article.lang == "ar"
-    for actor, evidence in quotes_of(result.scenario):
+    for _, evidence in quotes_of(result.scenario):
         for quote in evidence.quotes:
             assert article.text[quote.start : quote.end] == quote.text
     factions = result.positions["iraqi-armed-factions"]["us-presence"].candidate

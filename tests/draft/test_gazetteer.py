@@ -57,7 +57,8 @@ entries:
     [
         ("gazetteer: 1\nentries:\n  - id: x\n    kind: planet\n    name: {en: X}\n", "planet|kind"),
         (
-            "gazetteer: 1\nentries:\n  - {id: x, kind: state, name: {en: X}, aliases: {ar: [إيران]}}\n",
+            "gazetteer: 1\nentries:\n"
+            "  - {id: x, kind: state, name: {en: X}, aliases: {ar: [إيران]}}\n",
             "same name",
         ),
         ("gazetteer: 2\nentries: []\n", "gazetteer: 1"),
