@@ -87,3 +87,20 @@ def test_sentences_cover_each_paragraph_without_overlap(text: str) -> None:
         assert one.end <= other.start
     covered = "".join(text[s.start : s.end] for s in sentences)
     assert covered.replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
+
+
+def test_contrastive_connectors_part_one_actors_stance_from_anothers(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "فواشنطن تدرك ذلك، فيما تريد الحكومة العراقية تجنب الصدام. "
+        "The GCC called for a ceasefire, while the Houthis demanded more.",
+        encoding="utf-8",
+    )
+    article = read_article(path)
+    clauses = [article.quote(c) for s in article.sentences() for c in article.clauses(s)]
+    assert clauses == [
+        "فواشنطن تدرك ذلك،",
+        "فيما تريد الحكومة العراقية تجنب الصدام.",
+        "The GCC called for a ceasefire,",
+        "while the Houthis demanded more.",
+    ]

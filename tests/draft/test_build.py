@@ -30,13 +30,13 @@ def test_fixture_articles_give_their_expected_actors(name: str) -> None:
     assert {a.id for a in result.scenario.actors} == set(expected["actors"])
 
 
-@pytest.mark.parametrize("name", ["kurdistan-oil-ar.txt"])
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_clear_stances_get_their_band(name: str) -> None:
     expected = EXPECTED[name]
-    result = draft([FIXTURES / name], tawazun.load(FIXTURES / expected["template"]))
-    suggested = {
-        actor: result.positions[actor]["oil-exports"].candidate.id for actor in expected["bands"]
-    }
+    template = tawazun.load(FIXTURES / expected["template"])
+    result = draft([FIXTURES / name], template)
+    issue = template.issues[0].id
+    suggested = {actor: result.positions[actor][issue].candidate.id for actor in expected["bands"]}
     assert suggested == expected["bands"]
 
 
@@ -128,3 +128,16 @@ def test_seed_article_finds_the_flagships_actors_and_the_factions_stance(
         for q in result.scenario.actor("us").stances["us-presence"].evidence["position"].quotes
     ]
     assert all(any(n in q for n in ("واشنطن", "الولايات المتحدة", "بايدن")) for q in us_quotes)
+
+
+def test_an_actor_named_without_what_it_wants_gets_no_value(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "تطالب حكومة إقليم كردستان بإدارة حقولها بنفسها وحق التعاقد مع الشركات الأجنبية. "
+        "وحضر ممثل عن تركيا اجتماع النفط في بغداد حول الإيرادات.",
+        encoding="utf-8",
+    )
+    result = draft([path], tawazun.load(FIXTURES / "kurdistan-oil.yaml"))
+    assert "oil-exports" in result.scenario.actor("krg").stances
+    assert not result.scenario.actor("turkey").stances  # named, but wants nothing here
+    assert "turkey" in result.actors_without_stance

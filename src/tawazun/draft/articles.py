@@ -108,6 +108,10 @@ class Article:
         """Every sentence, paragraph by paragraph."""
         return [s for p in self.paragraphs for s in split_sentences(self.text, p)]
 
+    def clauses(self, sentence: Span) -> list[Span]:
+        """The parts of a sentence that contrastive connectors separate (see :data:`_CONTRAST`)."""
+        return split_clauses(self.text, sentence)
+
 
 def language_of(text: str) -> str:
     """``ar`` when Arabic letters are at least a third of the letters, else ``en``."""
@@ -200,6 +204,27 @@ def split_sentences(text: str, paragraph: Span) -> list[Span]:
     if text[start : paragraph.end].strip():
         found.append(_trimmed(text, paragraph.paragraph, start, paragraph.end))
     return [s for s in found if s.end > s.start]
+
+
+#: Where one sentence passes from one actor's stance to another's: "..., while X wants",
+#: "فيما تريد"، "بينما"، "لكن"، "في حين"، "أما". The connector opens the next clause.
+_CONTRAST = re.compile(
+    r"\s+(?=(?:و|ف)?(?:فيما|بينما|لكن(?:ه|ها|هم)?|في حين|أما)\s)"
+    r"|\s+(?=(?:while|whereas|but)\s)",
+    re.IGNORECASE,
+)
+
+
+def split_clauses(text: str, sentence: Span) -> list[Span]:
+    """A sentence cut before each contrastive connector, trimmed of surrounding space."""
+    found: list[Span] = []
+    start = sentence.start
+    for match in _CONTRAST.finditer(text, sentence.start, sentence.end):
+        if text[start : match.start()].strip():
+            found.append(_trimmed(text, sentence.paragraph, start, match.start()))
+        start = match.end()
+    found.append(_trimmed(text, sentence.paragraph, start, sentence.end))
+    return [c for c in found if c.end > c.start]
 
 
 def _abbreviated(before: str) -> bool:

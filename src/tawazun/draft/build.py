@@ -22,6 +22,7 @@ from tawazun.draft.suggest import (
     candidates,
     intensity,
     relevance,
+    states_a_stake,
     saliences,
     suggest_position,
     vectorizer,
@@ -191,10 +192,12 @@ def draft_scenario(
             for mention in actor.mentions:
                 article = articles[mention.article]
                 sentence = _sentence_of(article, sentences[mention.article], mention)
-                if (sentence.start, sentence.end) in on_issue[issue.id][mention.article]:
-                    chosen[(mention.article, sentence.start, sentence.end)] = Passage(
-                        article, sentence
-                    )
+                if (sentence.start, sentence.end) not in on_issue[issue.id][mention.article]:
+                    continue
+                clause = _sentence_of(article, article.clauses(sentence), mention)
+                if not states_a_stake(article, clause, mention):
+                    continue
+                chosen[(mention.article, clause.start, clause.end)] = Passage(article, clause)
             if chosen:
                 passages.setdefault(actor.id, {})[issue.id] = list(chosen.values())
 

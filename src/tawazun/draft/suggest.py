@@ -8,9 +8,12 @@ and the candidate whose label is closest (mean cosine similarity over the passag
 suggested: a band's midpoint or a point's value. Its confidence is the margin over the
 runner-up, ``(s1 - s2) / s1``: 0 when two candidates tie, 1 when only one is similar at all.
 
-Which passages: the sentences that name the actor and are about the issue, that is whose
-similarity to the issue's own text (its name and all its labels) reaches
-:data:`RELEVANCE`.
+Which passages ("the actor next to what it wants"): a sentence is about an issue when its
+similarity to the issue's own text (its name and all its labels) reaches :data:`RELEVANCE`;
+within it, the passage is the clause that names the actor (a sentence is cut before its
+contrastive connectors: فيما، بينما، لكن، while, but), kept only when a word saying what an
+actor wants, needs, refuses or does about it (:data:`WANTS`) stands within
+:data:`WANT_WINDOW` words of the name. An actor named only in passing gets no value.
 
 Salience: how often and how strongly an actor's stake is stated. ``stake`` counts the
 actor's passages on the issue plus the intensity words among them (demands, rejects,
@@ -26,7 +29,9 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from tawazun.draft.text import normal_form, words
+from tawazun.draft.articles import Article, Span
+from tawazun.draft.mentions import Mention
+from tawazun.draft.text import clitic_readings, normal_form, words
 from tawazun.scenario import Issue
 
 #: A sentence is about an issue from this cosine similarity to the issue's text.
@@ -194,3 +199,33 @@ def saliences(stakes: dict[str, float]) -> dict[str, float]:
         actor: round(max(FLOOR_SALIENCE, TOP_SALIENCE * stake / top), 2)
         for actor, stake in stakes.items()
     }
+
+
+#: Words saying what an actor wants, needs, refuses or does about it (normalised; matched
+#: at a word's start, so يطالب covers يطالبون and demand covers demanded).
+WANTS = {
+    "ar": tuple(
+        "يريد تريد يرغب ترغب يطالب تطالب طالب المطالب مطالب يدعو تدعو دعا دعت الدعوات يرفض"
+        " ترفض رفض يسعي تسعي يحاول تحاول يصر تصر يدفعون يدفع تدفع يويد تويد يدعم تدعم يعارض"
+        " تعارض يفضل تفضل يشترط تشترط اشترط بحاجه يحتاج تحتاج يدرك تدرك يعتبر تعتبر يري تري يتمسك"
+        " تتمسك يرحب ترحب رحب يوكد توكد اكد اكدت يهدد تهدد استهدفت يتجهان يتجه تتجه".split()
+    ),
+    "en": tuple(
+        "want demand call urge seek insist reject refus support back oppos favour favor prefer"
+        " need condition require welcom offer threat attack push press accept agree".split()
+    ),
+}
+#: How many words from an actor's name a word saying what it wants may stand.
+WANT_WINDOW = 8
+
+
+def states_a_stake(article: Article, clause: Span, mention: Mention) -> bool:
+    """Whether a word saying what an actor wants stands near its name in the clause."""
+    cues = WANTS[article.lang]
+    before = words(article.text[clause.start : mention.span.start])[-WANT_WINDOW:]
+    after = words(article.text[mention.span.end : clause.end])[:WANT_WINDOW]
+    return any(
+        reading.startswith(cues)
+        for word in (*before, *after)
+        for reading in (clitic_readings(word) if article.lang == "ar" else (word,))
+    )
