@@ -22,11 +22,12 @@ from tawazun.draft.suggest import (
     candidates,
     intensity,
     relevance,
-    states_a_stake,
     saliences,
+    states_a_stake,
     suggest_position,
     vectorizer,
 )
+from tawazun.draft.text import words
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import _
 from tawazun.scenario import Actor, Evidence, Issue, Metadata, Quote, Scenario, Stance, Text
@@ -129,8 +130,6 @@ def _pattern_id(name: NewName, found: dict[str, Found]) -> str:
 
 
 def _key(surface: str) -> str:
-    from tawazun.draft.text import words
-
     return " ".join(words(surface))
 
 

@@ -203,18 +203,17 @@ def saliences(stakes: dict[str, float]) -> dict[str, float]:
 
 #: Words saying what an actor wants, needs, refuses or does about it (normalised; matched
 #: at a word's start, so يطالب covers يطالبون and demand covers demanded).
-WANTS = {
-    "ar": tuple(
-        "يريد تريد يرغب ترغب يطالب تطالب طالب المطالب مطالب يدعو تدعو دعا دعت الدعوات يرفض"
-        " ترفض رفض يسعي تسعي يحاول تحاول يصر تصر يدفعون يدفع تدفع يويد تويد يدعم تدعم يعارض"
-        " تعارض يفضل تفضل يشترط تشترط اشترط بحاجه يحتاج تحتاج يدرك تدرك يعتبر تعتبر يري تري يتمسك"
-        " تتمسك يرحب ترحب رحب يوكد توكد اكد اكدت يهدد تهدد استهدفت يتجهان يتجه تتجه".split()
-    ),
-    "en": tuple(
-        "want demand call urge seek insist reject refus support back oppos favour favor prefer"
-        " need condition require welcom offer threat attack push press accept agree".split()
-    ),
-}
+_ARABIC_WANTS = """
+    يريد تريد يرغب ترغب يطالب تطالب طالب المطالب مطالب يدعو تدعو دعا دعت الدعوات يرفض
+    ترفض رفض يسعي تسعي يحاول تحاول يصر تصر يدفعون يدفع تدفع يويد تويد يدعم تدعم يعارض
+    تعارض يفضل تفضل يشترط تشترط اشترط بحاجه يحتاج تحتاج يدرك تدرك يعتبر تعتبر يري تري
+    يتمسك تتمسك يرحب ترحب رحب يوكد توكد اكد اكدت يهدد تهدد استهدفت يتجهان يتجه تتجه
+"""
+_ENGLISH_WANTS = """
+    want demand call urge seek insist reject refus support back oppos favour favor
+    prefer need condition require welcom offer threat attack push press accept agree
+"""
+WANTS = {"ar": tuple(_ARABIC_WANTS.split()), "en": tuple(_ENGLISH_WANTS.split())}
 #: How many words from an actor's name a word saying what it wants may stand.
 WANT_WINDOW = 8
 
