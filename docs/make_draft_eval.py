@@ -47,6 +47,16 @@ def seed_tables(folder: Path) -> str:
         for e in result.errors
     ) / len(result.errors)
     direct = [a for a, targets in result.matched.items() if targets == [a]]
+    presence = flagship.issue("us-presence")
+
+    def band(actor: str) -> str:
+        stance = drafted.actor(actor).stances.get("us-presence")
+        return presence.band_of(stance.position).id if stance is not None else "-"
+
+    same_band = sum(
+        flagship.issue(e.issue).band_of(e.drafted) == flagship.issue(e.issue).band_of(e.coded)
+        for e in result.errors
+    )
     lines = [
         "| measure | value |",
         "| --- | --- |",
@@ -59,6 +69,9 @@ def seed_tables(folder: Path) -> str:
         f"| mean absolute position error (share of the scale) | {result.mean_error:.3f} "
         f"over {len(result.errors)} actor-issue pairs |",
         f"| the same, every matched actor put at the scale's midpoint | {midpoint:.3f} |",
+        f"| drafted in the hand-coded band | {same_band} of {len(result.errors)} |",
+        f"| the factions' band on us-presence | {band('iraqi-armed-factions')} |",
+        f"| Washington's band on us-presence | {band('us')} |",
         "",
         "Found: " + ", ".join(f"`{a}`" for a in result.recalled) + ".",
         "Missed: " + ", ".join(f"`{a}`" for a in result.missed) + ".",
