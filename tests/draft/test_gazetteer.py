@@ -74,3 +74,13 @@ def test_bad_gazetteers_are_refused_with_the_place(tmp_path: Path, text: str, wo
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=words):
         load_gazetteer([path])
+
+
+def test_hostile_gazetteers_are_refused(tmp_path: Path) -> None:
+    bomb = "gazetteer: 1\na: &a [x, x]\nb: &b [*a, *a]\nentries: [*b]\n"
+    duplicate = "gazetteer: 1\nentries: []\nentries: []\n"
+    for text in (bomb, duplicate):
+        path = tmp_path / "bad.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError):
+            load_gazetteer([path])

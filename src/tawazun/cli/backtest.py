@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from tawazun import limits
 from tawazun.cli._common import (
     UsageProblem,
     app,
     clean_errors,
     console,
+    follow,
     print_json,
+    progress_bar,
 )
+from tawazun.cli._saving import keep, saved
 from tawazun.models import available, get_model
 
 if TYPE_CHECKING:
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 
 
 @app.command()
+@saved("backtest")
 def backtest(
     path: Annotated[str, typer.Argument(help="A DEU III file (tab-separated, one row per issue).")],
     model: Annotated[
@@ -60,30 +65,41 @@ def backtest(
             raise UsageProblem(
                 f"--capabilities must be one of {list(CAPABILITY_CHOICES)}; got {capabilities!r}"
             )
-        if draws < 1:
-            raise UsageProblem(f"--draws must be at least 1; got {draws}")
+        limits.check("backtest", "--draws", draws, "draws")
+        limits.check("backtest", "--folds", folds, "folds", minimum=2)
+        limits.check("backtest", "--seed", seed, "seed", minimum=0)
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_cases(path, capabilities)
-        result = run_backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)
+        with progress_bar(not (as_json or as_markdown) and sys.stderr.isatty()) as bar:
+            task = bar.add_task("backtest", total=None)
+            result = run_backtest(
+                data.cases,
+                specs,
+                folds=folds,
+                seed=seed,
+                draws=draws,
+                progress=follow(bar, task),
+            )
     summary = (
         f"{path}: {data.issue_count} issues with an outcome in {len(data.cases)} cases; "
         f"skipped {data.skipped_count} rows without an outcome; "
         f"{data.imputed_saliences} missing saliences set to 50; capabilities {capabilities}; "
         f"{folds}-fold CV and {draws} bootstrap draws by proposal, seed {seed}"
     )
+    document = {
+        "file": path,
+        "capabilities": capabilities,
+        "issues": data.issue_count,
+        "cases": len(data.cases),
+        "skipped_rows": [{"line": line, "issue": issue} for line, issue in data.skipped],
+        "imputed_saliences": data.imputed_saliences,
+        "settings": result.settings,
+        "scores": result.scores.replace({float("nan"): None}).to_dict("records"),
+        "tuned": result.tuned,
+        "failures": [vars(failure) for failure in result.failures],
+    }
+    keep(path, document)
     if as_json:
-        document = {
-            "file": path,
-            "capabilities": capabilities,
-            "issues": data.issue_count,
-            "cases": len(data.cases),
-            "skipped_rows": [{"line": line, "issue": issue} for line, issue in data.skipped],
-            "imputed_saliences": data.imputed_saliences,
-            "settings": result.settings,
-            "scores": result.scores.replace({float("nan"): None}).to_dict("records"),
-            "tuned": result.tuned,
-            "failures": [vars(failure) for failure in result.failures],
-        }
         print_json(document)
         return
     if as_markdown:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tawazun import io
-from tawazun.cli._common import Lang, app, clean_errors
+from tawazun.cli._common import Lang, app, clean_errors, plain
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import _, isolate
 
@@ -113,19 +113,19 @@ def _summary(result: Draft) -> None:
     )
     for actor in result.scenario.actors:
         if not actor.stances:
-            table.add_row(actor.id, "", _("(no passage on an issue)"), "", "", "")
+            table.add_row(plain(actor.id), "", _("(no passage on an issue)"), "", "", "")
         for issue_id, stance in actor.stances.items():
             position = result.positions[actor.id][issue_id]
             table.add_row(
-                actor.id,
-                issue_id,
-                f"{position.candidate.id} ({stance.position:g})",
+                plain(actor.id),
+                plain(issue_id),
+                plain(f"{position.candidate.id} ({stance.position:g})"),
                 f"{position.confidence:.2f}" if position.by == "tf-idf" else _("model"),
                 f"{stance.salience:g}",
                 str(len(stance.evidence["position"].quotes)),
             )
     err.print(table)
     for issue_id in result.issues_left_out:
-        err.print(_("no passage on issue {issue}: left out").format(issue=isolate(issue_id)))
+        err.print(plain(_("no passage on issue {issue}: left out").format(issue=isolate(issue_id))))
     for note in result.notes:
-        err.print(note)
+        err.print(plain(note))

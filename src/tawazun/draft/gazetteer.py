@@ -20,8 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tawazun.draft.text import words
 from tawazun.errors import InputError, Problem
 from tawazun.i18n import _
+from tawazun.io import _yaml
 from tawazun.io.errors import field_name
-from tawazun.io.native import line_locator
+from tawazun.io.native import text_locator
 from tawazun.scenario import Evidence, Text
 
 Kind = Literal[
@@ -141,7 +142,7 @@ class Gazetteer:
 
 
 def _problems(exc: ValidationError, raw: object, file: str, text: str) -> list[Problem]:
-    locate = line_locator(text)
+    locate = text_locator(text)
     return [
         Problem(file, locate(tuple(e["loc"])), field_name(tuple(e["loc"]), raw), e["msg"])
         for e in exc.errors()
@@ -157,11 +158,22 @@ def _read(path: Path | None) -> tuple[list[dict], str, str]:
             raise InputError([Problem(str(path), "", "gazetteer", _("file not found"))])
         text, file = path.read_text(encoding="utf-8-sig"), str(path)
     try:
-        raw = yaml.safe_load(text)
+        # the scenario files' reader: no aliases, bounded nesting, duplicate keys reported
+        raw, _root, duplicates = _yaml.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = str(mark.line + 1) if mark is not None else "1"
-        raise InputError([Problem(file, line, "yaml", _("malformed YAML"))]) from None
+        problem = getattr(exc, "problem", None) or ""
+        raise InputError(
+            [Problem(file, line, "yaml", _("malformed YAML: {problem}").format(problem=problem))]
+        ) from None
+    if duplicates:
+        raise InputError(
+            [
+                Problem(file, str(d.second), d.key, _("duplicate key; give it once"))
+                for d in duplicates
+            ]
+        )
     if (
         not isinstance(raw, dict)
         or raw.get("gazetteer") != 1
@@ -198,7 +210,7 @@ def load_gazetteer(extra: Iterable[Path] = ()) -> Gazetteer:
                 problems = [
                     Problem(
                         file,
-                        line_locator(text)(("entries", k, *e["loc"])),
+                        text_locator(text)(("entries", k, *e["loc"])),
                         field_name(("entries", k, *e["loc"]), {"entries": raw}),
                         e["msg"],
                     )
