@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tawazun.draft.articles import Span, read_article, split_sentences
-from tawazun.errors import InvalidArgument
+from tawazun.errors import InputError
 
 from .conftest import FIXTURES
 
@@ -67,8 +68,24 @@ def test_bad_articles_are_refused_by_name(
     path = tmp_path / ("a.html" if content and content.startswith(b"<") else "a.txt")
     if content is not None:
         path.write_bytes(content)
-    with pytest.raises(InvalidArgument, match=words):
+    with pytest.raises(InputError, match=words):
         read_article(path)
+
+
+def test_articles_that_are_not_files_or_too_large_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(InputError, match="folder"):
+        read_article(tmp_path)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_article(fifo)
+    big = tmp_path / "big.txt"
+    big.write_text("كلمة " * 1000, encoding="utf-8")
+    monkeypatch.setenv("TAWAZUN_MAX_FILE_BYTES", "100")
+    with pytest.raises(InputError, match="larger than"):
+        read_article(big)
 
 
 TEXT = st.lists(

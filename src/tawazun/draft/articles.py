@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import _
+from tawazun.io._text import read_bytes
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".mhtml")
 #: Elements whose text is page furniture, not the article.
@@ -127,13 +128,15 @@ def read_article(path: str | Path, lang: str | None = None) -> Article:
 
     Raises
     ------
-    InvalidArgument
-        When the file is missing, not UTF-8 text, or holds no text.
+    InputError
+        When the file is missing, not a regular file, too large, not UTF-8 text, or holds
+        no text.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InvalidArgument("draft", str(path), _("article not found"))
-    data = path.read_bytes()
+    # regular files only, at most TAWAZUN_MAX_FILE_BYTES, as for scenario files
+    data = read_bytes(path, empty=_("the article holds no text"))
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError:

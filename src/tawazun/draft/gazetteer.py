@@ -21,6 +21,7 @@ from tawazun.draft.text import words
 from tawazun.errors import InputError, Problem
 from tawazun.i18n import _
 from tawazun.io import _yaml
+from tawazun.io._text import read_text
 from tawazun.io.errors import field_name
 from tawazun.io.native import text_locator
 from tawazun.scenario import Evidence, Text
@@ -154,9 +155,7 @@ def _read(path: Path | None) -> tuple[list[dict], str, str]:
         source = resources.files("tawazun") / "data" / "gazetteer" / "middle-east.yaml"
         text, file = source.read_text(encoding="utf-8"), "middle-east.yaml"
     else:
-        if not path.is_file():
-            raise InputError([Problem(str(path), "", "gazetteer", _("file not found"))])
-        text, file = path.read_text(encoding="utf-8-sig"), str(path)
+        text, file = read_text(path), str(path)
     try:
         # the scenario files' reader: no aliases, bounded nesting, duplicate keys reported
         raw, _root, duplicates = _yaml.load(text)
