@@ -267,3 +267,19 @@ def test_the_test_suite_never_uses_the_users_store() -> None:
     assert url.startswith("sqlite:///") and "tawazun-test-store-" in url
     assert str(store.default_path()) not in url
     assert tawazun.__version__
+
+
+def test_fifty_threads_sharing_one_store_lose_nothing(store_url: str, scenario: Scenario) -> None:
+    # the web app saves finished jobs from its worker threads into one open store
+    from concurrent.futures import ThreadPoolExecutor
+
+    with store.open(store_url) as runs:
+
+        def save(k: int) -> str:
+            return runs.save(_document(k), scenario, model="median", options={"k": k}).id
+
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            ids = list(pool.map(save, range(WRITERS)))
+        assert len(set(ids)) == WRITERS
+        assert sorted(runs.get(i).options["k"] for i in ids) == list(range(WRITERS))
+        assert all(runs.get(i).document == _document(runs.get(i).options["k"]) for i in ids)

@@ -99,6 +99,18 @@ def test_get_takes_a_unique_prefix_and_names_unknown_runs(
             runs.get(run.id[:3])  # too short to stand for a run
 
 
+def test_last_names_the_newest_runs(store_url: str, scenario: Scenario) -> None:
+    with store.open(store_url) as runs:
+        with pytest.raises(store.UnknownRun, match="no run last"):
+            runs.get("last")
+        first = runs.save(scenario.forecast(), scenario)
+        second = runs.save(scenario.forecast("median"), scenario)
+        assert runs.get("last").id == second.id
+        assert runs.get("last~1").id == first.id
+        with pytest.raises(store.UnknownRun):
+            runs.get("last~2")
+
+
 def test_label_note_and_delete(store_url: str, scenario: Scenario) -> None:
     with store.open(store_url) as runs:
         keep = runs.save(scenario.forecast(), scenario)
@@ -177,3 +189,26 @@ def test_sqlite_store_is_in_write_ahead_logging_mode(sqlite_url: str) -> None:
 
 def test_tawazun_store_is_reachable_from_the_package() -> None:
     assert tawazun.store.open is store.open
+
+
+def test_a_stored_scenario_this_tawazun_refuses_is_named_not_a_traceback(
+    sqlite_url: str, scenario: Scenario
+) -> None:
+    import sqlalchemy as sa
+
+    from tawazun.errors import InputError
+
+    with store.open(sqlite_url) as runs:
+        run = runs.save(scenario.forecast(), scenario)
+    engine = sa.create_engine(sqlite_url)
+    content = json.loads(run.source.content)
+    content["actors"][0]["capability"] = -1  # as if an older tawazun had accepted it
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE scenarios SET content = :content"), {"content": json.dumps(content)}
+        )
+    engine.dispose()
+    with store.open(sqlite_url) as runs, pytest.raises(InputError) as refused:
+        runs.get(run.id).scenario()
+    [problem] = refused.value.problems
+    assert problem.file.startswith("stored scenario") and "capability" in problem.where

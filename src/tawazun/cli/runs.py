@@ -52,7 +52,9 @@ TERMINAL_COLUMNS = {
     "scores": ["subset", "forecaster", "issues", "mae", "rmse", "median", "within10"],
 }
 ID_WIDTH = 8
-RunArg = Annotated[str, typer.Argument(help="A run id, or its first 4+ characters.")]
+RunArg = Annotated[
+    str, typer.Argument(help="A run id, its first 4+ characters, last, or last~N (before it).")
+]
 #: Options of the original run that say where it ran, not what: a rerun runs in-process.
 NOT_RERUN = ("file", "workers", "scheduler")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +39,8 @@ ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 ID_LENGTH = 8
 #: The shortest prefix of a run id that ``get`` accepts for the whole id.
 MIN_PREFIX = 4
+#: ``last`` is the newest run, ``last~N`` the N-th before it.
+NEWEST = re.compile(r"last(?:~(\d+))?")
 
 
 def new_run_id() -> str:
@@ -70,14 +73,21 @@ class ScenarioVersion:
     created: dt.datetime
 
     def scenario(self) -> Scenario:
-        """The scenario as it was when the run was made."""
-        from tawazun.scenario import Scenario
+        """The scenario as it was when the run was made.
+
+        It is validated again: a scenario kept by an older tawazun that this one refuses
+        raises a ``ScenarioFileError`` naming each problem (where: the field's path).
+        """
+        from tawazun.io.errors import validate
 
         if self.kind != "scenario":
             raise InvalidArgument(
                 "store", "scenario", _("this run read a data file, not a scenario")
             )
-        return Scenario.model_validate(json.loads(self.content))
+        where = _("stored scenario {hash}").format(hash=self.hash[:12])
+        return validate(
+            json.loads(self.content), where, lambda location: ".".join(map(str, location))
+        )
 
 
 @dataclass(frozen=True)
@@ -310,6 +320,22 @@ class Store:
 
     def _resolve_id(self, connection: sa.Connection, run_id: str) -> str:
         run_id = run_id.strip().lower()
+        newest = NEWEST.fullmatch(run_id)
+        if newest:
+            # ids never hold an "l" (ID_ALPHABET), so "last" names no run by itself
+            back = int(newest.group(1) or 0)
+            found = connection.execute(
+                sa.select(runs_table.c.id)
+                .order_by(runs_table.c.created.desc(), runs_table.c.id)
+                .offset(back)
+                .limit(1)
+            ).scalar()
+            if found is None:
+                message = _("there is no run {name}: the store holds fewer runs").format(
+                    name=run_id
+                )
+                raise UnknownRun(self.url, message)
+            return found
         if connection.execute(sa.select(runs_table.c.id).where(runs_table.c.id == run_id)).first():
             return run_id
         matches: list[str] = []
@@ -333,7 +359,8 @@ class Store:
         raise UnknownRun(self.url, message)
 
     def get(self, run_id: str) -> Run:
-        """The run with this id (or the only one whose id starts with these 4+ characters)."""
+        """The run with this id, the only one whose id starts with these 4+ characters, or
+        ``last`` (the newest run) or ``last~N`` (the N-th before it)."""
         with self._errors(_("cannot read the run")), self._engine.connect() as connection:
             found = self._resolve_id(connection, run_id)
             query = (

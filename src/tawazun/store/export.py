@@ -23,18 +23,13 @@ if TYPE_CHECKING:
     from tawazun.store._store import Run
 
 FORMATS = (".xlsx", ".csv", ".json")
-#: What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _as_text(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.map(_as_text)
+    """Text cells a spreadsheet shows as text, never runs as a formula."""
+    from tawazun.io.tables import escape_formula
+
+    return frame.map(lambda value: escape_formula(value) if isinstance(value, str) else value)
 
 
 def _cell(value: Any) -> Any:
