@@ -60,7 +60,7 @@ def templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     # the catalog of the current language (a context variable each page sets)
-    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=False)
     env.filters["num"] = number
     env.filters["pct"] = lambda value: number(100 * value, 1) + "%" if value == value else "-"
     return env
