@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,13 +16,14 @@ from fastapi.testclient import TestClient
 from tawazun.web import Settings, create_app
 
 
-def make_client(**settings: Any) -> TestClient:
-    return TestClient(create_app(Settings(use_store=False, **settings)))
+def make_client(store: Path, **settings: Any) -> TestClient:
+    """A test client of an app whose runs store is the SQLite file ``store``."""
+    return TestClient(create_app(Settings(store_url=f"sqlite:///{store}", **settings)))
 
 
 @pytest.fixture
-def client() -> Iterator[TestClient]:
-    with make_client() as test_client:
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with make_client(tmp_path / "runs.sqlite") as test_client:
         yield test_client
 
 
@@ -51,13 +53,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A uvicorn server on a free loopback port, in this process; its base URL."""
     import uvicorn
 
     port = free_port()
     config = uvicorn.Config(
-        create_app(Settings(use_store=False)), host="127.0.0.1", port=port, log_level="warning"
+        create_app(Settings(store_url=f"sqlite:///{tmp_path_factory.mktemp('store')}/runs.sqlite")),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)

@@ -132,8 +132,8 @@ class TestUpload:
         entry = [s for s in client.get("/api/scenarios").json() if s["id"] == response.json()["id"]]
         assert entry and not (tmp_path.parent / "evil.yaml").exists()
 
-    def test_an_upload_over_the_limit_is_refused(self):
-        with make_client(max_upload=1000) as small:
+    def test_an_upload_over_the_limit_is_refused(self, tmp_path):
+        with make_client(tmp_path / "r.sqlite", max_upload=1000) as small:
             response = upload(small, "big.yaml", flagship_yaml())
             assert response.status_code == 413
             assert "upload limit" in response.text
@@ -309,8 +309,8 @@ class TestSecurity:
         assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
         assert client.get("/", headers={"Host": "[::1]:8000"}).status_code == 200
 
-    def test_beyond_loopback_a_token_is_required(self):
-        with make_client(loopback=False, token="s3cret") as remote:
+    def test_beyond_loopback_a_token_is_required(self, tmp_path):
+        with make_client(tmp_path / "r.sqlite", loopback=False, token="s3cret") as remote:
             assert remote.get("/").status_code == 401
             assert remote.get("/api/scenarios").status_code == 401
             assert remote.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 401
@@ -321,8 +321,47 @@ class TestSecurity:
             assert first.status_code == 303 and "token" not in first.headers["location"]
             assert remote.get("/").status_code == 200
 
-    def test_no_token_beyond_loopback_is_refused_at_start(self):
+    def test_no_token_beyond_loopback_is_refused_at_start(self, tmp_path):
         from tawazun.web import Settings, create_app
 
         with pytest.raises(ValueError, match="token"):
-            create_app(Settings(loopback=False, use_store=False))
+            create_app(Settings(loopback=False, store_url=f"sqlite:///{tmp_path}/r.sqlite"))
+
+
+class TestStore:
+    def test_runs_and_uploads_outlive_the_server(self, tmp_path):
+        store = tmp_path / "runs.sqlite"
+        with make_client(store) as first:
+            key = upload(first, "mine.yaml", flagship_yaml(id="mine")).json()["id"]
+            run = first.post("/api/runs", json={"scenario": key, "model": "eum"}).json()["run"]
+            done = wait_for(first, run)
+        stored = done["stored_as"]
+        with make_client(store) as second:
+            assert key in {s["id"] for s in second.get("/api/scenarios").json()}
+            again = second.get(f"/api/runs/{stored}").json()
+            assert again["status"] == "done" and again["result"] == done["result"]
+            page = second.get(f"/runs/{stored}", params={"lang": "ar"})
+            assert page.status_code == 200 and 'class="forecast-value"' in page.text
+            assert second.get("/runs").text.count(stored) >= 1
+
+
+class TestCharts:
+    def test_forecast_draws_scale_and_trajectory_in_the_page_language(self, client):
+        run = client.post("/api/runs", json={"scenario": "iraq-2024", "model": "eum"}).json()
+        wait_for(client, run["run"])
+        english = client.get(f"/runs/{run['run']}").text
+        arabic = client.get(f"/runs/{run['run']}", params={"lang": "ar"}).text
+        assert '<script src="/static/plotly.min.js"></script>' in english
+        assert english.count("Plotly.newPlot") == arabic.count("Plotly.newPlot") == 4
+        assert "positions round by round" in english
+        assert "positions round by round" not in arabic
+        # plotly writes its JSON with non-ASCII escaped
+        assert json.dumps("المواقف جولةً بعد جولة")[1:-1] in arabic
+
+    def test_names_with_markup_stay_text_in_figures(self, client):
+        raw = yaml.safe_load(flagship_yaml(id="xss2"))
+        raw["actors"][0]["name"]["en"] = "</script><script>alert(3)</script>"
+        key = upload(client, "x.yaml", yaml.safe_dump(raw).encode()).json()["id"]
+        run = client.post("/api/runs", json={"scenario": key, "model": "eum"}).json()["run"]
+        wait_for(client, run)
+        assert "<script>alert(3)" not in client.get(f"/runs/{run}").text

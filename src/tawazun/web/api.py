@@ -39,14 +39,14 @@ def not_found(message: str) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=404)
 
 
-def summary(entry: Any) -> dict[str, Any]:
+def summary(entry: Any, library: Any) -> dict[str, Any]:
     scenario = entry.scenario
     return {
         "id": entry.key,
         "scenario": scenario.id,
         "title": {"en": scenario.metadata.title.en, "ar": scenario.metadata.title.ar},
         "origin": entry.origin,
-        "version": entry.version,
+        "version": library.version_number(entry),
         "parent": entry.parent,
         "created": entry.created.isoformat(),
     }
@@ -70,7 +70,8 @@ async def upload_scenario(request: Request, file: Annotated[UploadFile, File()])
 
 @router.get("/scenarios", summary="The scenarios of the library")
 def list_scenarios(request: Request) -> list[dict[str, Any]]:
-    return [summary(e) for e in request.app.state.bench.library.entries()]
+    library = request.app.state.bench.library
+    return [summary(e, library) for e in library.entries()]
 
 
 @router.get("/scenarios/{key}", summary="One scenario, in its native structure")
@@ -79,7 +80,9 @@ def get_scenario(request: Request, key: str) -> Any:
         entry = request.app.state.bench.library.get(key)
     except UnknownName as exc:
         return not_found(str(exc))
-    return summary(entry) | {"document": entry.scenario.model_dump(mode="json")}
+    return summary(entry, request.app.state.bench.library) | {
+        "document": entry.scenario.model_dump(mode="json")
+    }
 
 
 class RunRequest(BaseModel):
@@ -121,7 +124,7 @@ def list_runs(request: Request) -> list[dict[str, Any]]:
 @router.get("/runs/{run}", summary="A run's status, progress and result")
 def get_run(request: Request, run: str) -> Any:
     try:
-        return request.app.state.bench.jobs.get(run).to_dict()
+        return request.app.state.bench.run(run).to_dict()
     except UnknownName as exc:
         return not_found(str(exc))
 

@@ -9,6 +9,7 @@ both reach scenarios through the :class:`~tawazun.web.library.Library` and runs 
 from __future__ import annotations
 
 import math
+import re
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -21,7 +22,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi_offline import FastAPIOffline
 
 from tawazun.i18n import _, is_rtl, ngettext, using
-from tawazun.scenario import Text
+from tawazun.scenario import Text, UnknownName
 from tawazun.web.jobs import Job, Jobs
 from tawazun.web.library import Library
 from tawazun.web.security import CSRF_COOKIE, CSRF_FIELD, Guard, csrf_token, language_of
@@ -44,7 +45,6 @@ class Settings:
     loopback: bool = True
     max_upload: int = MAX_UPLOAD
     job_workers: int = 2
-    use_store: bool = True
 
 
 def plotly_path() -> Path:
@@ -82,7 +82,7 @@ class Workbench:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store = open_store(settings) if settings.use_store else None
+        self.store = open_store(settings)
         self.library = Library(self.store)
         self.jobs = Jobs(settings.scheduler, settings.job_workers, self._save)
         self.env = templates()
@@ -91,7 +91,58 @@ class Workbench:
         """Keep a finished run in the store; its id there."""
         if self.store is None:
             return None
-        return None
+        stored = self.store.save(
+            job.outcome,
+            job.scenario,
+            command=job.command,
+            model=job.model,
+            options=job.options,
+            seed=job.options.get("seed"),
+            seconds=job.seconds,
+        )
+        return stored.id
+
+    def stored_runs(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Runs the store kept that this server did not make, newest first."""
+        if self.store is None:
+            return []
+        mine = {job.stored_as for job in self.jobs.all()}
+        frame = self.store.runs()
+        return [
+            {"id": run_id, **row}
+            for run_id, row in frame.head(limit + len(mine)).iterrows()
+            if run_id not in mine
+        ][:limit]
+
+    def run(self, run_id: str) -> Job:
+        """A run of this server, or one the store kept (by its id there)."""
+        try:
+            return self.jobs.get(run_id)
+        except UnknownName:
+            if self.store is None or not re.fullmatch(r"[A-Za-z0-9]{4,40}", run_id):
+                raise
+        from tawazun.store import StoreError
+
+        try:
+            stored = self.store.get(run_id)
+            scenario = stored.scenario()
+        except StoreError:
+            raise UnknownName(f"no run {run_id!r}") from None
+        entry = self.library.find(scenario) or self.library.add(scenario, "stored")
+        return Job(
+            id=stored.id,
+            scenario_key=entry.key,
+            scenario=scenario,
+            command=stored.command,
+            model=stored.model or "",
+            parameters=stored.parameters,
+            options=stored.options,
+            status="done",
+            progress=1.0,
+            result=stored.document,
+            stored_as=stored.id,
+            seconds=stored.seconds,
+        )
 
     def page(self, request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
         """Render template ``name`` in the request's language."""
@@ -105,6 +156,7 @@ class Workbench:
                 switch_url=switch_url(request, "en" if lang == "ar" else "ar"),
                 csrf_field=CSRF_FIELD,
                 csrf=csrf_token(request),
+                version_of=self.library.version_number,
                 text=lambda t: (t.ar or t.en) if lang == "ar" and isinstance(t, Text) else str(t),
                 **context,
             )
@@ -129,7 +181,10 @@ def switch_url(request: Request, lang: str) -> str:
 
 
 def open_store(settings: Settings) -> Any:
-    return None
+    """The runs store of ``settings`` (raises :class:`tawazun.store.StoreError`)."""
+    from tawazun import store
+
+    return store.open(settings.store_url)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,43 +1,49 @@
 """The scenario library: shipped scenarios, uploads and the versions edits make.
 
-Entries are keyed by ids the server makes (``s`` and hex digits) or, for a shipped scenario,
-by its own id; a key never becomes a file path. Uploads and edits are kept in the runs store
-when one is open (so they outlive the server), else in memory for the life of the process.
+An entry's key is made by the server: a shipped scenario's own id, else ``s`` and the start
+of the hash of the scenario's normalised form (:func:`tawazun.store.canonical`), so the same
+scenario uploaded twice is one entry. A key never becomes a file path. The versions of a
+scenario are the entries that share its id. Uploads and edits are kept in the runs store
+when the server has one, and come back when it restarts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
+import hashlib
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tawazun import io
 from tawazun.scenario import Scenario, UnknownName
+from tawazun.store import canonical
 
-Origin = Literal["shipped", "uploaded", "edited"]
+log = logging.getLogger(__name__)
+
+Origin = Literal["shipped", "uploaded", "edited", "stored"]
+
+
+def key_of(scenario: Scenario) -> str:
+    digest = hashlib.sha256(canonical(scenario).encode("utf-8")).hexdigest()
+    return "s" + digest[:12]
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One scenario of the library.
-
-    ``family`` is the key of the first version; every edit adds a version to its family.
-    """
+    """One scenario of the library."""
 
     key: str
     scenario: Scenario
     origin: Origin
-    family: str
-    version: int = 1
-    parent: str | None = None
     filename: str = ""
+    parent: str | None = None
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
 class Library:
-    """Scenarios by key, thread-safe."""
+    """Scenarios by key, thread-safe; ``store`` (optional) keeps uploads and edits."""
 
     def __init__(self, store: Any = None) -> None:
         self._lock = threading.Lock()
@@ -45,32 +51,54 @@ class Library:
         self._store = store
         for scenario_id, path in sorted(io.shipped().items()):
             scenario = io.load(path)
-            self._entries[scenario_id] = Entry(scenario_id, scenario, "shipped", scenario_id)
+            self._entries[scenario_id] = Entry(scenario_id, scenario, "shipped")
+        if store is not None:
+            self._load_stored()
 
-    def _new_key(self) -> str:
-        while True:
-            key = "s" + secrets.token_hex(4)
-            if key not in self._entries:
-                return key
+    def _load_stored(self) -> None:
+        shipped = {key_of(e.scenario) for e in self._entries.values()}
+        versions = self._store.scenarios()
+        for content_hash, row in versions[versions["kind"] == "scenario"].iterrows():
+            try:
+                scenario = self._store.scenario_version(content_hash).scenario()
+            except Exception:  # a version an older tawazun wrote that this one refuses
+                log.warning("stored scenario %s no longer validates; left out", content_hash)
+                continue
+            key = key_of(scenario)
+            if key not in shipped:
+                created = row["created"].to_pydatetime()
+                self._entries[key] = Entry(key, scenario, "stored", created=created)
+
+    def _keep(self, entry: Entry) -> Entry:
+        with self._lock:
+            existing = self._entries.get(entry.key)
+            if existing is not None:
+                return existing
+            self._entries[entry.key] = entry
+        if self._store is not None:
+            self._store.save_scenario(entry.scenario)
+        return entry
 
     def add(self, scenario: Scenario, origin: Origin, filename: str = "") -> Entry:
-        """A new family whose first version is ``scenario``."""
-        with self._lock:
-            key = self._new_key()
-            entry = Entry(key, scenario, origin, key, filename=filename)
-            self._entries[key] = entry
-        return entry
+        """``scenario`` in the library (the entry already there if it holds the same)."""
+        return self._keep(Entry(key_of(scenario), scenario, origin, filename))
 
     def new_version(self, parent: Entry, scenario: Scenario) -> Entry:
-        """``scenario`` as the next version of ``parent``'s family."""
+        """``scenario``, an edit of ``parent``, as a version of its own."""
+        return self._keep(Entry(key_of(scenario), scenario, "edited", parent=parent.key))
+
+    def find(self, scenario: Scenario) -> Entry | None:
+        """The entry holding exactly ``scenario``, if any."""
+        key = key_of(scenario)
         with self._lock:
-            version = 1 + max(
-                e.version for e in self._entries.values() if e.family == parent.family
+            return self._entries.get(key) or next(
+                (
+                    e
+                    for e in self._entries.values()
+                    if e.origin == "shipped" and e.scenario == scenario
+                ),
+                None,
             )
-            key = self._new_key()
-            entry = Entry(key, scenario, "edited", parent.family, version, parent.key)
-            self._entries[key] = entry
-        return entry
 
     def get(self, key: str) -> Entry:
         try:
@@ -85,9 +113,10 @@ class Library:
         return sorted(entries, key=lambda e: (e.origin != "shipped", -e.created.timestamp()))
 
     def versions(self, entry: Entry) -> list[Entry]:
-        """Every version of ``entry``'s family, oldest first."""
+        """The entries sharing ``entry``'s scenario id, oldest first, numbered from 1."""
         with self._lock:
-            return sorted(
-                (e for e in self._entries.values() if e.family == entry.family),
-                key=lambda e: e.version,
-            )
+            same = [e for e in self._entries.values() if e.scenario.id == entry.scenario.id]
+        return sorted(same, key=lambda e: (e.origin != "shipped", e.created))
+
+    def version_number(self, entry: Entry) -> int:
+        return [e.key for e in self.versions(entry)].index(entry.key) + 1

@@ -186,12 +186,12 @@ def command_options(command: str, values: dict[str, str]) -> dict[str, Any]:
 @router.get("/runs")
 def runs_page(request: Request) -> Response:
     bench = bench_of(request)
-    return bench.page(request, "runs.html", jobs=bench.jobs.all())
+    return bench.page(request, "runs.html", jobs=bench.jobs.all(), stored=bench.stored_runs())
 
 
 def job_or_none(request: Request, run_id: str) -> Any:
     try:
-        return bench_of(request).jobs.get(run_id)
+        return bench_of(request).run(run_id)
     except UnknownName:
         return None
 
@@ -213,7 +213,7 @@ def run_page(request: Request, run_id: str) -> Response:
         job=job,
         scenario=job.scenario,
         view=view,
-        figures={},
+        figures=view["figures"] if view else {},
         entry=entry_or_none(request, job.scenario_key),
     )
 
@@ -338,7 +338,8 @@ def download_scenario(request: Request, key: str, fmt: str) -> Response:
     with tempfile.TemporaryDirectory(prefix="tawazun-download-") as folder:
         path = io.save(entry.scenario, Path(folder) / name)
         content = path.read_bytes()
-    filename = f"{entry.scenario.id}-v{entry.version}.{fmt}"
+    version = bench_of(request).library.version_number(entry)
+    filename = f"{entry.scenario.id}-v{version}.{fmt}"
     return Response(
         content,
         media_type=media,

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, BinaryIO
 
-from tawazun.i18n import _
+import numpy as np
+from markupsafe import Markup
+
+from tawazun import charts
+from tawazun.analysis.pivotal import Effect, Pivotal
+from tawazun.analysis.shocks import Shocks
+from tawazun.i18n import _, localized
 from tawazun.models import get_model
+from tawazun.result import IssueForecast, Result
 from tawazun.scenario import Scenario
 from tawazun.web.jobs import Job
 
@@ -13,38 +21,120 @@ from tawazun.web.jobs import Job
 SAME = 0.05
 
 
-def _names(scenario: Scenario, lang_ar: bool) -> dict[str, str]:
-    return {a.id: (a.name.ar or a.name.en) if lang_ar else a.name.en for a in scenario.actors}
+def _nan(value: Any) -> float:
+    """A number of a JSON document, where null stood for NaN."""
+    return float("nan") if value is None else float(value)
+
+
+def result_of(document: dict[str, Any]) -> Result:
+    """The :class:`Result` whose ``to_dict()`` gave ``document``."""
+    issues = []
+    for entry in document["issues"]:
+        details = {
+            k: v for k, v in entry.items() if k not in ("issue", "forecast", "band", "trajectory")
+        }
+        issues.append(
+            IssueForecast(
+                entry["issue"],
+                _nan(entry["forecast"]),
+                entry.get("band"),
+                entry.get("trajectory", []),
+                details,
+            )
+        )
+    return Result(document["scenario"], document["model"], issues, document["parameters"])
+
+
+def pivotal_of(document: dict[str, Any]) -> Pivotal:
+    names = [f.name for f in dataclasses.fields(Effect)]
+    return Pivotal(
+        scenario=document["scenario"],
+        model=document["model"],
+        parameters=document["parameters"],
+        step=document["step"],
+        baseline={i["issue"]: _nan(i["baseline"]) for i in document["issues"]},
+        effects={
+            i["issue"]: [
+                Effect(**{n: a[n] if n in ("actor", "issue") else _nan(a[n]) for n in names})
+                for a in i["actors"]
+            ]
+            for i in document["issues"]
+        },
+    )
+
+
+def shocks_of(document: dict[str, Any]) -> Shocks:
+    issues = list(document["baseline"])
+
+    def row(values: dict[str, Any]) -> np.ndarray:
+        return np.array([_nan(values[i]) for i in issues])
+
+    return Shocks(
+        scenario=document["scenario"],
+        model=document["model"],
+        parameters=document["parameters"],
+        issues=issues,
+        baseline=row(document["baseline"]),
+        alone={e["event"]: row(e["alone"]) for e in document["events"]},
+        cumulative={e["event"]: row(e["timeline"]) for e in document["events"]},
+        notes=document["notes"],
+    )
 
 
 def view_of(job: Job) -> dict[str, Any]:
-    """The rows a finished run's page shows, by command."""
-    from tawazun.i18n import language
+    """The rows and figures a finished run's page shows, by command, in the current language.
 
-    scenario, outcome = job.scenario, job.outcome
-    names = _names(scenario, language() == "ar")
+    Everything comes from the run's document (what ``--json`` prints) and its scenario, so a
+    run read back from the store shows as one just made.
+    """
+    scenario, document = job.scenario, job.result or {}
+    names = {a.id: localized(a.name) for a in scenario.actors}
+    figures: dict[str, list[str]] = {}
+
+    def draw(issue_id: str, figure: Any) -> None:
+        figures.setdefault(issue_id, []).append(
+            Markup(
+                charts.figure_html(
+                    figure,
+                    div_id=f"chart-{len(figures)}-{issue_id}-{len(figures.get(issue_id, []))}",
+                )
+            )
+        )
+
     if job.command == "forecast":
+        result = result_of(document)
         explain = get_model(job.model).explain
-        return {
-            "issues": [
+        issues = []
+        for f in result.issues:
+            issue = scenario.issue(f.issue)
+            draw(f.issue, charts.scale_chart(scenario, f.issue, {job.model: f.forecast}))
+            if f.trajectory:
+                draw(f.issue, charts.trajectory_chart(scenario, result, f.issue))
+            issues.append(
                 {
-                    "issue": scenario.issue(f.issue),
+                    "issue": issue,
                     "forecast": f.forecast,
-                    "band": scenario.issue(f.issue).band(f.band) if f.band else None,
+                    "band": issue.band(f.band) if f.band else None,
                     "rounds": len(f.trajectory),
                     "explanation": explain(f, names) if explain else [],
                 }
-                for f in outcome.issues
-            ]
-        }
+            )
+        return {"issues": issues, "figures": figures}
     if job.command == "simulate":
         issues = []
-        for summary in outcome.issues():
+        for summary in document["issues"]:
             issue = scenario.issue(summary["issue"])
             bands = [
-                {"band": issue.band(band_id) if band_id else None, "share": share}
+                {"band": issue.band(band_id) if band_id else None, "share": _nan(share)}
                 for band_id, share in summary["bands"].items()
             ]
+            if summary["bands"]:
+                draw(
+                    issue.id,
+                    charts.band_probability_chart(
+                        scenario, issue.id, {job.model: summary["bands"]}, runs=document["runs"]
+                    ),
+                )
             base = summary["baseline"]
             issues.append(
                 {
@@ -54,23 +144,29 @@ def view_of(job: Job) -> dict[str, Any]:
                     "baseline_band": issue.band(base["band"]) if base["band"] else None,
                 }
             )
-        return {"issues": issues, "execution": outcome.execution}
+        return {"issues": issues, "execution": document["execution"], "figures": figures}
     if job.command == "pivotal":
+        pivotal = pivotal_of(document)
+        for issue_id in pivotal.effects:
+            draw(issue_id, charts.tornado_chart(scenario, pivotal, issue_id))
         return {
             "issues": [
                 {
                     "issue": scenario.issue(issue_id),
-                    "baseline": outcome.baseline[issue_id],
+                    "baseline": pivotal.baseline[issue_id],
                     "effects": [(scenario.actor(e.actor), e) for e in effects],
                 }
-                for issue_id, effects in outcome.effects.items()
-            ]
+                for issue_id, effects in pivotal.effects.items()
+            ],
+            "figures": figures,
         }
     if job.command == "shocks":
         from tawazun.analysis.shocks import timeline
 
+        outcome = shocks_of(document)
         issues = []
         for j, issue in enumerate(scenario.issues):
+            draw(issue.id, charts.shocks_chart(scenario, outcome, issue.id))
             rows = []
             for event in timeline(scenario.events):
                 alone, along = outcome.alone[event.id][j], outcome.cumulative[event.id][j]
@@ -91,14 +187,14 @@ def view_of(job: Job) -> dict[str, Any]:
                     "rows": rows,
                 }
             )
-        return {"issues": issues, "notes": outcome.notes}
-    issue = scenario.issue(outcome.issue)
-    found = outcome.singles or outcome.pairs
+        return {"issues": issues, "notes": outcome.notes, "figures": figures}
+    issue = scenario.issue(document["issue"])
+    found = document["singles"] or document["pairs"]
     return {
         "issue": issue,
-        "band": issue.band(outcome.band),
-        "baseline": outcome.baseline,
-        "answer": _(outcome.answer),
+        "band": issue.band(document["band"]),
+        "baseline": document["baseline"],
+        "answer": _(document["answer"]),
         "rows": [
             {
                 "changes": [
@@ -109,6 +205,7 @@ def view_of(job: Job) -> dict[str, Any]:
             }
             for entry in found[:10]
         ],
+        "figures": figures,
     }
 
 
@@ -234,8 +331,9 @@ def result_workbook(job: Job, target: BinaryIO) -> None:
     sheets: dict[str, pd.DataFrame] = {}
     document = job.result or {}
     if job.command == "forecast":
-        sheets["forecasts"] = job.outcome.to_frame().reset_index()
-        trajectory = job.outcome.trajectory_frame()
+        result = result_of(document)
+        sheets["forecasts"] = result.to_frame().reset_index()
+        trajectory = result.trajectory_frame()
         if not trajectory.empty:
             sheets["trajectories"] = trajectory
     elif job.command == "simulate":
