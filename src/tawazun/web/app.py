@@ -24,6 +24,7 @@ from fastapi_offline import FastAPIOffline
 from tawazun.i18n import _, is_rtl, ngettext, using
 from tawazun.scenario import Text, UnknownName
 from tawazun.web.jobs import Job, Jobs
+from tawazun.web.labels import label
 from tawazun.web.library import Library
 from tawazun.web.security import CSRF_COOKIE, CSRF_FIELD, Guard, csrf_token, language_of
 from tawazun.web.upload import MAX_UPLOAD
@@ -157,6 +158,7 @@ class Workbench:
                 csrf_field=CSRF_FIELD,
                 csrf=csrf_token(request),
                 version_of=self.library.version_number,
+                label=label,
                 text=lambda t: (t.ar or t.en) if lang == "ar" and isinstance(t, Text) else str(t),
                 **context,
             )

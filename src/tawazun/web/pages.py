@@ -206,11 +206,14 @@ def run_page(request: Request, run_id: str) -> Response:
     from tawazun.web import views
 
     with using(language_of(request)):
-        view = views.view_of(job) if job.status == "done" else None
+        # the status once: the job may finish while the page renders
+        status = job.status
+        view = views.view_of(job) if status == "done" else None
     return bench.page(
         request,
         "run.html",
         job=job,
+        status=status,
         scenario=job.scenario,
         view=view,
         figures=view["figures"] if view else {},

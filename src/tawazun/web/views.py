@@ -16,6 +16,7 @@ from tawazun.models import get_model
 from tawazun.result import IssueForecast, Result
 from tawazun.scenario import Scenario
 from tawazun.web.jobs import Job
+from tawazun.web.labels import label
 
 #: A change of forecast smaller than this (on the issue's scale) is not marked as a difference.
 SAME = 0.05
@@ -194,7 +195,7 @@ def view_of(job: Job) -> dict[str, Any]:
         "issue": issue,
         "band": issue.band(document["band"]),
         "baseline": document["baseline"],
-        "answer": _(document["answer"]),
+        "answer": label(document["answer"]),
         "rows": [
             {
                 "changes": [
@@ -294,7 +295,13 @@ def compare_scenarios(a: Scenario, b: Scenario) -> list[dict[str, Any]]:
                 new = getattr(two, field) if two else None
                 if old != new:
                     rows.append(
-                        {"actor": actor, "issue": issue, "field": _(field), "old": old, "new": new}
+                        {
+                            "actor": actor,
+                            "issue": issue,
+                            "field": label(field),
+                            "old": old,
+                            "new": new,
+                        }
                     )
             for field in ("position", "salience"):
                 old_ev = one.evidence.get(field) if one else None
