@@ -75,10 +75,11 @@ def wait(driver, condition, timeout: float = TIMEOUT):
 
 
 def shot(driver, name: str) -> None:
-    """A full-page screenshot: the window grown to the page's height first."""
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, min(max(height, 800), 6000))
+    """The first screen as ``NAME.png``, and the whole page as ``NAME-full.png``."""
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(max(height, 800), 8000))
+    driver.save_screenshot(str(SCREENSHOTS / f"{name}-full.png"))
     driver.set_window_size(1280, 1000)
 
 

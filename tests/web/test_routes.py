@@ -365,3 +365,125 @@ class TestCharts:
         run = client.post("/api/runs", json={"scenario": key, "model": "eum"}).json()["run"]
         wait_for(client, run)
         assert "<script>alert(3)" not in client.get(f"/runs/{run}").text
+
+
+class TestEditing:
+    FIELD = "actors[us].stances[us-presence].salience"
+
+    def test_a_wrong_value_is_reported_beside_its_input(self, client):
+        csrf = csrf_of(client, "/scenarios/iraq-2024/edit")
+        checked = client.post(
+            "/scenarios/iraq-2024/check", data={"csrf": csrf, self.FIELD: "500"}
+        ).json()["problems"]
+        assert list(checked) == [self.FIELD] and "100" in checked[self.FIELD][0]
+        fine = client.post("/scenarios/iraq-2024/check", data={"csrf": csrf, self.FIELD: "5"})
+        assert fine.json()["problems"] == {}
+        words = client.post(
+            "/scenarios/iraq-2024/check", data={"csrf": csrf, "actors[us].capability": "lots"}
+        ).json()["problems"]
+        assert list(words) == ["actors[us].capability"]
+
+    def test_saving_makes_a_new_version_and_keeps_the_old(self, client):
+        csrf = csrf_of(client, "/scenarios/iraq-2024/edit")
+        response = client.post(
+            "/scenarios/iraq-2024/edit",
+            data={
+                "csrf": csrf,
+                self.FIELD: "5",
+                "actors[us].stances[us-presence].evidence.salience.rationale": "Election year",
+                "actors[us].stances[us-presence].evidence.salience.sources": "A\nB",
+            },
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        key = response.headers["location"].rsplit("/", 1)[1]
+        new = tawazun.Scenario.model_validate(
+            client.get(f"/api/scenarios/{key}").json()["document"]
+        )
+        stance = new.actor("us").stances["us-presence"]
+        assert stance.salience == 5
+        assert stance.evidence["salience"].rationale == "Election year"
+        assert stance.evidence["salience"].sources == ["A", "B"]
+        old = client.get("/api/scenarios/iraq-2024").json()["document"]
+        assert tawazun.Scenario.model_validate(old) == tawazun.load("iraq-2024")
+        listed = {s["id"]: s for s in client.get("/api/scenarios").json()}
+        assert listed[key]["version"] == 2 and listed[key]["origin"] == "edited"
+        diff = client.get("/compare/scenarios", params={"a": "iraq-2024", "b": key}).text
+        assert diff.count('class="differs"') == 2  # the salience and its evidence
+
+    def test_add_and_remove_actors(self, client):
+        csrf = csrf_of(client, "/scenarios/iraq-2024/edit")
+        response = client.post(
+            "/scenarios/iraq-2024/edit",
+            data={
+                "csrf": csrf,
+                "remove": "turkey",
+                "new.id": "un",
+                "new.name.en": "United Nations",
+                "new.name.ar": "الأمم المتحدة",
+                "new.capability": "10",
+                "new.stances[us-presence].position": "40",
+                "new.stances[us-presence].salience": "20",
+            },
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text[:500]
+        key = response.headers["location"].rsplit("/", 1)[1]
+        document = client.get(f"/api/scenarios/{key}").json()["document"]
+        ids = [a["id"] for a in document["actors"]]
+        assert "turkey" not in ids and ids[-1] == "un"
+        stances = document["actors"][-1]["stances"]
+        assert list(stances) == ["us-presence"]
+        assert (stances["us-presence"]["position"], stances["us-presence"]["salience"]) == (40, 20)
+
+    def test_removing_an_actor_an_event_names_is_a_problem(self, client):
+        csrf = csrf_of(client, "/scenarios/iraq-2024/edit")
+        problems = client.post(
+            "/scenarios/iraq-2024/check", data={"csrf": csrf, "remove": "isis"}
+        ).json()["problems"]
+        assert any("unknown actor 'isis'" in m for ms in problems.values() for m in ms)
+
+    def test_a_new_actor_with_problems_is_not_saved(self, client):
+        csrf = csrf_of(client, "/scenarios/iraq-2024/edit")
+        before = len(client.get("/api/scenarios").json())
+        response = client.post(
+            "/scenarios/iraq-2024/edit",
+            data={"csrf": csrf, "new.id": "un", "new.name.en": "UN", "new.capability": "-1"},
+        )
+        assert response.status_code == 422
+        assert re.search(r'data-for="new.capability" role="alert">[^<]+', response.text)
+        assert len(client.get("/api/scenarios").json()) == before
+
+
+class TestCompareAndDownload:
+    def test_two_runs_side_by_side_with_differences_marked(self, client):
+        runs = [
+            client.post("/api/runs", json={"scenario": "iraq-2024", "model": m}).json()["run"]
+            for m in ("median", "eum")
+        ]
+        for run in runs:
+            wait_for(client, run)
+        page = client.get("/compare", params={"a": runs[0], "b": runs[1]})
+        assert page.status_code == 200
+        table = re.search(r'<table class="list compare".*?</table>', page.text, re.S).group(0)
+        assert table.count("<tr") == 3 and 'class="differs"' in table
+        same = client.get("/compare", params={"a": runs[0], "b": runs[0], "lang": "ar"}).text
+        table = re.search(r'<table class="list compare".*?</table>', same, re.S).group(0)
+        assert 'class="differs"' not in table
+
+    @pytest.mark.parametrize("fmt", ["yaml", "xlsx", "json"])
+    def test_a_scenario_downloads_and_reads_back(self, client, tmp_path, fmt):
+        response = client.get(f"/scenarios/iraq-2024/download.{fmt}")
+        assert response.status_code == 200
+        assert "iraq-2024-v1" in response.headers["content-disposition"]
+        path = tmp_path / f"back.{fmt}"
+        path.write_bytes(response.content)
+        back = tawazun.load(path)
+        assert (
+            back.forecast("median").forecasts
+            == tawazun.load("iraq-2024").forecast("median").forecasts
+        )
+
+    def test_unknown_download_formats_are_404(self, client):
+        assert client.get("/scenarios/iraq-2024/download.exe").status_code == 404
+        assert client.get("/runs/nope/download.json").status_code == 404
