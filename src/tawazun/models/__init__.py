@@ -1,9 +1,10 @@
 """Forecasting models.
 
 Every model is one module of this package that defines ``MODEL``, a :class:`ModelSpec`
-whose ``run`` takes a :class:`~tawazun.scenario.Scenario` (and keyword parameters) and
-returns a :class:`~tawazun.result.Result`. Modules are found by name, so adding a model is
-adding its module and nothing else.
+whose ``run`` takes a :class:`~tawazun.arrays.ScenarioArrays` (and keyword parameters) and
+returns a :class:`~tawazun.result.Result`; a model that can forecast many variants at once
+also gives ``batch``. Models never see the pydantic scenario. Modules are found by name, so
+adding a model is adding its module and nothing else.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from tawazun.scenario import UnknownName
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from tawazun.result import IssueForecast, Result
 
 
@@ -54,7 +57,16 @@ class ModelSpec:
     summary : str
         One line for ``tawazun models``.
     run : callable
-        ``run(scenario, **parameters) -> Result``.
+        ``run(arrays, **parameters) -> Result``: the forecast of one scenario's
+        :class:`~tawazun.arrays.ScenarioArrays` (no batch axis), with the model's
+        trajectory and explanation. Input the model cannot forecast raises
+        :class:`~tawazun.errors.InvalidArgument`.
+    batch : callable or None
+        The batched form, if the model has one: ``batch(arrays, seeds=None, **parameters)
+        -> ndarray (b, m)``, the forecasts of every variant of a batch of arrays (leading
+        axis ``b``), the same doubles as ``run`` gives variant by variant; NaN where a
+        variant cannot be forecast. ``seeds``, for a model with a ``seed`` parameter, sets
+        it variant by variant. It takes every parameter ``run`` takes.
     iterative : bool
         Whether results carry a round-by-round trajectory.
     reference : str
@@ -70,6 +82,11 @@ class ModelSpec:
         Parameters that make a run cheaper by leaving out detail that only explains it
         (never changing a forecast); analyses that read nothing but forecasts, over many
         runs, add them unless the user set those parameters.
+    resolution : float
+        The finest share of an issue's scale the model's forecasts are reproducible to when
+        only the order of the actors changes: 0 for models whose arithmetic does not depend
+        on it beyond rounding error; KTAB's SMP rounds bargains to 4 decimals of the 0-1
+        scale and sums in actor order, so its forecasts move by up to about that step.
     tuned : mapping of str to tuple of float
         Parameters whose defaults were fitted on outcome data (DEU III), each with the grid
         of values it was fitted over; ``tawazun backtest`` re-fits them by cross-validation
@@ -79,22 +96,24 @@ class ModelSpec:
     name: str
     summary: str
     run: Callable[..., Result]
+    batch: Callable[..., np.ndarray] | None = None
     iterative: bool = False
     reference: str = ""
     explain: Callable[[IssueForecast, Mapping[str, str]], list[str]] | None = None
     resume: Resume | None = None
     bulk: Mapping[str, Any] = field(default_factory=dict)
+    resolution: float = 0.0
     tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
     @cached_property
     def defaults(self) -> dict[str, Any]:
-        """``run``'s named parameters after the scenario, each with its default.
+        """``run``'s named parameters after the arrays, each with its default.
 
         A parameter without a default has ``inspect.Parameter.empty``.
         """
         named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-        after_scenario = list(inspect.signature(self.run).parameters.values())[1:]
-        return {p.name: p.default for p in after_scenario if p.kind in named}
+        after_arrays = list(inspect.signature(self.run).parameters.values())[1:]
+        return {p.name: p.default for p in after_arrays if p.kind in named}
 
 
 @cache

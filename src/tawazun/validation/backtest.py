@@ -7,11 +7,12 @@ cross-validation folds hold whole proposals out.
 
 Every model in :func:`tawazun.models.available` is run on each case (one scenario per
 proposal, so multi-issue models see the proposal's issues together and single-issue models
-forecast each issue as they would alone). A model that raises ``ValueError`` on a proposal is
-tried issue by issue, and the issues it still cannot forecast are reported as failed. A model
-whose :class:`~tawazun.models.ModelSpec` lists ``tuned`` parameters (defaults fitted on these
-data) is scored only out of sample: for each fold the grid value with the lowest error on the
-other folds forecasts the held-out proposals.
+forecast each issue as they would alone). A model that refuses a proposal (an
+:class:`~tawazun.errors.InputError`) is tried issue by issue, and the issues it still cannot
+forecast are reported as failed. A model whose :class:`~tawazun.models.ModelSpec` lists
+``tuned`` parameters (defaults fitted on these data) is scored only out of sample: for each
+fold the grid value with the lowest error on the other folds forecasts the held-out
+proposals.
 
 Errors are absolute differences between forecast and outcome on a 0-100 rescaling of each
 issue's scale.
@@ -27,9 +28,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tawazun.io.deu import Case
+from tawazun.arrays import to_arrays
+from tawazun.errors import InputError, InvalidArgument
 from tawazun.models import ModelSpec
-from tawazun.scenario import Scenario
+from tawazun.stats import weighted_mean, weighted_median
+from tawazun.validation.deu import Case
 
 COMPARATOR = "compromise"
 REFERENCE_POINT = "reference point"
@@ -78,23 +81,10 @@ class Backtest:
 
 
 # -- forecasts --------------------------------------------------------------------------------
-def single_issue_scenario(scenario: Scenario, issue_id: str) -> Scenario:
-    """The scenario cut down to one issue and the actors with a stance on it."""
-    issue = scenario.issue(issue_id)
-    actors = [
-        actor.model_copy(update={"stances": {issue_id: actor.stances[issue_id]}})
-        for actor in scenario.actors
-        if issue_id in actor.stances
-    ]
-    return scenario.model_copy(
-        update={"id": f"{scenario.id}.{issue_id}", "issues": [issue], "actors": actors}
-    )
-
-
 def model_forecasts(
     spec: ModelSpec, case: Case, name: str | None = None, **parameters: Any
 ) -> tuple[dict[str, float], list[Failure]]:
-    """Run a model on a case; on ``ValueError`` retry issue by issue.
+    """Run a model on a case; where it refuses the case, retry issue by issue.
 
     Parameters
     ----------
@@ -110,20 +100,25 @@ def model_forecasts(
     forecasts : dict of str to float
         Issue id to forecast, for the issues the model could forecast.
     failures : list of Failure
+        The issues the model refused alone too (an :class:`~tawazun.errors.InputError`,
+        with its message); any other exception is a bug and propagates.
     """
     name = name or spec.name
     parameters = {**spec.bulk, **parameters}
+    arrays = to_arrays(case.scenario)
     try:
-        return spec.run(case.scenario, **parameters).forecasts, []
-    except ValueError:
+        return spec.run(arrays, **parameters).forecasts, []
+    except InputError:
         pass
     forecasts: dict[str, float] = {}
     failures = []
-    for issue_id in case.outcome:
+    for j, issue_id in enumerate(arrays.issue_ids):
+        if issue_id not in case.outcome:
+            continue
+        alone = arrays.issues_subset([j], scenario_id=f"{arrays.scenario_id}.{issue_id}")
         try:
-            result = spec.run(single_issue_scenario(case.scenario, issue_id), **parameters)
-            forecasts[issue_id] = result.forecasts[issue_id]
-        except ValueError as exc:
+            forecasts[issue_id] = spec.run(alone, **parameters).forecasts[issue_id]
+        except InputError as exc:
             failures.append(Failure(name, case.proposal, issue_id, str(exc)))
     return forecasts, failures
 
@@ -170,7 +165,11 @@ def _column(frame: pd.DataFrame, by_issue: Mapping[tuple[str, str], float]) -> n
 
 
 def _run_everywhere(
-    spec: ModelSpec, cases: Sequence[Case], name: str, parameters: Mapping[str, Any]
+    spec: ModelSpec,
+    cases: Sequence[Case],
+    name: str,
+    parameters: Mapping[str, Any],
+    advance: Callable[[], None],
 ) -> tuple[dict[tuple[str, str], float], list[Failure]]:
     by_issue: dict[tuple[str, str], float] = {}
     failures: list[Failure] = []
@@ -178,6 +177,7 @@ def _run_everywhere(
         forecasts, failed = model_forecasts(spec, case, name, **parameters)
         by_issue.update({(case.scenario.id, issue): value for issue, value in forecasts.items()})
         failures.extend(failed)
+        advance()
     return by_issue, failures
 
 
@@ -199,7 +199,11 @@ def proposal_folds(proposals: Iterable[str], folds: int, seed: int) -> dict[str,
     """
     distinct = sorted(set(proposals))
     if not 2 <= folds <= len(distinct):
-        raise ValueError(f"folds must be between 2 and the {len(distinct)} proposals; got {folds}")
+        raise InvalidArgument(
+            "backtest",
+            "folds",
+            f"folds must be between 2 and the {len(distinct)} proposals; got {folds}",
+        )
     order = np.random.default_rng(seed).permutation(len(distinct))
     return {distinct[k]: int(position % folds) for position, k in enumerate(order)}
 
@@ -252,11 +256,8 @@ def scaled_errors(forecast: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
     return 100 * np.abs(forecast - frame["outcome"].to_numpy(float)) / width
 
 
-def weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Mean of ``values`` under each row of ``weights`` (shape (draws, n) or (n,))."""
-    return weights @ values / weights.sum(-1)
-
-
+# Metrics take the errors of the issues (n,) and weights, one row per bootstrap draw
+# (draws, n) or (n,): each issue's repeat count in the draw.
 def mean_absolute_error(errors: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """MAE: the (weighted) mean of absolute errors."""
     return weighted_mean(errors, weights)
@@ -272,27 +273,10 @@ def share_within(errors: np.ndarray, weights: np.ndarray, points: float = WITHIN
     return weighted_mean((errors <= points).astype(float), weights)
 
 
-def repeated_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The median of ``values`` under each row of integer ``weights`` (repeat counts).
-
-    With weights all 1 it is the ordinary median: the middle value, or the mean of the two
-    middle values when the total weight is even and splits exactly between them.
-    """
-    weights = np.atleast_2d(weights).astype(float)
-    order = np.argsort(values)
-    ordered = values[order]
-    cumulative = np.cumsum(weights[:, order], axis=1)
-    half = cumulative[:, -1:] / 2
-    k = np.argmax(cumulative >= half, axis=1)
-    upper = np.argmax(cumulative > half, axis=1)
-    median = (ordered[k] + ordered[upper]) / 2
-    return median if median.size > 1 else median[0]
-
-
 METRICS: dict[str, Metric] = {
     "mae": mean_absolute_error,
     "rmse": root_mean_squared_error,
-    "median": repeated_median,
+    "median": weighted_median,
     "within10": share_within,
 }
 
@@ -437,6 +421,7 @@ def backtest(
     seed: int = 0,
     draws: int = 2000,
     level: float = 0.95,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Backtest:
     """Forecast every case with every model and baseline, and score them.
 
@@ -453,11 +438,27 @@ def backtest(
         Bootstrap draws.
     level : float
         Confidence level.
+    progress : callable, optional
+        ``progress(done, total)`` after each model run on a case (a tuned model runs once
+        per grid value).
 
     Returns
     -------
     Backtest
     """
+    if draws < 1:
+        raise InvalidArgument("backtest", "draws", f"draws must be at least 1 (got {draws})")
+    if not 0 < level < 1:
+        raise InvalidArgument("backtest", "level", f"level must be in (0, 1) (got {level})")
+    total = len(cases) * sum(len(parameter_grid(spec.tuned)) for spec in models.values())
+    done = 0
+
+    def advance() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
     frame = issue_frame(cases)
     assignment = proposal_folds(frame["proposal"], folds, seed)
     frame["fold"] = frame["proposal"].map(assignment)
@@ -471,7 +472,7 @@ def backtest(
     for name, spec in models.items():
         tuned = spec.tuned
         if not tuned:
-            by_issue, failed = _run_everywhere(spec, cases, name, {})
+            by_issue, failed = _run_everywhere(spec, cases, name, {}, advance)
             columns[name] = _column(frame, by_issue)
             failures.extend(failed)
             continue
@@ -479,7 +480,7 @@ def backtest(
         grid = parameter_grid(tuned)
         candidates = []
         for parameters in grid:
-            by_issue, failed = _run_everywhere(spec, cases, label, parameters)
+            by_issue, failed = _run_everywhere(spec, cases, label, parameters, advance)
             candidates.append(_column(frame, by_issue))
         failures.extend(failed)
         forecasts = np.array(candidates)
@@ -498,95 +499,3 @@ def backtest(
     scores = score_table(frame, list(columns), draws, seed, level)
     settings = {"folds": folds, "seed": seed, "draws": draws, "level": level}
     return Backtest(frame, scores, failures, tuned_choices, settings)
-
-
-# -- presentation -------------------------------------------------------------------------------
-FULL_HEADERS = (
-    "forecaster",
-    "issues",
-    "MAE [95% CI]",
-    "RMSE [95% CI]",
-    "median AE [95% CI]",
-    "% within 10 [95% CI]",
-    "MAE - compromise [95% CI]",
-)
-SUBSET_HEADERS = ("forecaster", "issues", "MAE [95% CI]", "MAE - compromise [95% CI]")
-
-
-def _interval(row: Mapping[str, Any], name: str, digits: int, scale: float = 1.0) -> str:
-    value = row[name]
-    if value is None or np.isnan(value):
-        return "-"
-    low, high = row[f"{name}_low"] * scale, row[f"{name}_high"] * scale
-    return f"{value * scale:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
-
-
-def _difference(row: Mapping[str, Any]) -> str:
-    if row["forecaster"] == COMPARATOR:
-        return "(comparator)"
-    value = row.get("vs_compromise")
-    if value is None or np.isnan(value):
-        return "-"
-    return f"{value:+.2f} [{row['vs_compromise_low']:+.2f}, {row['vs_compromise_high']:+.2f}]"
-
-
-def _ordered(scores: pd.DataFrame, subset: str) -> list[dict[str, Any]]:
-    part = scores[scores["subset"] == subset].sort_values("mae", na_position="last", kind="stable")
-    return part.to_dict("records")
-
-
-def full_rows(scores: pd.DataFrame, subset: str = "all") -> list[list[str]]:
-    """Every metric with its interval, one row per forecaster sorted by MAE."""
-    return [
-        [
-            row["forecaster"],
-            f"{row['issues']}",
-            _interval(row, "mae", 1),
-            _interval(row, "rmse", 1),
-            _interval(row, "median", 1),
-            _interval(row, "within10", 0, 100),
-            _difference(row),
-        ]
-        for row in _ordered(scores, subset)
-    ]
-
-
-def subset_rows(scores: pd.DataFrame, subset: str) -> list[list[str]]:
-    """MAE and the paired difference with the compromise model, sorted by MAE."""
-    return [
-        [row["forecaster"], f"{row['issues']}", _interval(row, "mae", 1), _difference(row)]
-        for row in _ordered(scores, subset)
-    ]
-
-
-def subset_title(scores: pd.DataFrame, subset: str) -> str:
-    """``subset (N issues, P proposals)``, counting what the best-covered forecaster saw."""
-    part = scores[scores["subset"] == subset]
-    proposals = int(part["proposals"].max())
-    plural = "proposal" if proposals == 1 else "proposals"
-    return f"{subset} ({int(part['issues'].max())} issues, {proposals} {plural})"
-
-
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GitHub-flavoured markdown table, first column left-aligned, the rest right."""
-    lines = [
-        "| " + " | ".join(headers) + " |",
-        "|" + "|".join("---" if k == 0 else "---:" for k in range(len(headers))) + "|",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def to_markdown(result: Backtest) -> str:
-    """All issues with every metric, then MAE by procedure and by voting rule, in markdown."""
-    scores = result.scores
-    parts = [
-        f"#### {subset_title(scores, 'all')}\n",
-        markdown_table(FULL_HEADERS, full_rows(scores)) + "\n",
-    ]
-    for subset in scores["subset"].unique():
-        if subset == "all":
-            continue
-        parts.append(f"#### {subset_title(scores, subset)}\n")
-        parts.append(markdown_table(SUBSET_HEADERS, subset_rows(scores, subset)) + "\n")
-    return "\n".join(parts)
