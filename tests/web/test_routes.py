@@ -118,7 +118,7 @@ class TestUpload:
             ("notes.pdf", b"%PDF-1.4", "reads no"),
             ("broken.yaml", b"id: [unclosed", ""),
             ("table.csv", b"a,b\n1,2\n", "missing required column"),
-            ("book.xlsx", b"PK\x03\x04 not really", "Excel"),
+            ("book.xlsx", b"PK\x03\x04 not really", "zip archive"),
         ],
     )
     def test_hostile_and_broken_files_give_problems(self, client, name, content, message):
@@ -145,7 +145,7 @@ class TestUpload:
             archive.writestr("xl/worksheets/sheet1.xml", b"0" * (300 * 2**20))
         response = upload(client, "bomb.xlsx", buffer.getvalue())
         assert response.status_code == 422
-        assert "zip bomb" in response.json()["problems"][0]["message"]
+        assert "uncompress to" in response.json()["problems"][0]["message"]
 
     def test_script_in_names_is_shown_as_text(self, client):
         raw = yaml.safe_load(flagship_yaml(id="xss"))

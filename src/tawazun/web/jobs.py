@@ -19,7 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tawazun import limits
+from tawazun.cli._common import UsageProblem, check_size
 from tawazun.errors import InputError, InvalidArgument
+from tawazun.i18n import _
 from tawazun.models import get_model
 from tawazun.scenario import Scenario, UnknownName
 
@@ -78,13 +81,21 @@ class Job:
         return document
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def check_request(
     scenario: Scenario, command: str, model: str, parameters: dict[str, Any], options: dict
 ) -> dict[str, Any]:
     """The command's options with defaults filled, or an :class:`InvalidArgument`."""
     if command not in COMMANDS:
         raise InvalidArgument(
-            "run", "command", f"unknown command {command!r}; commands are {list(COMMANDS)}"
+            "run",
+            "command",
+            _("unknown command {command}; commands are {commands}").format(
+                command=repr(command), commands=", ".join(COMMANDS)
+            ),
         )
     try:
         spec = get_model(model)
@@ -95,36 +106,45 @@ def check_request(
         raise InvalidArgument(
             "run",
             "parameters",
-            f"model {model!r} takes the parameters {list(spec.defaults) or 'none'}; got {unknown}",
+            _("model {model} takes the parameters {accepted}; got {given}").format(
+                model=model, accepted=", ".join(spec.defaults) or "-", given=", ".join(unknown)
+            ),
         )
     allowed = OPTIONS[command]
     extra = sorted(set(options) - set(allowed))
     if extra:
         raise InvalidArgument(
-            "run", "options", f"{command} takes the options {list(allowed) or 'none'}; got {extra}"
+            "run",
+            "options",
+            _("{command} takes the options {accepted}; got {given}").format(
+                command=command, accepted=", ".join(allowed) or "-", given=", ".join(extra)
+            ),
         )
     filled = {**allowed, **options}
+    for name, value in parameters.items():
+        if name in limits.ROUND_PARAMETERS and _whole(value):
+            limits.check(model, name, value, "rounds", minimum=0)
     if command == "simulate":
-        for name, low in (("runs", 1), ("seed", 0)):
-            value = filled[name]
-            if not isinstance(value, int) or isinstance(value, bool) or value < low:
-                raise InvalidArgument("run", name, f"must be a whole number of at least {low}")
-        if filled["runs"] > 100_000:
-            raise InvalidArgument("run", "runs", "at most 100000 runs per simulation")
+        for name in ("runs", "seed"):
+            if not _whole(filled[name]):
+                raise InvalidArgument(command, name, _("must be a whole number"))
+        limits.check(command, "runs", filled["runs"], "runs")
+        limits.check(command, "seed", filled["seed"], "seed", minimum=0)
     if command == "pivotal":
         step = filled["step"]
-        if not isinstance(step, int | float) or not 0 < step <= 0.5:
-            raise InvalidArgument("run", "step", "must be a number in (0, 0.5]")
+        if not isinstance(step, int | float) or isinstance(step, bool) or not 0 < step <= 0.5:
+            raise InvalidArgument(command, "step", _("must be a number in (0, 0.5]"))
     if command == "whatif":
         try:
             scenario.issue(str(filled["issue"])).band(str(filled["band"]))
         except UnknownName as exc:
-            raise InvalidArgument("run", "issue", str(exc)) from None
-        grid = filled["grid"]
-        if not isinstance(grid, int) or isinstance(grid, bool) or not 2 <= grid <= 200:
-            raise InvalidArgument("run", "grid", "must be a whole number from 2 to 200")
+            raise InvalidArgument(command, "issue", str(exc)) from None
+        if not _whole(filled["grid"]):
+            raise InvalidArgument(command, "grid", _("must be a whole number"))
+        limits.check(command, "grid", filled["grid"], "grid", minimum=2)
+    check_size(scenario, model, command)
     if command == "shocks" and not scenario.events:
-        raise InvalidArgument("run", "command", "the scenario has no events")
+        raise InvalidArgument("run", "command", _("the scenario has no events"))
     return filled
 
 
@@ -211,7 +231,14 @@ class Jobs:
         try:
             job.outcome = execute(job, self.scheduler, progress)
             job.result = job.outcome.to_dict()
-        except (InputError, UnknownName, ValueError, TypeError, ArithmeticError) as exc:
+        except (
+            InputError,
+            UsageProblem,
+            UnknownName,
+            ValueError,
+            TypeError,
+            ArithmeticError,
+        ) as exc:
             # a model or an analysis refusing this scenario or these parameters
             job.error = str(exc)
             job.status = "failed"
