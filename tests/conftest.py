@@ -8,6 +8,8 @@ them there. Where they are missing the tests that need them skip, saying why, ex
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,15 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 # A worktree checked out elsewhere names the reference data's folder in TAWAZUN_REFERENCE.
 REFERENCE = Path(os.environ.get("TAWAZUN_REFERENCE", SHARED / "reference"))
+
+# Commands keep every run in the store: in tests (and the processes they start) that is a
+# temporary file, never the user's own store. Store tests open stores of their own.
+_STORE_FOLDER = tempfile.mkdtemp(prefix="tawazun-test-store-")
+os.environ["TAWAZUN_DATABASE_URL"] = f"sqlite:///{_STORE_FOLDER}/runs.sqlite"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_STORE_FOLDER, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

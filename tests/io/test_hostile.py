@@ -654,3 +654,30 @@ def test_numbers_are_shown_without_float_noise_or_crossing_a_band_edge() -> None
     assert on_scale(59.96, issue) == "59.96" and on_scale(60.04, issue) == "60.0"
     assert on_scale(39.99, issue) == "39.99" and on_scale(-1e-12, issue) == "0.0"
     assert on_scale(50.0, issue) == "50.0"
+
+
+def test_a_formula_without_a_saved_value_is_refused(tmp_path: Path) -> None:
+    path = workbook(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["actors"]["E2"] = "=1+1"  # openpyxl saves no computed value
+    book.save(path)
+    problems = refused(path)
+    assert any("actors row 2: E2: a formula with no saved value (=1+1)" in p for p in problems)
+
+
+def test_a_5000_digit_json_integer_names_its_line(tmp_path: Path) -> None:
+    text = tawazun.io.native.json.dumps(scenario_with(), indent=1)
+    text = text.replace('"capability": 2.0', '"capability": ' + "9" * 5000, 1)
+    [problem] = refused(write(tmp_path, "s.json", text))
+    line = next(k for k, t in enumerate(text.splitlines(), 1) if "9999" in t)
+    assert f"s.json:{line}: actors[a0].capability: " in problem and len(problem) < 400
+
+
+def test_procedure_capabilities_name_an_actor_without_a_council_weight(
+    tmp_path: Path, deu: Path
+) -> None:
+    lines = deu.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("pde", "pxx").replace("sde", "sxx")
+    path = write(tmp_path, "deu.csv", "\n".join(lines) + "\n")
+    code, output = cli("backtest", str(path), "--capabilities", "procedure", "--draws", "10")
+    assert code == 2 and "deu.csv:1: pxx: no Council weight for actor 'xx'" in output

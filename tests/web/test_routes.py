@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 import tawazun
+from tawazun.i18n import _, using
 from tests.web.conftest import csrf_of, make_client, wait_for
 
 PAGES = [
@@ -355,8 +356,10 @@ class TestCharts:
         assert english.count("Plotly.newPlot") == arabic.count("Plotly.newPlot") == 4
         assert "positions round by round" in english
         assert "positions round by round" not in arabic
+        with using("ar"):
+            title = _("{issue}: positions round by round ({model})").split("{issue}")[1]
         # plotly writes its JSON with non-ASCII escaped
-        assert json.dumps("المواقف جولةً بعد جولة")[1:-1] in arabic
+        assert json.dumps(title.format(model="eum"))[1:-1] in arabic
 
     def test_names_with_markup_stay_text_in_figures(self, client):
         raw = yaml.safe_load(flagship_yaml(id="xss2"))

@@ -157,18 +157,18 @@ class Simulation:
 def _seconds_per_run(
     arrays: ScenarioArrays, model: str, parameters: dict[str, Any], plan: Plan, seed: int
 ) -> float:
-    """Time a small trial batch; it sizes the batches and is not part of the results.
+    """The cost of one more run in a batch, from two small trial batches (1 and 16 runs).
 
-    One run first; a model that takes under a millisecond a run is timed on 64.
+    A batched model's call costs about the same for one run as for many, so the cost of a
+    run is the difference between the two trials; the trials only size the batches and are
+    not part of the results.
     """
-    seconds = 0.0
-    for trial in (1, 64):
+    seconds = []
+    for trial in (1, 16):
         started = time.perf_counter()
         simulate_batch(arrays, model, parameters, plan, seed, 0, trial)
-        seconds = (time.perf_counter() - started) / trial
-        if seconds > 1e-3:
-            break
-    return seconds
+        seconds.append(time.perf_counter() - started)
+    return max((seconds[1] - seconds[0]) / 15, seconds[1] / 16 / 100)
 
 
 def simulate(

@@ -97,9 +97,26 @@ def _number(value: float, digits: int = 1) -> str:
     return "–" if value != value else f"{value:.{digits}f}"
 
 
-def _dress(figure: go.Figure, title: str, x_title: str, y_title: str, *, mirror_x: bool = True):
-    """Titles, fonts, the legend and, in a right-to-left language, the mirrored layout."""
+def _dress(
+    figure: go.Figure,
+    title: str,
+    x_title: str,
+    y_title: str,
+    *,
+    mirror_x: bool = True,
+    y_labels: list[str] | None = None,
+):
+    """Titles, fonts, the legend and, in a right-to-left language, the mirrored layout.
+
+    The y axis' title is written level above the axis, as newspapers do: a rotated title
+    beside a right-hand axis is placed by plotly.js from measurements that a printed page
+    may take before its fonts settle, and lands on the tick labels. The margin on the
+    axis' side is sized for its tick labels (``y_labels``, or numbers) for the same reason.
+    """
     rtl = is_rtl()
+    longest = max(len(line) for label in y_labels or ["100%"] for line in label.split("<br>"))
+    axis_side = min(300, 30 + int(7 * longest))
+    side = {"l": axis_side, "r": 40} if not rtl else {"l": 40, "r": axis_side}
     figure.update_layout(
         template="plotly_white",
         width=WIDTH,
@@ -110,20 +127,30 @@ def _dress(figure: go.Figure, title: str, x_title: str, y_title: str, *, mirror_
             "x": 0.99 if rtl else 0.01,
             "xanchor": "right" if rtl else "left",
         },
-        margin={"l": 60, "r": 60, "t": 100, "b": 60},
+        margin={**side, "t": 120, "b": 60},
         legend={
             "orientation": "h",
             "yanchor": "bottom",
-            "y": 1.01,
+            "y": 1.09,
             "x": 1 if rtl else 0,
             "xanchor": "right" if rtl else "left",
         },
         hoverlabel={"align": "right" if rtl else "left"},
     )
     figure.update_xaxes(title_text=_t(x_title), automargin=True)
-    figure.update_yaxes(
-        title_text=_t(y_title), side="right" if rtl else "left", automargin=True, title_standoff=12
-    )
+    figure.update_yaxes(side="right" if rtl else "left", automargin=True)
+    if y_title:
+        figure.add_annotation(
+            text=_t(y_title),
+            xref="paper",
+            yref="paper",
+            x=1 if rtl else 0,
+            xanchor="right" if rtl else "left",
+            y=1.01,
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 12, "color": "#444"},
+        )
     if rtl and mirror_x:
         figure.update_xaxes(autorange="reversed")
     return figure
@@ -215,12 +242,22 @@ def scale_chart(scenario: Scenario, issue_id: str, forecasts: Mapping[str, float
                 showlegend=False,
             )
         )
+    rows = list(forecasts)
     if issue.status_quo is not None:
-        figure.add_vline(
-            x=issue.status_quo,
-            line={"dash": "dot", "color": "#555", "width": 1.5},
-            annotation_text=_t(_("status quo")),
-            annotation_position="bottom left" if is_rtl() else "bottom right",
+        quo = _t(_("status quo"))
+        rows.append(quo)
+        figure.add_vline(x=issue.status_quo, line={"dash": "dot", "color": "#555", "width": 1.5})
+        figure.add_trace(
+            go.Scatter(
+                x=[issue.status_quo],
+                y=[quo],
+                mode="markers+text",
+                marker={"size": 12, "color": "#555", "symbol": "x"},
+                text=[f"{issue.status_quo:g}"],
+                textposition="middle left" if is_rtl() else "middle right",
+                hoverinfo="skip",
+                showlegend=False,
+            )
         )
     _dress(
         figure,
@@ -228,11 +265,12 @@ def scale_chart(scenario: Scenario, issue_id: str, forecasts: Mapping[str, float
         _("position on the scale ({low:g} to {high:g})").format(
             low=issue.scale.min, high=issue.scale.max
         ),
-        _("model"),
+        "",
+        y_labels=rows,
     )
     figure.update_xaxes(range=_x_range(issue), autorange=False)
-    figure.update_yaxes(type="category", categoryorder="array", categoryarray=list(forecasts))
-    figure.update_layout(height=max(280, 170 + 42 * len(forecasts)), margin={"t": 120})
+    figure.update_yaxes(type="category", categoryorder="array", categoryarray=rows)
+    figure.update_layout(height=max(280, 170 + 42 * len(rows)), margin_t=120)
     return figure
 
 
@@ -405,10 +443,18 @@ def tornado_chart(scenario: Scenario, pivotal: Pivotal, issue_id: str, top: int 
         ),
         _("forecast"),
         "",
+        y_labels=names,
     )
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(range=_x_range(issue), autorange=False)
-    figure.update_layout(barmode="group", height=max(360, 140 + 48 * len(effects)), bargap=0.25)
+    figure.update_layout(
+        barmode="group",
+        height=max(380, 190 + 48 * len(effects)),
+        bargap=0.25,
+        margin_t=70,
+        margin_b=130,
+        legend={"yref": "container", "y": 0.01, "yanchor": "bottom"},
+    )
     return figure
 
 
@@ -477,9 +523,8 @@ def figure_html(figure: go.Figure, div_id: str | None = None, static: bool = Fal
     its hidden measuring element would otherwise inherit it, and margins come out wrong),
     and the figure mirrors itself (see the module docstring).
     """
-    config = {"displaylogo": False, "responsive": True}
-    if static:
-        config.update({"staticPlot": True})
+    # a printed page must not be re-laid out by plotly.js when printing resizes the window
+    config = {"displaylogo": False, "responsive": not static, "staticPlot": static}
     html = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=config)
     return f'<style>{CHART_CSS}</style><div class="chart" dir="ltr">{html}</div>'
 

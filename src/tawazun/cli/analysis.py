@@ -32,9 +32,11 @@ from tawazun.cli._common import (
     spark,
     text_in,
 )
+from tawazun.cli._saving import keep, saved
 
 
 @app.command()
+@saved("simulate")
 def simulate(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -85,6 +87,7 @@ def simulate(
                 if scheduler is None:
                     raise
                 raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -124,6 +127,7 @@ def simulate(
 
 
 @app.command()
+@saved("pivotal")
 def pivotal(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -145,6 +149,7 @@ def pivotal(
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: pivotal actors", total=None)
             result = find_pivotal(scenario, model, step, progress=follow(bar, task), **parameters)
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -175,6 +180,7 @@ def pivotal(
 
 
 @app.command()
+@saved("shocks")
 def shocks(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -194,6 +200,7 @@ def shocks(
             raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
         check_size(scenario, model, "shocks")
         result = run_shocks(scenario, model, **parameters)
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -227,6 +234,7 @@ def shocks(
 
 
 @app.command()
+@saved("whatif")
 def whatif(
     path: PathArg,
     issue: Annotated[str, typer.Option("--issue", help="The issue's id.")],
@@ -251,6 +259,7 @@ def whatif(
             result = what_would_it_take(
                 scenario, issue, band, model, grid=grid, progress=follow(bar, task), **parameters
             )
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return

@@ -20,6 +20,7 @@ from tawazun.cli._common import (
     print_json,
     progress_bar,
 )
+from tawazun.cli._saving import keep, saved
 from tawazun.models import available, get_model
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 
 @app.command()
+@saved("backtest")
 def backtest(
     path: Annotated[str, typer.Argument(help="A DEU III file (tab-separated, one row per issue).")],
     model: Annotated[
@@ -84,19 +86,20 @@ def backtest(
         f"{data.imputed_saliences} missing saliences set to 50; capabilities {capabilities}; "
         f"{folds}-fold CV and {draws} bootstrap draws by proposal, seed {seed}"
     )
+    document = {
+        "file": path,
+        "capabilities": capabilities,
+        "issues": data.issue_count,
+        "cases": len(data.cases),
+        "skipped_rows": [{"line": line, "issue": issue} for line, issue in data.skipped],
+        "imputed_saliences": data.imputed_saliences,
+        "settings": result.settings,
+        "scores": result.scores.replace({float("nan"): None}).to_dict("records"),
+        "tuned": result.tuned,
+        "failures": [vars(failure) for failure in result.failures],
+    }
+    keep(path, document)
     if as_json:
-        document = {
-            "file": path,
-            "capabilities": capabilities,
-            "issues": data.issue_count,
-            "cases": len(data.cases),
-            "skipped_rows": [{"line": line, "issue": issue} for line, issue in data.skipped],
-            "imputed_saliences": data.imputed_saliences,
-            "settings": result.settings,
-            "scores": result.scores.replace({float("nan"): None}).to_dict("records"),
-            "tuned": result.tuned,
-            "failures": [vars(failure) for failure in result.failures],
-        }
         print_json(document)
         return
     if as_markdown:

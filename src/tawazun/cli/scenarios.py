@@ -30,10 +30,12 @@ from tawazun.cli._common import (
     run_model,
     text_in,
 )
+from tawazun.cli._saving import keep, saved
 from tawazun.models import available
 
 
 @app.command()
+@saved("forecast")
 def forecast(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -46,6 +48,7 @@ def forecast(
     with clean_errors():
         scenario = io.load(path, source_format)
         result = run_model(scenario, model, parameters_for(model, param or []))
+    keep(scenario, result)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     else:

@@ -24,7 +24,10 @@ be marked where no language is known yet (a module-level constant) is marked wit
 Templates (Jinja2) get the same catalog::
 
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-    env.install_gettext_translations(translations(lang), newstyle=True)
+    env.install_gettext_translations(translations(lang), newstyle=False)
+
+and write ``{{ _("{count} runs").format(count=n) }}`` (brace placeholders as in Python;
+no ``{% trans %}`` blocks, whose message ids are %-style).
 
 Text from a scenario (names, labels, rationales) is data, not a message: it carries its
 own Arabic and :func:`localized` picks it, never the catalog.

@@ -27,7 +27,7 @@ def check_readable(path: Path) -> os.stat_result:
         For an empty name, a missing file, a link loop, a folder, or anything that is not a
         regular file.
     """
-    if not str(path).strip() or str(path) == ".":
+    if not str(path).strip():
         raise fail(path, "-", "file", _("no file name given"))
     try:
         status = os.stat(path)

@@ -301,6 +301,39 @@ def _sheets(book: Any, file: str, problems: list[Problem]) -> dict[str, Any]:
     return found
 
 
+def _uncomputed_formulas(file: str, data: bytes, book: Any) -> list[Problem]:
+    """Formula cells without a saved value (a workbook written by a program, never opened
+    in a spreadsheet): read as values they would be empty, silently."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        if not any(
+            b"<f" in archive.read(name)
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/")
+        ):
+            return []
+    formulas = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=False)
+    problems = []
+    for sheet in formulas.worksheets:
+        if _sheet_size_problem(file, sheet) is not None:
+            continue  # reported with the sheet
+        values = book[sheet.title]
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and values[cell.coordinate].value is None:
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{sheet.title} row {cell.row}",
+                            cell.coordinate,
+                            _(
+                                "a formula with no saved value ({formula}); open and save the "
+                                "workbook in a spreadsheet, or type the value"
+                            ).format(formula=str(cell.value)[:40]),
+                        )
+                    )
+    return problems
+
+
 def read_excel(path: Path) -> Scenario:
     file = str(path)
     data = read_bytes(path)
@@ -309,7 +342,7 @@ def read_excel(path: Path) -> Scenario:
         book = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise fail(file, "-", "xlsx", f"not a readable .xlsx workbook ({exc})") from None
-    problems: list[Problem] = []
+    problems: list[Problem] = _uncomputed_formulas(file, data, book)
     found = _sheets(book, file, problems)
     read = {name: _sheet_rows(sheet, file, problems) for name, sheet in found.items()}
     sheets = {name: rows for name, rows in read.items() if rows is not None}

@@ -93,9 +93,18 @@ def read_yaml(path: Path) -> Scenario:
         raw, root, duplicates = _yaml.load(text)
     except yaml.YAMLError as exc:
         raise _yaml_problem(path, exc, "YAML") from None
-    if duplicates:
-        raise ScenarioFileError(_duplicate_problems(path, duplicates))
-    return validate(_without_version(raw, path), path, node_locator(root))
+    return _validated(raw, path, root, _duplicate_problems(path, duplicates))
+
+
+def _validated(raw: Any, path: Path, root: yaml.Node | None, problems: list[Problem]) -> Scenario:
+    """The scenario, or every problem: the file's own (``problems``) and the scenario's."""
+    try:
+        scenario = validate(_without_version(raw, path), path, node_locator(root))
+    except ScenarioFileError as exc:
+        problems = problems + exc.problems
+    if problems:
+        raise ScenarioFileError(problems)
+    return scenario
 
 
 def _json_depth(text: str) -> int:
@@ -126,7 +135,13 @@ def read_json(path: Path) -> Scenario:
         return out
 
     try:
-        raw = json.loads(text, object_pairs_hook=mapping, parse_constant=_refuse_constant)
+        raw = json.loads(
+            text,
+            object_pairs_hook=mapping,
+            parse_constant=_refuse_constant,
+            # an integer too long for Python stays text, for validation to name with its line
+            parse_int=lambda digits: int(digits) if len(digits) <= 400 else digits,
+        )
     except json.JSONDecodeError as exc:
         raise fail(path, exc.lineno, "json", f"malformed JSON: {exc.msg}") from None
     except ValueError as exc:  # a 5000-digit integer, or NaN/Infinity
@@ -136,13 +151,13 @@ def read_json(path: Path) -> Scenario:
         root, duplicates = _yaml.load(text)[1:]
     except yaml.YAMLError:
         root, duplicates = None, []
+    problems = []
     if duplicated:
         problems = _duplicate_problems(path, duplicates) or [
             Problem(str(path), "-", key, _("duplicate key {key!r}; give it once").format(key=key))
             for key in duplicated
         ]
-        raise ScenarioFileError(problems)
-    return validate(_without_version(raw, path), path, node_locator(root))
+    return _validated(raw, path, root, problems)
 
 
 def _refuse_constant(name: str) -> Any:

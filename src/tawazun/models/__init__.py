@@ -136,7 +136,21 @@ def available() -> dict[str, ModelSpec]:
 
 def get_model(name: str) -> ModelSpec:
     """The model called ``name``; an ``UnknownName`` (a ``KeyError``) lists the names there
-    are."""
+    are.
+
+    A model usually lives in the module of its name, which alone is imported then: a
+    command running one model does not pay for importing the others (Numba, for one).
+    """
+    if name.isidentifier() and not name.startswith("_"):
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+        else:
+            spec = getattr(module, "MODEL", None)
+            if isinstance(spec, ModelSpec) and spec.name == name:
+                return spec
     try:
         return _registry()[name]
     except KeyError:

@@ -72,9 +72,11 @@ def resolve(url: str | None) -> URL:
         return URL.create("sqlite", database=str(path))
     try:
         parsed = make_url(chosen)
-    except exc.ArgumentError:
+    except (exc.ArgumentError, ValueError):
+        # ValueError: SQLAlchemy reads the port with int(), so 'host:notaport' lands here.
+        # Not echoed: what cannot be parsed cannot be stripped of its password either
         raise StoreError(
-            _hide_password(chosen),
+            _("the store URL"),
             _(
                 "not a database URL; give sqlite:///PATH or "
                 "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE"
@@ -225,8 +227,6 @@ def migrate(engine: Engine, url: URL, target: str = HEAD) -> None:
             # (outside any transaction: on the driver's connection, which begins none)
             with engine.connect() as connection:
                 connection.connection.driver_connection.execute("PRAGMA journal_mode=WAL")
-        from alembic import command
-
         with (
             engine.connect().execution_options(tawazun_write=True) as connection,
             connection.begin(),
@@ -237,4 +237,7 @@ def migrate(engine: Engine, url: URL, target: str = HEAD) -> None:
                 )
             tables, revision = _revision(connection)
             if _refuse_unknown(url, tables, revision) or target != HEAD:
+                # another process may have created the store meanwhile: then nothing to do
+                from alembic import command
+
                 command.upgrade(_alembic_config(connection), target)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import _
@@ -39,6 +39,8 @@ ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 ID_LENGTH = 8
 #: The shortest prefix of a run id that ``get`` accepts for the whole id.
 MIN_PREFIX = 4
+#: ``last`` is the newest run, ``last~N`` the N-th before it.
+NEWEST = re.compile(r"last(?:~(\d+))?")
 
 
 def new_run_id() -> str:
@@ -71,14 +73,21 @@ class ScenarioVersion:
     created: dt.datetime
 
     def scenario(self) -> Scenario:
-        """The scenario as it was when the run was made."""
-        from tawazun.scenario import Scenario
+        """The scenario as it was when the run was made.
+
+        It is validated again: a scenario kept by an older tawazun that this one refuses
+        raises a ``ScenarioFileError`` naming each problem (where: the field's path).
+        """
+        from tawazun.io.errors import validate
 
         if self.kind != "scenario":
             raise InvalidArgument(
                 "store", "scenario", _("this run read a data file, not a scenario")
             )
-        return Scenario.model_validate(json.loads(self.content))
+        where = _("stored scenario {hash}").format(hash=self.hash[:12])
+        return validate(
+            json.loads(self.content), where, lambda location: ".".join(map(str, location))
+        )
 
 
 @dataclass(frozen=True)
@@ -145,9 +154,12 @@ class Store:
         except BaseException:
             self._engine.dispose()
             raise
-        self._insert = (
-            postgresql.insert if self._url.get_backend_name() == "postgresql" else sqlite.insert
-        )
+        # INSERT ... ON CONFLICT DO NOTHING, in the dialect's own words
+        if self._url.get_backend_name() == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        self._insert = insert
 
     def __repr__(self) -> str:
         return f"<tawazun store {self.url}>"
@@ -178,7 +190,7 @@ class Store:
     def save(
         self,
         result: Any,
-        scenario: Scenario | Path | str,
+        scenario: Scenario | ScenarioVersion | Path | str,
         *,
         command: str = "forecast",
         model: str | None = None,
@@ -196,9 +208,10 @@ class Store:
         result : Result, an analysis result, or dict
             What the command computed; an object is stored as its ``to_dict()``, which is
             the document the command prints with ``--json``.
-        scenario : Scenario, or path of a data file
-            What the run read: a scenario (kept once per hash of its normalised form), or
-            the data file of a backtest (kept once per hash of its text).
+        scenario : Scenario, ScenarioVersion, or path of a data file
+            What the run read: a scenario (kept once per hash of its normalised form), a
+            version already stored, or the data file of a backtest (kept once per hash of
+            its text).
         command : str
             The command that made it: forecast, simulate, pivotal, shocks, whatif, backtest.
         model, parameters
@@ -221,7 +234,7 @@ class Store:
                 from tawazun.models import get_model
 
                 parameters = get_model(model).defaults | parameters
-        as_scenario = scenario if version.kind == "scenario" else None
+        as_scenario = version.scenario() if version.kind == "scenario" else None
         row = {
             "created": dt.datetime.now(dt.UTC),
             "command": command,
@@ -243,8 +256,10 @@ class Store:
             connection.execute(runs_table.insert().values(row))
         return self.get(row["id"])
 
-    def _version_of(self, scenario: Scenario | Path | str) -> ScenarioVersion:
+    def _version_of(self, scenario: Scenario | ScenarioVersion | Path | str) -> ScenarioVersion:
         now = dt.datetime.now(dt.UTC)
+        if isinstance(scenario, ScenarioVersion):
+            return scenario
         if isinstance(scenario, Path | str):
             path = Path(scenario)
             content = path.read_text(encoding="utf-8")
@@ -305,6 +320,22 @@ class Store:
 
     def _resolve_id(self, connection: sa.Connection, run_id: str) -> str:
         run_id = run_id.strip().lower()
+        newest = NEWEST.fullmatch(run_id)
+        if newest:
+            # ids never hold an "l" (ID_ALPHABET), so "last" names no run by itself
+            back = int(newest.group(1) or 0)
+            found = connection.execute(
+                sa.select(runs_table.c.id)
+                .order_by(runs_table.c.created.desc(), runs_table.c.id)
+                .offset(back)
+                .limit(1)
+            ).scalar()
+            if found is None:
+                message = _("there is no run {name}: the store holds fewer runs").format(
+                    name=run_id
+                )
+                raise UnknownRun(self.url, message)
+            return found
         if connection.execute(sa.select(runs_table.c.id).where(runs_table.c.id == run_id)).first():
             return run_id
         matches: list[str] = []
@@ -328,7 +359,8 @@ class Store:
         raise UnknownRun(self.url, message)
 
     def get(self, run_id: str) -> Run:
-        """The run with this id (or the only one whose id starts with these 4+ characters)."""
+        """The run with this id, the only one whose id starts with these 4+ characters, or
+        ``last`` (the newest run) or ``last~N`` (the N-th before it)."""
         with self._errors(_("cannot read the run")), self._engine.connect() as connection:
             found = self._resolve_id(connection, run_id)
             query = (

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from tawazun.i18n import _
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -156,7 +158,7 @@ def _simulation_tables(
             probabilities.append(
                 {
                     "issue": issue_id,
-                    "band": band_id or "(outside every band)",
+                    "band": band_id or _("(outside every band)"),
                     **_band_labels(scenario, issue_id, band_id or None),
                     "probability": share,
                 }
@@ -171,10 +173,6 @@ def _simulation_tables(
         "probabilities": pd.DataFrame(probabilities),
         "histogram": pd.DataFrame(histogram),
     }
-
-
-def _records(rows: list[dict[str, Any]], **extra: Any) -> list[dict[str, Any]]:
-    return [extra | row for row in rows]
 
 
 def tables(

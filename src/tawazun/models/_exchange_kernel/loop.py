@@ -492,3 +492,19 @@ def run_round(
             lift(tree, c)
         done += 1
     return realized[:done], moved_from[:done], state, gain
+
+
+def compiled_is_cached() -> bool:
+    """Whether the compiled round is ready: compiled in this process, or in Numba's cache
+    on disk for this version of the source (a first run after an install compiles it, for
+    about ten seconds).
+
+    Reads Numba's cache index (``FunctionCache._cache_file._load_index``, which discards an
+    index older than the source); a Numba without it counts as not cached.
+    """
+    if run_round.signatures:
+        return True
+    try:
+        return bool(run_round._cache._cache_file._load_index())
+    except (AttributeError, OSError):
+        return False

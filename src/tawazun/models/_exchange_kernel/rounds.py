@@ -9,6 +9,7 @@ the realised exchanges with their externalities (``calculations.actor_externalit
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,9 @@ from tawazun.models._exchange_kernel.candidates import (
     new_start_positions,
     outcomes,
 )
-from tawazun.models._exchange_kernel.loop import run_round
+from tawazun.models._exchange_kernel.loop import compiled_is_cached, run_round
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -258,6 +261,12 @@ def simulate(
     no outcome moved more than that (on 0-100) from the round before. Without
     ``records`` the rounds hold no realised exchanges, only positions and outcomes.
     """
+    if not compiled_is_cached():
+        # said before the wait, on stderr by default (logging's last-resort handler)
+        logger.warning(
+            "tawazun: compiling the exchange model's kernel with Numba; this happens once "
+            "after an install and takes about ten seconds"
+        )
     # the compiled kernel takes a generator even where it draws nothing (no seed, p = 0)
     rng = np.random.default_rng(seed)
     weight = np.where(present, capability[:, None] * salience, 0.0)
