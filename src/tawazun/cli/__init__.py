@@ -7,11 +7,7 @@ them, and nothing else changes.
 from tawazun.cli._common import app
 
 # isort: off
-<<<<<<< HEAD
-from tawazun.cli import scenarios, analysis, backtest, serve  # noqa: F401  (they register commands)
-=======
-from tawazun.cli import scenarios, analysis, backtest, runs, report  # noqa: F401  (they register commands)
->>>>>>> main
+from tawazun.cli import scenarios, analysis, backtest, runs, report, serve  # noqa: F401  (they register commands)
 # isort: on
 
 __all__ = ["app"]
