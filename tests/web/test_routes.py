@@ -189,6 +189,8 @@ class TestRuns:
             ({"scenario": "iraq-2024", "parameters": {"rounds": 3}}, "parameters"),
             ({"scenario": "iraq-2024", "command": "simulate", "options": {"runs": 0}}, "runs"),
             ({"scenario": "iraq-2024", "command": "whatif", "options": {"issue": "x"}}, "issue"),
+            ({"scenario": "iraq-2024", "command": "dance"}, "command"),
+            ({"model": "eum"}, "scenario"),
         ],
     )
     def test_bad_requests_are_422_with_problems(self, client, body, field):
@@ -357,9 +359,9 @@ class TestCharts:
         assert "positions round by round" in english
         assert "positions round by round" not in arabic
         with using("ar"):
-            title = _("{issue}: positions round by round ({model})").split("{issue}")[1]
-        # plotly writes its JSON with non-ASCII escaped
-        assert json.dumps(title.format(model="eum"))[1:-1] in arabic
+            words = _("{issue}: positions round by round ({model})").split("{issue}: ")[1]
+        # the words between the placeholders, as plotly writes them (non-ASCII escaped)
+        assert json.dumps(words.split(" ({model})")[0])[1:-1] in arabic
 
     def test_names_with_markup_stay_text_in_figures(self, client):
         raw = yaml.safe_load(flagship_yaml(id="xss2"))
@@ -490,3 +492,21 @@ class TestCompareAndDownload:
     def test_unknown_download_formats_are_404(self, client):
         assert client.get("/scenarios/iraq-2024/download.exe").status_code == 404
         assert client.get("/runs/nope/download.json").status_code == 404
+
+
+class TestReport:
+    def test_a_report_is_made_and_downloads_in_both_languages(self, client):
+        run = client.post(
+            "/api/runs",
+            json={"scenario": "iraq-2024", "command": "report", "options": {"runs": 20}},
+        ).json()["run"]
+        document = wait_for(client, run, timeout=300)
+        assert document["status"] == "done", document.get("error")
+        assert document["result"]["models"] == ["compromise"]
+        page = client.get(f"/runs/{run}", params={"lang": "ar"}).text
+        assert f"/runs/{run}/report.pdf?lang=ar" in page
+        english = client.get(f"/runs/{run}/report.html", params={"lang": "en"})
+        arabic = client.get(f"/runs/{run}/report.html", params={"lang": "ar"})
+        assert english.status_code == arabic.status_code == 200
+        assert 'dir="rtl"' in arabic.text and 'dir="rtl"' not in english.text[:500]
+        assert client.get(f"/runs/{run}/download.json").status_code == 404

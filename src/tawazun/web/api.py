@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -32,6 +33,16 @@ def problems_response(problems: list[Problem], status: int = 422) -> JSONRespons
             ]
         },
         status_code=status,
+    )
+
+
+async def request_problems(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A request the API cannot read, in the same ``problems`` form as a bad scenario."""
+    return problems_response(
+        [
+            Problem("request", "", ".".join(str(part) for part in error["loc"][1:]), error["msg"])
+            for error in exc.errors()
+        ]
     )
 
 
@@ -90,7 +101,7 @@ class RunRequest(BaseModel):
     ``step`` for pivotal; ``issue``, ``band``, ``grid`` for whatif)."""
 
     scenario: str
-    command: Literal["forecast", "simulate", "pivotal", "shocks", "whatif"] = "forecast"
+    command: Literal["forecast", "simulate", "pivotal", "shocks", "whatif", "report"] = "forecast"
     model: str = "compromise"
     parameters: dict[str, Any] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)

@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi_offline import FastAPIOffline
 
@@ -90,7 +91,7 @@ class Workbench:
 
     def _save(self, job: Job) -> str | None:
         """Keep a finished run in the store; its id there."""
-        if self.store is None:
+        if self.store is None or job.command == "report":
             return None
         stored = self.store.save(
             job.outcome,
@@ -213,6 +214,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from tawazun.web import api, pages
 
     app.include_router(api.router)
+    app.add_exception_handler(RequestValidationError, api.request_problems)
     app.include_router(pages.router)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

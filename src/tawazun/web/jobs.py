@@ -29,7 +29,7 @@ from tawazun.scenario import Scenario, UnknownName
 log = logging.getLogger(__name__)
 
 Status = Literal["queued", "running", "done", "failed"]
-COMMANDS = ("forecast", "simulate", "pivotal", "shocks", "whatif")
+COMMANDS = ("forecast", "simulate", "pivotal", "shocks", "whatif", "report")
 
 #: Each command's own options (beside the model's parameters), with their defaults.
 OPTIONS: dict[str, dict[str, Any]] = {
@@ -38,6 +38,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "pivotal": {"step": 0.05},
     "shocks": {},
     "whatif": {"issue": None, "band": None, "grid": 20},
+    "report": {"runs": 500, "seed": 0},
 }
 
 
@@ -124,7 +125,7 @@ def check_request(
     for name, value in parameters.items():
         if name in limits.ROUND_PARAMETERS and _whole(value):
             limits.check(model, name, value, "rounds", minimum=0)
-    if command == "simulate":
+    if command in ("simulate", "report"):
         for name in ("runs", "seed"):
             if not _whole(filled[name]):
                 raise InvalidArgument(command, name, _("must be a whole number"))
@@ -181,11 +182,31 @@ def execute(job: Job, scheduler: str | None, progress: Callable[[float], None]) 
         from tawazun.analysis.shocks import shocks
 
         return shocks(scenario, model, **parameters)
+    if job.command == "report":
+        from tawazun.report import analyse
+
+        return analyse(
+            scenario, [model], options["runs"], options["seed"], parameters={model: parameters}
+        )
     from tawazun.analysis.whatif import what_would_it_take
 
     return what_would_it_take(
         scenario, options["issue"], options["band"], model, grid=options["grid"], **parameters
     )
+
+
+def document_of(job: Job) -> dict[str, Any]:
+    """The run's result document; a report's is what it was made from (the page itself is
+    rendered, in either language, when it is downloaded)."""
+    if job.command == "report":
+        findings = job.outcome
+        return {
+            "scenario": findings.scenario.id,
+            "models": [m.model for m in findings.models],
+            "runs": findings.runs,
+            "seed": findings.seed,
+        }
+    return job.outcome.to_dict()
 
 
 class Jobs:
@@ -230,7 +251,7 @@ class Jobs:
 
         try:
             job.outcome = execute(job, self.scheduler, progress)
-            job.result = job.outcome.to_dict()
+            job.result = document_of(job)
         except (
             InputError,
             UsageProblem,

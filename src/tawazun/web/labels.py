@@ -16,6 +16,7 @@ LABELS = {
     "shocks": N_("Shocks"),
     "whatif": N_("What would it take"),
     "backtest": N_("Backtest"),
+    "report": N_("Report"),
     # statuses of a run
     "queued": N_("queued"),
     "running": N_("running"),

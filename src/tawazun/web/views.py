@@ -102,6 +102,8 @@ def view_of(job: Job) -> dict[str, Any]:
             )
         )
 
+    if job.command == "report":
+        return {"figures": figures, "available": job.outcome is not None}
     if job.command == "forecast":
         result = result_of(document)
         explain = get_model(job.model).explain
