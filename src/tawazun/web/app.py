@@ -64,6 +64,8 @@ def templates() -> jinja2.Environment:
     # the catalog of the current language (a context variable each page sets)
     env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=False)
     env.filters["num"] = number
+    # a number as an analyst types it: 60, 0.25 (never 60.0); text stays as typed
+    env.filters["plain"] = lambda value: f"{value:.15g}" if isinstance(value, float) else value
     env.filters["pct"] = lambda value: number(100 * value, 1) + "%" if value == value else "-"
     return env
 
