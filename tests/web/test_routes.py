@@ -140,6 +140,24 @@ class TestUpload:
             assert "upload limit" in response.text
             assert len(small.get("/api/scenarios").json()) == 1
 
+    def test_a_body_sent_without_its_length_stops_at_the_limit(self, tmp_path):
+        def chunks():
+            yield b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.yaml"\r\n\r\n'
+            for _chunk in range(200):
+                yield b"a" * 1000
+            yield b"\r\n--x--\r\n"
+
+        with make_client(tmp_path / "r.sqlite", max_upload=1000) as small:
+            for url in ("/api/scenarios", "/upload"):
+                response = small.post(
+                    url,
+                    content=chunks(),
+                    headers={"content-type": "multipart/form-data; boundary=x"},
+                )
+                assert response.status_code == 413, url
+                assert "upload limit" in response.text
+            assert small.get("/").status_code == 200
+
     def test_a_zip_bomb_is_refused_unread(self, client):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -18,6 +18,7 @@ import ipaddress
 import secrets
 from urllib.parse import urlsplit
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -66,8 +67,14 @@ def language_of(request: Request) -> str:
     return lang if lang in ("en", "ar") else "en"
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """A body that grew past the limit while it was read (one sent without its length).
+
+    An ``HTTPException``, so that FastAPI's body parsing passes it on as the 413 it is.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(status_code=413, detail=message)
 
 
 class Guard:
@@ -98,7 +105,7 @@ class Guard:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.limit_message(request))
             return message
 
         try:
@@ -106,12 +113,14 @@ class Guard:
         except BodyTooLarge:
             await self.too_large(request)(scope, receive, send)
 
-    def too_large(self, request: Request) -> Response:
+    def limit_message(self, request: Request) -> str:
         with using(language_of(request)):
-            message = _("The file is larger than the upload limit of {size} MB.").format(
+            return _("The file is larger than the upload limit of {size} MB.").format(
                 size=f"{self.max_body / 2**20:g}"
             )
-        return PlainTextResponse(message, status_code=413)
+
+    def too_large(self, request: Request) -> Response:
+        return PlainTextResponse(self.limit_message(request), status_code=413)
 
     def refuse(self, request: Request) -> Response | None:
         host = host_name(request.headers.get("host", ""))
