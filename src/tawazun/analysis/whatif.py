@@ -36,6 +36,7 @@ from tawazun.analysis.evaluate import forecasts
 from tawazun.analysis.values import FIELDS, get, put, ranges_of
 from tawazun.arrays import BandEdges, ScenarioArrays, band_index, to_arrays
 from tawazun.errors import InvalidArgument
+from tawazun.i18n import N_
 from tawazun.models import ModelSpec, get_model
 from tawazun.result import _jsonable
 from tawazun.scenario import Scenario
@@ -265,13 +266,14 @@ class WhatIf:
 
     @property
     def answer(self) -> str:
+        """The verdict, in English (the JSON's); ``tawazun.i18n._`` translates it."""
         if self.searched.get("already_in_band"):
-            return "the forecast is already in this band"
+            return N_("the forecast is already in this band")
         if self.singles:
-            return "a change of one actor suffices"
+            return N_("a change of one actor suffices")
         if self.pairs:
-            return "no change of one actor suffices; a change of two actors does"
-        return "no change of one actor suffices, nor of two actors among those searched"
+            return N_("no change of one actor suffices; a change of two actors does")
+        return N_("no change of one actor suffices, nor of two actors among those searched")
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(

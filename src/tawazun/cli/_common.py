@@ -47,10 +47,10 @@ app.command = _command  # type: ignore[method-assign]
 console = Console()
 
 PathArg = Annotated[
-    str, typer.Argument(help="A scenario file, or the id of a shipped scenario (iraq-2024).")
+    str, typer.Argument(help=N_("A scenario file, or the id of a shipped scenario (iraq-2024)."))
 ]
 FromOpt = Annotated[
-    str | None, typer.Option("--from", help="Read as this format (see `tawazun formats`).")
+    str | None, typer.Option("--from", help=N_("Read as this format (see `tawazun formats`)."))
 ]
 
 
@@ -71,11 +71,11 @@ LangOpt = Annotated[
         help=N_("Everything printed in English or Arabic (or set TAWAZUN_LANG)."),
     ),
 ]
-ModelOpt = Annotated[str, typer.Option("--model", "-m", help="See `tawazun models`.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help=N_("See `tawazun models`."))]
+JsonOpt = Annotated[bool, typer.Option("--json", help=N_("Print the result as JSON."))]
 ParamOpt = Annotated[
     list[str] | None,
-    typer.Option("--param", "-p", help="A model parameter, NAME=VALUE; repeatable."),
+    typer.Option("--param", "-p", help=N_("A model parameter, NAME=VALUE; repeatable.")),
 ]
 
 
@@ -85,13 +85,32 @@ class UsageProblem(Exception):
 
 # Characters user text may not send to a terminal: controls (escape sequences can retitle
 # or clear it) and the bidi embeddings and overrides that reorder what follows them.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066\u2067]")
+_ISOLATES = re.compile("[\u2068\u2069]")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in _ISOLATES.findall(text):
+        depth += 1 if char == "\u2068" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def printable(text: str) -> str:
     """``text`` with every control or bidi-override character shown as its escape (``\\x1b``),
-    so that a name can neither drive the terminal nor reorder the line it is printed on."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    so that a name can neither drive the terminal nor reorder the line it is printed on.
+
+    First-strong isolates (U+2068 ... U+2069), which the Arabic catalog puts around names and
+    numbers, stay when they pair up: an isolate reorders nothing outside itself.
+    """
+    escape_it = (
+        _UNPRINTABLE
+        if _balanced(text)
+        else re.compile(f"{_UNPRINTABLE.pattern}|{_ISOLATES.pattern}")
+    )
+    return escape_it.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def plain(text: str) -> str:
@@ -109,7 +128,7 @@ def clean_errors() -> Iterator[None]:
             typer.echo(printable(str(problem)), err=True)
         raise typer.Exit(2) from None
     except (UsageProblem, UnknownName) as exc:
-        typer.echo(printable(f"error: {exc}"), err=True)
+        typer.echo(printable(_("error: {message}").format(message=exc)), err=True)
         raise typer.Exit(2) from None
 
 
@@ -281,22 +300,34 @@ def forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
     explain: Callable[..., list[str]] | None = get_model(result.model).explain
     names = {actor.id: text_in(actor.name, lang) for actor in scenario.actors}
     title = text_in(scenario.metadata.title, lang)
-    console.print(f"[bold]{title}[/bold]  ·  model [cyan]{plain(result.model)}[/cyan]")
+    console.print(
+        f"[bold]{title}[/bold]  ·  "
+        + _("model {model}").format(model=f"[cyan]{plain(result.model)}[/cyan]")
+    )
     if scenario.metadata.as_of:
-        console.print(f"data as of {scenario.metadata.as_of.isoformat()}")
+        console.print(_("data as of {date}").format(date=scenario.metadata.as_of.isoformat()))
     for forecast in result.issues:
         issue = scenario.issue(forecast.issue)
         band = issue.band(forecast.band) if forecast.band else None
         console.print()
         console.print(
-            f"[bold]{text_in(issue.name, lang)}[/bold] "
-            f"[{plain(issue.id)}] (scale {number(issue.scale.min)}-{number(issue.scale.max)}): "
-            f"forecast [bold green]{on_scale(forecast.forecast, issue)}[/bold green]"
+            _("{issue} [{id}] (scale {low}-{high}): forecast {forecast}").format(
+                issue=f"[bold]{text_in(issue.name, lang)}[/bold]",
+                id=plain(issue.id),
+                low=number(issue.scale.min),
+                high=number(issue.scale.max),
+                forecast=f"[bold green]{on_scale(forecast.forecast, issue)}[/bold green]",
+            )
             + (f"  ->  {text_in(band.label, lang)} [{plain(band.id)}]" if band else "")
         )
         table = Table(show_header=True, header_style="bold")
-        for column in ("actor", "position", "salience", "capability"):
-            table.add_column(column, justify="left" if column == "actor" else "right")
+        for column, title in (
+            ("actor", _("actor")),
+            ("position", _("position")),
+            ("salience", _("salience")),
+            ("capability", _("capability")),
+        ):
+            table.add_column(title, justify="left" if column == "actor" else "right")
         rows = [
             (actor, stance)
             for actor in scenario.actors
@@ -328,7 +359,7 @@ def spark(counts: list[int]) -> str:
 
 def band_label(scenario: Scenario, issue_id: str, band_id: str | None, lang: str) -> str:
     if not band_id:
-        return "outside every band" if band_id == "" else "-"
+        return _("outside every band") if band_id == "" else "-"
     band = scenario.issue(issue_id).band(band_id)
     return text_in(band.label, lang)
 

@@ -37,6 +37,8 @@ _PANEL_WORDS = {
     "DEFAULT_STRING": N_("[default: {}]"),
     "ENVVAR_STRING": N_("[env var: {}]"),
 }
+#: click's own help text of --help, shown through the catalog like every option's.
+_HELP_OPTION = N_("Show this message and exit.")
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 import typer
 
 from tawazun.cli._common import clean_errors
-from tawazun.i18n import _
+from tawazun.i18n import N_, _
 
 if TYPE_CHECKING:
     from tawazun.scenario import Scenario
@@ -38,15 +38,19 @@ StoreOpt = Annotated[
         "--store",
         metavar="URL",
         envvar="TAWAZUN_DATABASE_URL",
-        help="Keep the run in this store: sqlite:///PATH or postgresql+psycopg://... "
-        "(default: runs.sqlite in the user's data folder; see `tawazun runs`).",
+        help=N_(
+            "Keep the run in this store: sqlite:///PATH or postgresql+psycopg://... "
+            "(default: runs.sqlite in the user's data folder; see `tawazun runs`)."
+        ),
     ),
 ]
-NoSaveOpt = Annotated[bool, typer.Option("--no-save", help="Do not keep this run in the store.")]
-LabelOpt = Annotated[
-    str | None, typer.Option("--label", help="A short name for this run, shown by `runs list`.")
+NoSaveOpt = Annotated[
+    bool, typer.Option("--no-save", help=N_("Do not keep this run in the store."))
 ]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with this run.")]
+LabelOpt = Annotated[
+    str | None, typer.Option("--label", help=N_("A short name for this run, shown by `runs list`."))
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help=N_("A note kept with this run."))]
 
 #: Arguments that say how to read the input or show the result, not what was computed.
 NOT_RECORDED = ("path", "as_json", "as_markdown", "lang", "source_format")

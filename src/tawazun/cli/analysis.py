@@ -34,7 +34,7 @@ from tawazun.cli._common import (
     text_in,
 )
 from tawazun.cli._saving import keep, saved, shows
-from tawazun.i18n import _
+from tawazun.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from tawazun.scenario import Scenario
@@ -45,16 +45,19 @@ if TYPE_CHECKING:
 def simulate(
     path: PathArg,
     model: ModelOpt = "compromise",
-    runs: Annotated[int, typer.Option("--runs", "-n", help="Number of random variants.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same numbers.")] = 0,
+    runs: Annotated[
+        int, typer.Option("--runs", "-n", help=N_("Number of random variants."))
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help=N_("Same seed, same numbers."))] = 0,
     workers: Annotated[
-        int | None, typer.Option("--workers", help="Run on a local Dask cluster of K processes.")
+        int | None,
+        typer.Option("--workers", help=N_("Run on a local Dask cluster of K processes.")),
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Run on the Dask cluster at this address.")
+        str | None, typer.Option("--scheduler", help=N_("Run on the Dask cluster at this address."))
     ] = None,
     batch: Annotated[
-        int | None, typer.Option("--batch", help="Runs per Dask task (default: automatic).")
+        int | None, typer.Option("--batch", help=N_("Runs per Dask task (default: automatic)."))
     ] = None,
     as_json: JsonOpt = False,
     param: ParamOpt = None,
@@ -73,9 +76,14 @@ def simulate(
         limits.check("simulate", "--seed", seed, "seed", minimum=0)
         check_size(scenario, model, "simulate")
         if workers is not None and scheduler is not None:
-            raise UsageProblem("give --workers or --scheduler, not both")
+            raise UsageProblem(_("give --workers or --scheduler, not both"))
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
-            task = bar.add_task(f"{model}: {runs} runs", total=runs)
+            task = bar.add_task(
+                ngettext("{model}: {count} run", "{model}: {count} runs", runs).format(
+                    model=model, count=runs
+                ),
+                total=runs,
+            )
             try:
                 result = run_simulation(
                     scenario,
@@ -91,7 +99,11 @@ def simulate(
             except (OSError, TimeoutError, ValueError) as exc:
                 if scheduler is None:
                     raise
-                raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+                raise UsageProblem(
+                    _("cannot reach the Dask scheduler {address}: {reason}").format(
+                        address=scheduler, reason=exc
+                    )
+                ) from None
     keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
@@ -102,27 +114,54 @@ def simulate(
 @shows("simulate")
 def show_simulation(scenario: Scenario, document: dict[str, Any], lang: str) -> None:
     execution = document["execution"]
+    runs, uncertain = document["runs"], document["uncertain_values"]
     console.print(
         f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  "
-        f"model [cyan]{document['model']}[/cyan]  ·  "
-        f"{document['runs']} runs, seed {document['seed']}, "
-        f"{document['uncertain_values']} uncertain values  ·  "
-        f"{execution['where']}, {execution['seconds']:.1f} s"
+        + _("model {model}").format(model=f"[cyan]{document['model']}[/cyan]")
+        + "  ·  "
+        + _("{runs}, seed {seed}, {values}").format(
+            runs=ngettext("{count} run", "{count} runs", runs).format(count=runs),
+            seed=document["seed"],
+            values=ngettext(
+                "{count} uncertain value", "{count} uncertain values", uncertain
+            ).format(count=uncertain),
+        )
+        + "  ·  "
+        + _("{where}, {seconds} s").format(
+            where=execution["where"], seconds=f"{execution['seconds']:.1f}"
+        )
     )
     for summary in document["issues"]:
         issue = scenario.issue(summary["issue"])
         base = summary["baseline"]
         q = summary["quantiles"]
         console.print()
+        failed = summary["failed"]
         console.print(
-            f"[bold]{text_in(issue.name, lang)}[/bold] (scale {issue.scale.min:g}-"
-            f"{issue.scale.max:g}): as stated [bold green]{fixed(base['forecast'])}[/bold green] "
-            f"({band_label(scenario, issue.id, base['band'], lang)}); over the runs mean "
-            f"{fixed(summary['mean'])}, sd {fixed(summary['sd'])}, 90% between "
-            f"{fixed(q['0.05'])} and {fixed(q['0.95'])}, median {fixed(q['0.5'])}"
-            + (f"; [red]{summary['failed']} runs failed[/red]" if summary["failed"] else "")
+            _(
+                "{issue} (scale {low}-{high}): as stated {forecast} ({band}); over the runs "
+                "mean {mean}, sd {sd}, 90% between {q05} and {q95}, median {median}"
+            ).format(
+                issue=f"[bold]{text_in(issue.name, lang)}[/bold]",
+                low=f"{issue.scale.min:g}",
+                high=f"{issue.scale.max:g}",
+                forecast=f"[bold green]{fixed(base['forecast'])}[/bold green]",
+                band=band_label(scenario, issue.id, base["band"], lang),
+                mean=fixed(summary["mean"]),
+                sd=fixed(summary["sd"]),
+                q05=fixed(q["0.05"]),
+                q95=fixed(q["0.95"]),
+                median=fixed(q["0.5"]),
+            )
+            + (
+                "; [red]"
+                + ngettext("{count} run failed", "{count} runs failed", failed).format(count=failed)
+                + "[/red]"
+                if failed
+                else ""
+            )
         )
-        table = Table("band", "range", "probability", "", header_style="bold")
+        table = Table(_("band"), _("range"), _("probability"), "", header_style="bold")
         for band_id, share in summary["bands"].items():
             band = issue.band(band_id) if band_id else None
             table.add_row(
@@ -145,7 +184,7 @@ def pivotal(
     path: PathArg,
     model: ModelOpt = "compromise",
     step: Annotated[
-        float, typer.Option("--step", help="Finite-difference step, share of each range.")
+        float, typer.Option("--step", help=N_("Finite-difference step, share of each range."))
     ] = 0.05,
     as_json: JsonOpt = False,
     param: ParamOpt = None,
@@ -160,7 +199,7 @@ def pivotal(
         parameters = parameters_for(model, param or [])
         check_size(scenario, model, "pivotal")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
-            task = bar.add_task(f"{model}: pivotal actors", total=None)
+            task = bar.add_task(_("{model}: pivotal actors").format(model=model), total=None)
             result = find_pivotal(scenario, model, step, progress=follow(bar, task), **parameters)
     keep(scenario, result)
     if as_json:
@@ -173,18 +212,28 @@ def pivotal(
 def show_pivotal(scenario: Scenario, document: dict[str, Any], lang: str) -> None:
     console.print(
         f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  "
-        f"model [cyan]{document['model']}[/cyan]"
+        + _("model {model}").format(model=f"[cyan]{document['model']}[/cyan]")
     )
     for entry in document["issues"]:
         issue = scenario.issue(entry["issue"])
         console.print()
         console.print(
-            f"[bold]{text_in(issue.name, lang)}[/bold]: forecast "
-            f"{fixed(entry['baseline'])}. Change of the forecast if the actor leaves, and "
-            "if its position, salience or capability moves by 10% of its range"
+            _(
+                "{issue}: forecast {forecast}. Change of the forecast if the actor leaves, and "
+                "if its position, salience or capability moves by 10% of its range"
+            ).format(
+                issue=f"[bold]{text_in(issue.name, lang)}[/bold]",
+                forecast=fixed(entry["baseline"]),
+            )
         )
         table = Table(
-            "#", "actor", "leaves", "position", "salience", "capability", header_style="bold"
+            "#",
+            _("actor"),
+            _("leaves"),
+            _("position"),
+            _("salience"),
+            _("capability"),
+            header_style="bold",
         )
         for rank, effect in enumerate(entry["actors"], 1):
             table.add_row(
@@ -215,7 +264,9 @@ def shocks(
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
         if not scenario.events:
-            raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
+            raise UsageProblem(
+                _("{path}: the scenario has no events (see docs/analysis.md)").format(path=path)
+            )
         check_size(scenario, model, "shocks")
         result = run_shocks(scenario, model, **parameters)
     keep(scenario, result)
@@ -231,7 +282,7 @@ def show_shocks(scenario: Scenario, document: dict[str, Any], lang: str) -> None
 
     console.print(
         f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  "
-        f"model [cyan]{document['model']}[/cyan]"
+        + _("model {model}").format(model=f"[cyan]{document['model']}[/cyan]")
     )
     events = {entry["event"]: entry for entry in document["events"]}
     for issue in scenario.issues:
@@ -239,10 +290,21 @@ def show_shocks(scenario: Scenario, document: dict[str, Any], lang: str) -> None
         base_band = band_label(scenario, issue.id, band_id_of(issue, base), lang)
         console.print()
         console.print(
-            f"[bold]{text_in(issue.name, lang)}[/bold]: without events {fixed(base)} ({base_band})"
+            _("{issue}: without events {forecast} ({band})").format(
+                issue=f"[bold]{text_in(issue.name, lang)}[/bold]",
+                forecast=fixed(base),
+                band=base_band,
+            )
         )
         table = Table(
-            "event", "date", "round", "alone", "change", "timeline", "band", header_style="bold"
+            _("event"),
+            _("date"),
+            _("round"),
+            _("alone"),
+            _("change"),
+            _("timeline"),
+            _("band"),
+            header_style="bold",
         )
         for event in timeline(scenario.events):
             alone = events[event.id]["alone"][issue.id]
@@ -258,17 +320,20 @@ def show_shocks(scenario: Scenario, document: dict[str, Any], lang: str) -> None
             )
         console.print(table)
     for note in document["notes"]:
-        console.print(f"[yellow]note[/yellow]: {note}", highlight=False)
+        console.print(
+            _("{note_word}: {note}").format(note_word=f"[yellow]{_('note')}[/yellow]", note=note),
+            highlight=False,
+        )
 
 
 @app.command()
 @saved("whatif")
 def whatif(
     path: PathArg,
-    issue: Annotated[str, typer.Option("--issue", help="The issue's id.")],
-    band: Annotated[str, typer.Option("--band", help="The id of the band to reach.")],
+    issue: Annotated[str, typer.Option("--issue", help=N_("The issue's id."))],
+    band: Annotated[str, typer.Option("--band", help=N_("The id of the band to reach."))],
     model: ModelOpt = "compromise",
-    grid: Annotated[int, typer.Option("--grid", help="Grid steps per search.")] = 20,
+    grid: Annotated[int, typer.Option("--grid", help=N_("Grid steps per search."))] = 20,
     as_json: JsonOpt = False,
     param: ParamOpt = None,
     source_format: FromOpt = None,
@@ -283,7 +348,7 @@ def whatif(
         limits.check("whatif", "--grid", grid, "grid", minimum=2)
         check_size(scenario, model, "whatif")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
-            task = bar.add_task(f"{model}: what would it take", total=None)
+            task = bar.add_task(_("{model}: what would it take").format(model=model), total=None)
             result = what_would_it_take(
                 scenario, issue, band, model, grid=grid, progress=follow(bar, task), **parameters
             )
@@ -299,10 +364,14 @@ def show_whatif(scenario: Scenario, document: dict[str, Any], lang: str) -> None
     issue, band, closest = document["issue"], document["band"], document["closest"]
     target = scenario.issue(issue)
     console.print(
-        f"[bold]{text_in(target.name, lang)}[/bold]  ·  model [cyan]{document['model']}[/cyan]: "
-        f"forecast {fixed(document['baseline'])}; target {band_label(scenario, issue, band, lang)}"
+        _("{issue}  ·  model {model}: forecast {forecast}; target {band}").format(
+            issue=f"[bold]{text_in(target.name, lang)}[/bold]",
+            model=f"[cyan]{document['model']}[/cyan]",
+            forecast=fixed(document["baseline"]),
+            band=band_label(scenario, issue, band, lang),
+        )
     )
-    console.print(f"[bold]{document['answer']}[/bold]", highlight=False)
+    console.print(f"[bold]{_(document['answer'])}[/bold]", highlight=False)
     found = document["singles"] or document["pairs"]
     if closest is not None:
         console.print(
@@ -315,11 +384,11 @@ def show_whatif(scenario: Scenario, document: dict[str, Any], lang: str) -> None
         found = [closest]
     if not found:
         return
-    table = Table("#", "change", "share of range", "forecast", header_style="bold")
+    table = Table("#", _("change"), _("share of range"), _("forecast"), header_style="bold")
     for rank, entry in enumerate(found[:10], 1):
         table.add_row(
             str(rank),
-            "; ".join(describe_change(scenario, c, lang) for c in entry["changes"]),
+            _("; ").join(describe_change(scenario, c, lang) for c in entry["changes"]),
             f"{entry['share']:.1%}",
             fixed(entry["forecast"]),
         )
@@ -337,7 +406,13 @@ def show_whatif(scenario: Scenario, document: dict[str, Any], lang: str) -> None
 def describe_change(scenario: Any, change: dict[str, Any], lang: str) -> str:
     """``ACTOR field FROM -> TO``, starred when beyond the range the other actors span."""
     star = " *" if change["beyond_others"] else ""
+    field = {"position": _("position"), "salience": _("salience"), "capability": _("capability")}
     return (
-        f"{text_in(scenario.actor(change['actor']).name, lang)} {change['field']} "
-        f"{change['from']:.4g} -> {change['to']:.4g}{star}"
+        _("{actor} {field} {old} -> {new}").format(
+            actor=text_in(scenario.actor(change["actor"]).name, lang),
+            field=field.get(change["field"], change["field"]),
+            old=f"{change['from']:.4g}",
+            new=f"{change['to']:.4g}",
+        )
+        + star
     )

@@ -12,6 +12,8 @@ from rich.table import Table
 
 from tawazun import limits
 from tawazun.cli._common import (
+    Lang,
+    LangOpt,
     UsageProblem,
     app,
     clean_errors,
@@ -21,6 +23,7 @@ from tawazun.cli._common import (
     progress_bar,
 )
 from tawazun.cli._saving import keep, saved, shows
+from tawazun.i18n import N_, _, ngettext
 from tawazun.models import available, get_model
 
 if TYPE_CHECKING:
@@ -32,28 +35,36 @@ if TYPE_CHECKING:
 @app.command()
 @saved("backtest")
 def backtest(
-    path: Annotated[str, typer.Argument(help="A DEU III file (tab-separated, one row per issue).")],
+    path: Annotated[
+        str, typer.Argument(help=N_("A DEU III file (tab-separated, one row per issue)."))
+    ],
     model: Annotated[
         list[str] | None,
-        typer.Option("--model", "-m", help="Score only this model (repeatable); default all."),
+        typer.Option("--model", "-m", help=N_("Score only this model (repeatable); default all.")),
     ] = None,
     capabilities: Annotated[
         str,
         typer.Option(
             "--capabilities",
-            help="'file-row': the file's second row (GDPs); 'procedure': Nice votes under QMV, "
-            "equal under unanimity, Parliament weighty under COD (docs/validation.md).",
+            help=N_(
+                "'file-row': the file's second row (GDPs); 'procedure': Nice votes under QMV, "
+                "equal under unanimity, Parliament weighty under COD (docs/validation.md)."
+            ),
         ),
     ] = "file-row",
     folds: Annotated[
-        int, typer.Option("--folds", help="Cross-validation folds, by proposal.")
+        int, typer.Option("--folds", help=N_("Cross-validation folds, by proposal."))
     ] = 10,
-    seed: Annotated[int, typer.Option("--seed", help="Seeds the folds and the bootstrap.")] = 0,
-    draws: Annotated[int, typer.Option("--draws", help="Bootstrap draws (by proposal).")] = 2000,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    seed: Annotated[int, typer.Option("--seed", help=N_("Seeds the folds and the bootstrap."))] = 0,
+    draws: Annotated[
+        int, typer.Option("--draws", help=N_("Bootstrap draws (by proposal)."))
+    ] = 2000,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("Print the scores as JSON."))] = False,
     as_markdown: Annotated[
-        bool, typer.Option("--markdown", help="Print the tables in markdown (docs/validation.md).")
+        bool,
+        typer.Option("--markdown", help=N_("Print the tables in markdown (docs/validation.md).")),
     ] = False,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Score every model against recorded outcomes: MAE, RMSE, median error, hits within 10."""
     from tawazun.validation.backtest import backtest as run_backtest
@@ -63,7 +74,9 @@ def backtest(
     with clean_errors():
         if capabilities not in CAPABILITY_CHOICES:
             raise UsageProblem(
-                f"--capabilities must be one of {list(CAPABILITY_CHOICES)}; got {capabilities!r}"
+                _("--capabilities must be one of {choices}; got {given!r}").format(
+                    choices=list(CAPABILITY_CHOICES), given=capabilities
+                )
             )
         limits.check("backtest", "--draws", draws, "draws")
         limits.check("backtest", "--folds", folds, "folds", minimum=2)
@@ -105,12 +118,20 @@ def backtest(
 def backtest_summary(document: dict[str, Any]) -> str:
     """What was scored, how, and what was left out: one line."""
     settings = document["settings"]
-    return (
-        f"{document['file']}: {document['issues']} issues with an outcome in "
-        f"{document['cases']} cases; skipped {len(document['skipped_rows'])} rows without an "
-        f"outcome; {document['imputed_saliences']} missing saliences set to 50; capabilities "
-        f"{document['capabilities']}; {settings['folds']}-fold CV and {settings['draws']} "
-        f"bootstrap draws by proposal, seed {settings['seed']}"
+    return _(
+        "{file}: {issues} issues with an outcome in {cases} cases; skipped {skipped} rows "
+        "without an outcome; {imputed} missing saliences set to 50; capabilities "
+        "{capabilities}; {folds}-fold CV and {draws} bootstrap draws by proposal, seed {seed}"
+    ).format(
+        file=document["file"],
+        issues=document["issues"],
+        cases=document["cases"],
+        skipped=len(document["skipped_rows"]),
+        imputed=document["imputed_saliences"],
+        capabilities=document["capabilities"],
+        folds=settings["folds"],
+        draws=settings["draws"],
+        seed=settings["seed"],
     )
 
 
@@ -124,25 +145,28 @@ def show_backtest(_scenario: None, document: dict[str, Any], _lang: str) -> None
         full = subset == "all"
         headers = FULL_HEADERS if full else SUBSET_HEADERS
         rows = (full_rows if full else subset_rows)(scores, subset)
-        table = Table(*headers, title=subset_title(scores, subset))
+        table = Table(*(_(header) for header in headers), title=subset_title(scores, subset))
         for row in rows:
             table.add_row(*row)
         console.print(table)
     for label, chosen in document["tuned"].items():
-        console.print(f"{label}: values chosen per fold {chosen}", highlight=False)
+        console.print(
+            _("{label}: values chosen per fold {chosen}").format(label=label, chosen=chosen),
+            highlight=False,
+        )
 
 
 # -- tables -------------------------------------------------------------------------------
 FULL_HEADERS = (
-    "forecaster",
-    "issues",
-    "MAE [95% CI]",
-    "RMSE [95% CI]",
-    "median AE [95% CI]",
-    "% within 10 [95% CI]",
-    "MAE - compromise [95% CI]",
+    N_("forecaster"),
+    N_("issues"),
+    N_("MAE [95% CI]"),
+    N_("RMSE [95% CI]"),
+    N_("median AE [95% CI]"),
+    N_("% within 10 [95% CI]"),
+    N_("MAE - compromise [95% CI]"),
 )
-SUBSET_HEADERS = ("forecaster", "issues", "MAE [95% CI]", "MAE - compromise [95% CI]")
+SUBSET_HEADERS = (FULL_HEADERS[0], FULL_HEADERS[1], FULL_HEADERS[2], FULL_HEADERS[-1])
 
 
 def _interval(row: Mapping[str, Any], name: str, digits: int, scale: float = 1.0) -> str:
@@ -197,8 +221,14 @@ def subset_title(scores: pd.DataFrame, subset: str) -> str:
     """``subset (N issues, P proposals)``, counting what the best-covered forecaster saw."""
     part = scores[scores["subset"] == subset]
     proposals = int(part["proposals"].max())
-    plural = "proposal" if proposals == 1 else "proposals"
-    return f"{subset} ({int(part['issues'].max())} issues, {proposals} {plural})"
+    issues = int(part["issues"].max())
+    return _("{subset} ({issues}, {proposals})").format(
+        subset=subset,
+        issues=ngettext("{count} issue", "{count} issues", issues).format(count=issues),
+        proposals=ngettext("{count} proposal", "{count} proposals", proposals).format(
+            count=proposals
+        ),
+    )
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

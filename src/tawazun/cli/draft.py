@@ -15,7 +15,7 @@ from rich.table import Table
 from tawazun import io
 from tawazun.cli._common import Lang, app, clean_errors, plain
 from tawazun.errors import InvalidArgument
-from tawazun.i18n import _, isolate
+from tawazun.i18n import N_, _, isolate
 
 if TYPE_CHECKING:
     from tawazun.draft.build import Draft
@@ -24,39 +24,43 @@ if TYPE_CHECKING:
 @app.command("draft")
 def draft_command(
     articles: Annotated[
-        list[Path], typer.Argument(help="Articles: plain text or HTML saved from a browser.")
+        list[Path], typer.Argument(help=N_("Articles: plain text or HTML saved from a browser."))
     ],
     issue_from: Annotated[
         str,
         typer.Option(
             "--issue-from",
-            help="A scenario or template whose issues (scales, labelled bands) the draft uses.",
+            help=N_("A scenario or template whose issues (scales, labelled bands) the draft uses."),
         ),
     ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the draft here (YAML or JSON).")
+        Path | None, typer.Option("--output", "-o", help=N_("Write the draft here (YAML or JSON)."))
     ] = None,
     lang: Annotated[
         Lang | None,
-        typer.Option("--lang", help="The articles' language (default: found from the text)."),
+        typer.Option("--lang", help=N_("The articles' language (default: found from the text).")),
     ] = None,
     gazetteer: Annotated[
         list[Path] | None,
-        typer.Option("--gazetteer", help="A gazetteer file extending the shipped one; repeatable."),
+        typer.Option(
+            "--gazetteer", help=N_("A gazetteer file extending the shipped one; repeatable.")
+        ),
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="The articles' date, YYYY-MM-DD (default: the template's)."),
+        typer.Option(
+            "--as-of", help=N_("The articles' date, YYYY-MM-DD (default: the template's).")
+        ),
     ] = None,
     llm: Annotated[
         str | None,
         typer.Option(
             "--llm",
-            help="An OpenAI-compatible endpoint (…/v1) to ask too; its key in TAWAZUN_LLM_KEY.",
+            help=N_("An OpenAI-compatible endpoint (…/v1) to ask too; its key in TAWAZUN_LLM_KEY."),
         ),
     ] = None,
     llm_model: Annotated[
-        str, typer.Option("--llm-model", help="The model name the endpoint expects.")
+        str, typer.Option("--llm-model", help=N_("The model name the endpoint expects."))
     ] = "default",
 ) -> None:
     """Draft a scenario from news and op-eds: actors, quoted passages, suggested values.

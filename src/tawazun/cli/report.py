@@ -10,7 +10,7 @@ import typer
 
 from tawazun import io
 from tawazun.cli._common import FromOpt, Lang, LangOpt, PathArg, UsageProblem, app, clean_errors
-from tawazun.i18n import _, using
+from tawazun.i18n import N_, _, using
 
 
 @app.command()
@@ -18,23 +18,26 @@ def report(
     path: PathArg,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="FILE.html or FILE.pdf (default: SCENARIO.html)."),
+        typer.Option("--output", "-o", help=N_("FILE.html or FILE.pdf (default: SCENARIO.html).")),
     ] = None,
     model: Annotated[
         list[str] | None,
-        typer.Option("--model", "-m", help="A model to report (repeatable); default: all."),
+        typer.Option("--model", "-m", help=N_("A model to report (repeatable); default: all.")),
     ] = None,
     runs: Annotated[
-        int, typer.Option("--runs", "-n", help="Random variants per model for the probabilities.")
+        int,
+        typer.Option("--runs", "-n", help=N_("Random variants per model for the probabilities.")),
     ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same numbers.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help=N_("Same seed, same numbers."))] = 0,
     without: Annotated[
         list[str] | None,
-        typer.Option("--without", help="Also forecast without this actor (an id; repeatable)."),
+        typer.Option("--without", help=N_("Also forecast without this actor (an id; repeatable).")),
     ] = None,
     whatif: Annotated[
         bool,
-        typer.Option("--whatif/--no-whatif", help="Search what it would take to reach each band."),
+        typer.Option(
+            "--whatif/--no-whatif", help=N_("Search what it would take to reach each band.")
+        ),
     ] = True,
     source_format: FromOpt = None,
     lang: LangOpt = Lang.en,

@@ -30,7 +30,7 @@ from tawazun.cli._common import (
     printable,
 )
 from tawazun.cli._saving import SAVED, SHOWN, StoreOpt, capturing, open_store, shows
-from tawazun.i18n import _
+from tawazun.i18n import N_, _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,14 +38,14 @@ if TYPE_CHECKING:
     from tawazun.store import Run
 
 runs_app = typer.Typer(
-    help="The runs kept in the store: list, show, diff, export, rerun, label, delete.",
+    help=N_("The runs kept in the store: list, show, diff, export, rerun, label, delete."),
     no_args_is_help=True,
 )
 app.add_typer(runs_app, name="runs")
 
 ID_WIDTH = 8
 RunArg = Annotated[
-    str, typer.Argument(help="A run id, its first 4+ characters, last, or last~N (before it).")
+    str, typer.Argument(help=N_("A run id, its first 4+ characters, last, or last~N (before it)."))
 ]
 #: Options of the original run that say where it ran, not what: a rerun runs in-process.
 NOT_RERUN = ("file", "workers", "scheduler")
@@ -126,18 +126,19 @@ def _since(text: str | None) -> dt.datetime | None:
 
 @runs_app.command("list")
 def list_runs(
-    scenario: Annotated[str | None, typer.Option("--scenario", help="A scenario id.")] = None,
-    model: Annotated[str | None, typer.Option("--model", "-m", help="A model name.")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario", help=N_("A scenario id."))] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help=N_("A model name."))] = None,
     command: Annotated[
-        str | None, typer.Option("--command", help="forecast, simulate, pivotal...")
+        str | None, typer.Option("--command", help=N_("forecast, simulate, pivotal..."))
     ] = None,
-    label: Annotated[str | None, typer.Option("--label", help="Runs with this label.")] = None,
+    label: Annotated[str | None, typer.Option("--label", help=N_("Runs with this label."))] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Runs made since this date (YYYY-MM-DD).")
+        str | None, typer.Option("--since", help=N_("Runs made since this date (YYYY-MM-DD)."))
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Show the newest N (0: all).")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help=N_("Show the newest N (0: all)."))] = 50,
     as_json: JsonOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """List the stored runs, newest first."""
     with clean_errors():
@@ -265,10 +266,11 @@ def show_forecast(scenario: Any, document: dict[str, Any], lang: str) -> None:
 
 @runs_app.command()
 def diff(
-    run_a: Annotated[str, typer.Argument(help="The first run.")],
-    run_b: Annotated[str, typer.Argument(help="The second run.")],
+    run_a: Annotated[str, typer.Argument(help=N_("The first run."))],
+    run_b: Annotated[str, typer.Argument(help=N_("The second run."))],
     as_json: JsonOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Compare two runs: forecasts, parameters and scenario values that differ."""
     from tawazun.store.diff import diff as compare
@@ -294,9 +296,10 @@ def export(
     run: RunArg,
     to: Annotated[
         Path,
-        typer.Option("--to", help="result.xlsx, result.csv or result.json", show_default=False),
+        typer.Option("--to", help=N_("result.xlsx, result.csv or result.json"), show_default=False),
     ],
     store: StoreOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Write a run's result as tables an analyst opens: forecasts, bands, trajectories..."""
     from tawazun.store.export import export as write
@@ -355,8 +358,11 @@ def _parameters_now(found: Run) -> dict[str, Any]:
 @runs_app.command()
 def rerun(
     run: RunArg,
-    save: Annotated[bool, typer.Option("--save", help="Keep the new run in the store.")] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help=N_("Keep the new run in the store."))
+    ] = False,
     store: StoreOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Run a stored run's scenario again with its parameters; say whether the result is the same.
 
@@ -416,9 +422,10 @@ def rerun(
 @runs_app.command()
 def label(
     run: RunArg,
-    text: Annotated[str, typer.Argument(help="The label ('' removes it).")],
-    note: Annotated[str | None, typer.Option("--note", help="Also set the note.")] = None,
+    text: Annotated[str, typer.Argument(help=N_("The label ('' removes it)."))],
+    note: Annotated[str | None, typer.Option("--note", help=N_("Also set the note."))] = None,
     store: StoreOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Label a run (and set its note)."""
     with _store(store) as runs:
@@ -430,8 +437,9 @@ def label(
 @runs_app.command()
 def delete(
     run: RunArg,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask."))] = False,
     store: StoreOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Delete a run from the store."""
     with _store(store) as runs:

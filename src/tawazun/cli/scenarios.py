@@ -31,7 +31,7 @@ from tawazun.cli._common import (
     text_in,
 )
 from tawazun.cli._saving import keep, saved
-from tawazun.i18n import _
+from tawazun.i18n import N_, _, ngettext
 from tawazun.io.errors import draft_warnings
 from tawazun.models import available
 
@@ -58,14 +58,18 @@ def forecast(
 
 
 @app.command()
-def validate(path: PathArg, source_format: FromOpt = None) -> None:
+def validate(path: PathArg, source_format: FromOpt = None, lang: LangOpt = Lang.en) -> None:
     """Check a scenario file; print every problem as FILE:LINE: field: message."""
     with clean_errors():
         scenario = io.load(path, source_format)
     actors, issues = len(scenario.actors), len(scenario.issues)
     typer.echo(
         printable(
-            f"ok {path}: {actors} actor{'s' * (actors != 1)}, {issues} issue{'s' * (issues != 1)}"
+            _("ok {path}: {actors}, {issues}").format(
+                path=path,
+                actors=ngettext("{count} actor", "{count} actors", actors).format(count=actors),
+                issues=ngettext("{count} issue", "{count} issues", issues).format(count=issues),
+            )
         )
     )
     for problem in draft_warnings(scenario, path):
@@ -80,21 +84,37 @@ def show(path: PathArg, source_format: FromOpt = None, lang: LangOpt = Lang.en) 
     meta = scenario.metadata
     console.print(f"[bold]{text_in(meta.title, lang)}[/bold]  ({plain(scenario.id)})")
     if meta.as_of:
-        console.print(f"data as of {meta.as_of.isoformat()}")
+        console.print(_("data as of {date}").format(date=meta.as_of.isoformat()))
     for issue in scenario.issues:
         console.print(
-            f"\n[bold]{text_in(issue.name, lang)}[/bold]  issue [cyan]{plain(issue.id)}[/cyan]  "
-            f"scale {number(issue.scale.min)}-{number(issue.scale.max)}"
-            + (f", status quo {number(issue.status_quo)}" if issue.status_quo is not None else ""),
+            "\n"
+            + _("{issue}  issue {id}  scale {low}-{high}").format(
+                issue=f"[bold]{text_in(issue.name, lang)}[/bold]",
+                id=f"[cyan]{plain(issue.id)}[/cyan]",
+                low=number(issue.scale.min),
+                high=number(issue.scale.max),
+            )
+            + (
+                _(", status quo {value}").format(value=number(issue.status_quo))
+                if issue.status_quo is not None
+                else ""
+            ),
             highlight=False,
         )
         for band in issue.bands:
             console.print(
-                f"  {number(band.lower)}-{number(band.upper)}  band [cyan]{plain(band.id)}[/cyan]"
-                f"  {text_in(band.label, lang)}",
+                "  "
+                + _("{low}-{high}  band {id}  {label}").format(
+                    low=number(band.lower),
+                    high=number(band.upper),
+                    id=f"[cyan]{plain(band.id)}[/cyan]",
+                    label=text_in(band.label, lang),
+                ),
                 highlight=False,
             )
-    table = Table("actor", "name", "group", "capability", show_header=True, header_style="bold")
+    table = Table(
+        _("actor"), _("name"), _("group"), _("capability"), show_header=True, header_style="bold"
+    )
     for actor in scenario.actors:
         table.add_row(
             plain(actor.id),
@@ -109,9 +129,14 @@ def show(path: PathArg, source_format: FromOpt = None, lang: LangOpt = Lang.en) 
 @app.command()
 def convert(
     source: PathArg,
-    target: Annotated[Path, typer.Argument(help="Output file; its extension picks the format.")],
+    target: Annotated[
+        Path, typer.Argument(help=N_("Output file; its extension picks the format."))
+    ],
     source_format: FromOpt = None,
-    target_format: Annotated[str | None, typer.Option("--to", help="Write as this format.")] = None,
+    target_format: Annotated[
+        str | None, typer.Option("--to", help=N_("Write as this format."))
+    ] = None,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Convert a scenario between formats (YAML, JSON, CSV, Excel; import KTAB, decide...).
 
@@ -122,31 +147,38 @@ def convert(
         scenario = io.load(source, source_format)
         origin = io.shipped().get(source, source) if not Path(source).exists() else source
         lost = io.save_checked(scenario, target, target_format, source=origin)
-    typer.echo(printable(f"wrote {target}"))
+    typer.echo(printable(_("wrote {path}").format(path=target)))
     if lost:
-        typer.echo(printable(f"note: {target} does not hold {', '.join(lost)}"), err=True)
+        typer.echo(
+            printable(
+                _("note: {path} does not hold {lost}").format(path=target, lost=_(", ").join(lost))
+            ),
+            err=True,
+        )
 
 
 @app.command()
 def init(
     target: Annotated[
-        Path, typer.Argument(help="The file to write: FILE.xlsx (a workbook) or FILE.yaml.")
+        Path, typer.Argument(help=N_("The file to write: FILE.xlsx (a workbook) or FILE.yaml."))
     ],
-    lang: Annotated[
-        Lang, typer.Option("--lang", help="Headers (Excel) and notes in English or Arabic.")
-    ] = Lang.en,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    lang: LangOpt = Lang.en,
+    force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False,
 ) -> None:
     """Write a scenario to fill in: every sheet or field, an example row of each, and notes."""
     from tawazun.io._template import write_template
 
     with clean_errors():
         write_template(target, lang.value, force=force)
-    typer.echo(printable(f"wrote {target}; fill it in, then: tawazun validate {target}"))
+    typer.echo(
+        printable(_("wrote {path}; fill it in, then: tawazun validate {path}").format(path=target))
+    )
 
 
 @app.command()
-def models(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def models(
+    as_json: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = Lang.en
+) -> None:
     """List the forecasting models."""
     specs = available()
     if as_json:
@@ -161,18 +193,24 @@ def models(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         ]
         print_json(rows)
         return
-    table = Table("model", "what it does", show_header=True, header_style="bold")
+    table = Table(_("model"), _("what it does"), show_header=True, header_style="bold")
     for spec in specs.values():
-        table.add_row(spec.name, spec.summary)
+        table.add_row(spec.name, _(spec.summary))
     console.print(table)
 
 
 @app.command()
-def formats() -> None:
+def formats(lang: LangOpt = Lang.en) -> None:
     """List the file formats tawazun reads and writes."""
-    table = Table("format", "extensions", "read", "write", "what", header_style="bold")
+    table = Table(
+        _("format"), _("extensions"), _("read"), _("write"), _("what"), header_style="bold"
+    )
     for spec in io.formats().values():
         table.add_row(
-            spec.name, " ".join(spec.extensions), "yes", "yes" if spec.write else "", spec.summary
+            spec.name,
+            " ".join(spec.extensions),
+            _("yes"),
+            _("yes") if spec.write else "",
+            _(spec.summary),
         )
     console.print(table)

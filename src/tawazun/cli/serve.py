@@ -7,27 +7,31 @@ from typing import Annotated
 
 import typer
 
-from tawazun.cli._common import UsageProblem, app, clean_errors
+from tawazun.cli._common import Lang, LangOpt, UsageProblem, app, clean_errors
+from tawazun.i18n import N_, _
 
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help=N_("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help=N_("Port to listen on."))] = 8000,
     store: Annotated[
-        str | None, typer.Option("--store", help="Runs store URL (default: the user's SQLite).")
+        str | None, typer.Option("--store", help=N_("Runs store URL (default: the user's SQLite)."))
     ] = None,
     token: Annotated[
         str | None,
         typer.Option(
             "--token",
             envvar="TAWAZUN_TOKEN",
-            help="Required on every request; needed beyond loopback (one is made if not given).",
+            help=N_(
+                "Required on every request; needed beyond loopback (one is made if not given)."
+            ),
         ),
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Run simulations on this Dask cluster.")
+        str | None, typer.Option("--scheduler", help=N_("Run simulations on this Dask cluster."))
     ] = None,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Serve the workbench in the browser: library, editor, runs, charts, in Arabic and English."""
     import uvicorn
@@ -37,7 +41,7 @@ def serve(
 
     with clean_errors():
         if not 0 < port < 65536:
-            raise UsageProblem(f"--port must be from 1 to 65535 (got {port})")
+            raise UsageProblem(_("--port must be from 1 to 65535 (got {port})").format(port=port))
         loopback = is_loopback(host)
         if not loopback and not token:
             token = secrets.token_urlsafe(18)
@@ -45,5 +49,10 @@ def serve(
         application = create_app(settings)
     shown = "localhost" if loopback else host
     address = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
-    typer.echo(f"tawazun: serving on {address}" + (f"?token={token}" if token else ""), err=True)
+    typer.echo(
+        _("tawazun: serving on {address}").format(
+            address=address + (f"?token={token}" if token else "")
+        ),
+        err=True,
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tawazun.i18n import N_
 from tawazun.io import FormatSpec
 from tawazun.io._cells import required_number
 from tawazun.io._text import id_from, read_text
@@ -297,5 +298,5 @@ FORMAT = FormatSpec(
     read=read_decide,
     sniff=sniff,
     priority=50,
-    summary="decide-exchange-model input (#A, #P, #M, #D rows)",
+    summary=N_("decide-exchange-model input (#A, #P, #M, #D rows)"),
 )

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tawazun.i18n import N_
 from tawazun.io import FormatSpec
 from tawazun.io._cells import number
 from tawazun.io._text import read_text
@@ -269,5 +270,5 @@ FORMAT = FormatSpec(
     read=read_deu_scenario,
     sniff=sniff_deu,
     priority=50,
-    summary="DEU III (EU legislative decisions), whole file as one scenario; see backtest",
+    summary=N_("DEU III (EU legislative decisions), whole file as one scenario; see backtest"),
 )

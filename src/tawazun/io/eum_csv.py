@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tawazun.i18n import _
+from tawazun.i18n import N_, _
 from tawazun.io import FormatSpec
 from tawazun.io._cells import required_number
 from tawazun.io._text import id_from, read_text
@@ -197,5 +197,5 @@ FORMAT = FormatSpec(
     read=read,
     sniff=sniff,
     priority=40,
-    summary="Actor,Capability,Position,Salience CSV of expected utility model data (one issue)",
+    summary=N_("Actor,Capability,Position,Salience CSV of expected utility model data (one issue)"),
 )

@@ -51,7 +51,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 
 from tawazun import limits
-from tawazun.i18n import _
+from tawazun.i18n import N_, _
 from tawazun.io import FormatSpec
 from tawazun.io._text import read_bytes
 from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
@@ -737,7 +737,7 @@ FORMAT = FormatSpec(
     extensions=(".xlsx",),
     read=read_excel,
     write=write_excel,
-    summary="workbook: scenario, issues, bands, points, actors, stances, uncertainty, events",
+    summary=N_("workbook: scenario, issues, bands, points, actors, stances, uncertainty, events"),
 )
 
 #: Arabic names of the sheets and columns, for workbooks an analyst fills in Arabic

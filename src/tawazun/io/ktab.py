@@ -40,6 +40,7 @@ from xml.etree import ElementTree
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
+from tawazun.i18n import N_
 from tawazun.io import FormatSpec
 from tawazun.io._cells import required_number
 from tawazun.io._text import read_text
@@ -356,7 +357,7 @@ FORMATS = [
         read=read_csv,
         sniff=sniff_csv,
         priority=40,
-        summary="KTAB spatial model of politics (SMP) CSV input",
+        summary=N_("KTAB spatial model of politics (SMP) CSV input"),
     ),
     FormatSpec(
         name="ktab-xml",
@@ -364,6 +365,6 @@ FORMATS = [
         read=read_xml,
         sniff=sniff_xml,
         priority=40,
-        summary="KTAB spatial model of politics (SMP) XML input (read leniently)",
+        summary=N_("KTAB spatial model of politics (SMP) XML input (read leniently)"),
     ),
 ]

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from tawazun import limits
-from tawazun.i18n import _
+from tawazun.i18n import N_, _
 from tawazun.io import FormatSpec, _yaml
 from tawazun.io._text import read_text
 from tawazun.io.errors import Locator, Problem, ScenarioFileError, fail, prefix_locator, validate
@@ -216,13 +216,13 @@ FORMATS = [
         extensions=(".yaml", ".yml"),
         read=read_yaml,
         write=write_yaml,
-        summary="tawazun's native scenario format (docs/format.md)",
+        summary=N_("tawazun's native scenario format (docs/format.md)"),
     ),
     FormatSpec(
         name="json",
         extensions=(".json",),
         read=read_json,
         write=write_json,
-        summary="the native structure as JSON",
+        summary=N_("the native structure as JSON"),
     ),
 ]

@@ -29,7 +29,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from tawazun.i18n import _
+from tawazun.i18n import N_, _
 from tawazun.io import FormatSpec
 from tawazun.io._text import id_from, read_text
 from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
@@ -413,5 +413,5 @@ FORMAT = FormatSpec(
     write=write_long_csv,
     sniff=sniff_long_csv,
     priority=1000,
-    summary="long table, one row per actor and issue (no bands or metadata)",
+    summary=N_("long table, one row per actor and issue (no bands or metadata)"),
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from tawazun.arrays import ScenarioArrays
+from tawazun.i18n import N_
 from tawazun.models import ModelSpec
 from tawazun.models._static import batch_per_issue, per_issue
 from tawazun.result import Result
@@ -31,7 +32,7 @@ def batch(arrays: ScenarioArrays, seeds: None = None) -> np.ndarray:
 
 MODEL = ModelSpec(
     name="compromise",
-    summary="Capability x salience weighted mean of positions (Achen 2006).",
+    summary=N_("Capability x salience weighted mean of positions (Achen 2006)."),
     run=run,
     batch=batch,
     reference="Achen, C. H. (2006). Evaluating political decision-making models. In Thomson et "

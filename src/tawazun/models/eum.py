@@ -23,7 +23,7 @@ import numpy as np
 
 from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
-from tawazun.i18n import _, ngettext
+from tawazun.i18n import N_, _, ngettext
 from tawazun.models import ModelSpec, Resume, _eum_batch
 from tawazun.models._eum_kernel import (
     OFFER_TYPES,
@@ -599,7 +599,7 @@ def carried(result: Result) -> dict[str, Any]:
 
 MODEL = ModelSpec(
     name="eum",
-    summary="Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011).",
+    summary=N_("Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011)."),
     run=run,
     batch=batch,
     iterative=True,

@@ -22,7 +22,7 @@ import numpy as np
 
 from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
-from tawazun.i18n import _, ngettext
+from tawazun.i18n import N_, _, ngettext
 from tawazun.models import ModelSpec
 from tawazun.models._exchange_kernel import KIND_NAMES, RoundResult, simulate
 from tawazun.result import IssueForecast, Result, issue_forecast
@@ -341,7 +341,7 @@ def explain(
 
 MODEL = ModelSpec(
     name="exchange",
-    summary="Vote trading across issue pairs, equal-gain or randomized (Stokman-Van Oosten).",
+    summary=N_("Vote trading across issue pairs, equal-gain or randomized (Stokman-Van Oosten)."),
     run=run,
     batch=batch,
     iterative=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from tawazun.arrays import ScenarioArrays
+from tawazun.i18n import N_
 from tawazun.models import ModelSpec
 from tawazun.models._static import batch_per_issue, per_issue
 from tawazun.result import Result
@@ -29,7 +30,7 @@ def batch(arrays: ScenarioArrays, seeds: None = None) -> np.ndarray:
 
 MODEL = ModelSpec(
     name="median",
-    summary="Capability x salience weighted median position (Black 1948).",
+    summary=N_("Capability x salience weighted median position (Black 1948)."),
     run=run,
     batch=batch,
     reference="Black, D. (1948). On the rationale of group decision-making. Journal of "

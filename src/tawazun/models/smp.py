@@ -452,7 +452,9 @@ def _stop_reason(reason: str) -> str:
 
 MODEL = ModelSpec(
     name="smp",
-    summary="KTAB's spatial model of politics: challenges, bargains and votes in a policy space.",
+    summary=N_(
+        "KTAB's spatial model of politics: challenges, bargains and votes in a policy space."
+    ),
     run=run,
     batch=batch,
     iterative=True,
