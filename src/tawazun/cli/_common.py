@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tawazun import limits
-from tawazun.cli._lang import TranslatedCommand, TranslatedGroup, choose_language
+from tawazun.cli._lang import choose_language, speaking
 from tawazun.errors import InputError
 from tawazun.i18n import ENVIRONMENT, N_, _
 from tawazun.io import _yaml
@@ -27,23 +27,14 @@ from tawazun.models import get_model
 from tawazun.result import Result
 from tawazun.scenario import Scenario, Text, UnknownName, parse_number
 
-app = typer.Typer(
-    cls=TranslatedGroup,
-    help=N_("tawazun (توازن): forecast how a negotiation settles, and explain why."),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
+app = speaking(
+    typer.Typer(
+        help=N_("tawazun (توازن): forecast how a negotiation settles, and explain why."),
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
 )
-_register = app.command
-
-
-def _command(*args: Any, **kwargs: Any) -> Any:
-    """``app.command``, whose commands show their help in the current language."""
-    kwargs.setdefault("cls", TranslatedCommand)
-    return _register(*args, **kwargs)
-
-
-app.command = _command  # type: ignore[method-assign]
 console = Console()
 
 PathArg = Annotated[

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import click
 import typer
+from typer import _click as click  # typer 0.29 carries its own click
 from typer.core import TyperCommand, TyperGroup
 
 from tawazun.i18n import N_, _, using
@@ -61,7 +61,7 @@ def translated(command: click.Command, ctx: click.Context) -> Iterator[None]:
     swap(command, "short_help")
     for param in command.get_params(ctx):
         swap(param, "help")
-    if isinstance(command, click.Group):
+    if hasattr(command, "list_commands"):  # a group: its commands are listed with their help
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
             swap(sub, "help")
@@ -87,3 +87,16 @@ class TranslatedGroup(TyperGroup):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with translated(self, ctx):
             super().format_help(ctx, formatter)
+
+
+def speaking(app: typer.Typer) -> typer.Typer:
+    """``app`` with its help, and its commands' help, shown in the current language."""
+    app.info.cls = TranslatedGroup
+    register = app.command
+
+    def command(*args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", TranslatedCommand)
+        return register(*args, **kwargs)
+
+    app.command = command  # type: ignore[method-assign]
+    return app

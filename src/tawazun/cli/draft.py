@@ -14,6 +14,7 @@ from rich.table import Table
 
 from tawazun import io
 from tawazun.cli._common import Lang, app, clean_errors, plain
+from tawazun.cli._lang import choose_language
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import N_, _, isolate
 
@@ -38,7 +39,15 @@ def draft_command(
     ] = None,
     lang: Annotated[
         Lang | None,
-        typer.Option("--lang", help=N_("The articles' language (default: found from the text).")),
+        typer.Option(
+            "--lang",
+            callback=choose_language,
+            is_eager=True,
+            help=N_(
+                "The articles' language (default: found from the text), and the language "
+                "everything is printed in (else TAWAZUN_LANG)."
+            ),
+        ),
     ] = None,
     gazetteer: Annotated[
         list[Path] | None,

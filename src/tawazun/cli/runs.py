@@ -29,6 +29,7 @@ from tawazun.cli._common import (
     print_json,
     printable,
 )
+from tawazun.cli._lang import speaking
 from tawazun.cli._saving import SAVED, SHOWN, StoreOpt, capturing, open_store, shows
 from tawazun.i18n import N_, _
 
@@ -37,9 +38,11 @@ if TYPE_CHECKING:
 
     from tawazun.store import Run
 
-runs_app = typer.Typer(
-    help=N_("The runs kept in the store: list, show, diff, export, rerun, label, delete."),
-    no_args_is_help=True,
+runs_app = speaking(
+    typer.Typer(
+        help=N_("The runs kept in the store: list, show, diff, export, rerun, label, delete."),
+        no_args_is_help=True,
+    )
 )
 app.add_typer(runs_app, name="runs")
 
