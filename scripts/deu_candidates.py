@@ -21,14 +21,14 @@ from collections.abc import Callable
 import numpy as np
 from scipy.optimize import minimize, minimize_scalar
 
-from tawazun.analysis.backtest import (
+from tawazun.validation.backtest import (
     bootstrap_counts,
     cross_validated_choice,
     metric_with_interval,
     proposal_folds,
     weighted_mean,
 )
-from tawazun.io.deu import read_deu
+from tawazun.validation.deu import read_cases
 
 
 def stacked(cases: list) -> dict[str, np.ndarray]:
@@ -171,7 +171,7 @@ def main() -> None:
     parser.add_argument("--actor-weights", action="store_true", help="also the slow per-actor fit")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
-    data = stacked(read_deu(args.path, args.capabilities).cases)
+    data = stacked(read_cases(args.path, args.capabilities).cases)
     assignment = proposal_folds(data["proposal"], 10, args.seed)
     fold = np.array([assignment[p] for p in data["proposal"]])
     counts = bootstrap_counts(data["proposal"], args.draws, args.seed)

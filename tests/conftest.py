@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tawazun.io.deu import DeuData, read_deu
+from tawazun.validation.deu import DeuData, read_cases
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -36,4 +36,4 @@ def deu(reference: Path) -> Path:
 @pytest.fixture(scope="session")
 def deu_data(deu: Path) -> DeuData:
     """DEU III read once for every test that scores or imports it."""
-    return read_deu(deu)
+    return read_cases(deu)

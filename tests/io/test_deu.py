@@ -10,14 +10,9 @@ import pytest
 
 import tawazun
 from tawazun.io import ScenarioFileError
-from tawazun.io.deu import (
-    NICE_VOTES,
-    UNANIMITY_VOTES,
-    DeuData,
-    procedure_capability,
-    read_deu,
-    sniff_deu,
-)
+from tawazun.io.deu import sniff_deu
+from tawazun.validation.capabilities import NICE_VOTES, UNANIMITY_VOTES, procedure_capability
+from tawazun.validation.deu import DeuData, read_cases
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +35,8 @@ def test_counts_match_the_file(deu_data: DeuData, raw_rows: list[dict[str, str]]
 
 
 def test_skipped_rows_are_logged(deu: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="tawazun.io.deu"):
-        read_deu(deu)
+    with caplog.at_level(logging.WARNING, logger="tawazun.validation.deu"):
+        read_cases(deu)
     assert "skipped 11 rows without an outcome" in caplog.text
 
 
@@ -88,7 +83,7 @@ def test_procedure_capabilities(deu: Path) -> None:
     assert procedure_capability("mt", "CNS", "Unan") == procedure_capability("de", "COD", "Unan")
     assert abs(UNANIMITY_VOTES - 352 / 28) < 1e-12
     assert procedure_capability("ep", "COD", "QMV") > procedure_capability("ep", "CNS", "QMV")
-    cases = read_deu(deu, "procedure").cases
+    cases = read_cases(deu, "procedure").cases
     consultation = next(c for c in cases if c.procedure == "CNS" and c.voting_rule == "QMV")
     actors = {a.id: a.capability for a in consultation.scenario.actors}
     assert actors["ep"] == 3.0
@@ -113,7 +108,7 @@ def test_bad_number_names_line_and_column(tmp_path: Path, deu: Path) -> None:
     broken = tmp_path / "broken.csv"
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(ScenarioFileError) as caught:
-        read_deu(broken)
+        read_cases(broken)
     assert str(caught.value) == f"{broken}:3: pde: 'lots' is not a number"
 
 
@@ -121,13 +116,13 @@ def test_file_without_capability_row(tmp_path: Path, deu: Path) -> None:
     lines = deu.read_text(encoding="utf-8").splitlines()
     plain = tmp_path / "plain.csv"
     plain.write_text("\n".join([lines[0], *lines[2:]]) + "\n", encoding="utf-8")
-    assert read_deu(plain, "procedure").issue_count == 353
+    assert read_cases(plain, "procedure").issue_count == 353
     with pytest.raises(ScenarioFileError, match="no capability row"):
-        read_deu(plain, "file-row")
+        read_cases(plain, "file-row")
 
 
 def test_not_a_deu_file(tmp_path: Path) -> None:
     other = tmp_path / "other.csv"
     other.write_text("a\tb\n1\t2\n", encoding="utf-8")
     with pytest.raises(ScenarioFileError, match="missing DEU columns"):
-        read_deu(other)
+        read_cases(other)

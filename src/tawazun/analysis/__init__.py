@@ -1,8 +1,6 @@
-"""Analyses on top of any model: back-testing against recorded outcomes, uncertainty,
-pivotal actors, shocks, what would it take.
+"""Analyses on top of any model: uncertainty, pivotal actors, shocks, what would it take.
 
-One module per analysis (:mod:`~tawazun.analysis.backtest`,
-:mod:`~tawazun.analysis.simulate`, :mod:`~tawazun.analysis.pivotal`,
-:mod:`~tawazun.analysis.shocks`, :mod:`~tawazun.analysis.whatif`); see
-``docs/validation.md`` and ``docs/analysis.md``.
+One module per analysis (:mod:`~tawazun.analysis.simulate`, :mod:`~tawazun.analysis.pivotal`,
+:mod:`~tawazun.analysis.shocks`, :mod:`~tawazun.analysis.whatif`); see ``docs/analysis.md``.
+Back-testing against recorded outcomes is :mod:`tawazun.validation`'s.
 """

@@ -1,9 +1,11 @@
-"""The backtest on recorded outcomes (docs/validation.md)."""
+"""The backtest on recorded outcomes (docs/validation.md): the command and its tables."""
 
 from __future__ import annotations
 
+import math
 import sys
-from typing import Annotated
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -16,6 +18,11 @@ from tawazun.cli._common import (
     print_json,
 )
 from tawazun.models import available, get_model
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tawazun.validation.backtest import Backtest
 
 
 @app.command()
@@ -44,8 +51,9 @@ def backtest(
     ] = False,
 ) -> None:
     """Score every model against recorded outcomes: MAE, RMSE, median error, hits within 10."""
-    from tawazun.analysis import backtest as harness
-    from tawazun.io.deu import CAPABILITY_CHOICES, read_deu
+    from tawazun.validation.backtest import backtest as run_backtest
+    from tawazun.validation.capabilities import CAPABILITY_CHOICES
+    from tawazun.validation.deu import read_cases
 
     with clean_errors():
         if capabilities not in CAPABILITY_CHOICES:
@@ -55,8 +63,8 @@ def backtest(
         if draws < 1:
             raise UsageProblem(f"--draws must be at least 1; got {draws}")
         specs = {name: get_model(name) for name in model} if model else available()
-        data = read_deu(path, capabilities)
-        result = harness.backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)
+        data = read_cases(path, capabilities)
+        result = run_backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)
     summary = (
         f"{path}: {data.issue_count} issues with an outcome in {len(data.cases)} cases; "
         f"skipped {data.skipped_count} rows without an outcome; "
@@ -79,16 +87,110 @@ def backtest(
         print_json(document)
         return
     if as_markdown:
-        sys.stdout.write(summary + "\n\n" + harness.to_markdown(result))
+        sys.stdout.write(summary + "\n\n" + to_markdown(result))
         return
     console.print(summary, highlight=False)
     for subset in result.scores["subset"].unique():
         full = subset == "all"
-        headers = harness.FULL_HEADERS if full else harness.SUBSET_HEADERS
-        rows = (harness.full_rows if full else harness.subset_rows)(result.scores, subset)
-        table = Table(*headers, title=harness.subset_title(result.scores, subset))
+        headers = FULL_HEADERS if full else SUBSET_HEADERS
+        rows = (full_rows if full else subset_rows)(result.scores, subset)
+        table = Table(*headers, title=subset_title(result.scores, subset))
         for row in rows:
             table.add_row(*row)
         console.print(table)
     for label, chosen in result.tuned.items():
         console.print(f"{label}: values chosen per fold {chosen}", highlight=False)
+
+
+# -- tables -------------------------------------------------------------------------------
+FULL_HEADERS = (
+    "forecaster",
+    "issues",
+    "MAE [95% CI]",
+    "RMSE [95% CI]",
+    "median AE [95% CI]",
+    "% within 10 [95% CI]",
+    "MAE - compromise [95% CI]",
+)
+SUBSET_HEADERS = ("forecaster", "issues", "MAE [95% CI]", "MAE - compromise [95% CI]")
+
+
+def _interval(row: Mapping[str, Any], name: str, digits: int, scale: float = 1.0) -> str:
+    value = row[name]
+    if value is None or math.isnan(value):
+        return "-"
+    low, high = row[f"{name}_low"] * scale, row[f"{name}_high"] * scale
+    return f"{value * scale:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def _difference(row: Mapping[str, Any]) -> str:
+    from tawazun.validation.backtest import COMPARATOR
+
+    if row["forecaster"] == COMPARATOR:
+        return "(comparator)"
+    value = row.get("vs_compromise")
+    if value is None or math.isnan(value):
+        return "-"
+    return f"{value:+.2f} [{row['vs_compromise_low']:+.2f}, {row['vs_compromise_high']:+.2f}]"
+
+
+def _ordered(scores: pd.DataFrame, subset: str) -> list[dict[str, Any]]:
+    part = scores[scores["subset"] == subset].sort_values("mae", na_position="last", kind="stable")
+    return part.to_dict("records")
+
+
+def full_rows(scores: pd.DataFrame, subset: str = "all") -> list[list[str]]:
+    """Every metric with its interval, one row per forecaster sorted by MAE."""
+    return [
+        [
+            row["forecaster"],
+            f"{row['issues']}",
+            _interval(row, "mae", 1),
+            _interval(row, "rmse", 1),
+            _interval(row, "median", 1),
+            _interval(row, "within10", 0, 100),
+            _difference(row),
+        ]
+        for row in _ordered(scores, subset)
+    ]
+
+
+def subset_rows(scores: pd.DataFrame, subset: str) -> list[list[str]]:
+    """MAE and the paired difference with the compromise model, sorted by MAE."""
+    return [
+        [row["forecaster"], f"{row['issues']}", _interval(row, "mae", 1), _difference(row)]
+        for row in _ordered(scores, subset)
+    ]
+
+
+def subset_title(scores: pd.DataFrame, subset: str) -> str:
+    """``subset (N issues, P proposals)``, counting what the best-covered forecaster saw."""
+    part = scores[scores["subset"] == subset]
+    proposals = int(part["proposals"].max())
+    plural = "proposal" if proposals == 1 else "proposals"
+    return f"{subset} ({int(part['issues'].max())} issues, {proposals} {plural})"
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub-flavoured markdown table, first column left-aligned, the rest right."""
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" if k == 0 else "---:" for k in range(len(headers))) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def to_markdown(result: Backtest) -> str:
+    """All issues with every metric, then MAE by procedure and by voting rule, in markdown."""
+    scores = result.scores
+    parts = [
+        f"#### {subset_title(scores, 'all')}\n",
+        markdown_table(FULL_HEADERS, full_rows(scores)) + "\n",
+    ]
+    for subset in scores["subset"].unique():
+        if subset == "all":
+            continue
+        parts.append(f"#### {subset_title(scores, subset)}\n")
+        parts.append(markdown_table(SUBSET_HEADERS, subset_rows(scores, subset)) + "\n")
+    return "\n".join(parts)

@@ -1,4 +1,4 @@
-"""The DEU III data set: EU legislative proposals, the actors' stances and the outcomes.
+"""The DEU III file format: EU legislative proposals, the actors' stances and the outcomes.
 
 *Decision-making in the European Union* III (Arregui and Perarnaud 2021, CC BY 4.0,
 doi:10.34810/data53) records, for each contested issue of 141 legislative proposals, the
@@ -15,26 +15,23 @@ values are nominal GDP in trillions of US dollars (Germany 4.1, France 2.8, Unit
 voting weights give); the Commission and the Parliament are given Germany's 4.1, the largest
 value. See docs/validation.md.
 
-Two readers:
-
-* :func:`read_deu` gives the back-test cases: one scenario per proposal (per proposal and
-  voting rule, should a proposal mix rules), one issue per row, with each issue's outcome;
-  rows without an outcome are skipped and counted.
-* The ``deu`` :class:`~tawazun.io.FormatSpec` reads the whole file as one scenario, one issue
-  per row, with the file's capability row (the only capabilities that do not depend on the
-  proposal), so that ``tawazun validate``, ``show``, ``convert`` and single-issue forecasts
-  work. Its issues come from unrelated proposals: multi-issue models (vote trading) must be
-  run per proposal, which ``tawazun backtest`` does.
+This module reads the format: :func:`read_table` splits a file into its rows, and
+:func:`scenario_of_rows` turns rows into a scenario with the capabilities it is given. The
+``deu`` :class:`~tawazun.io.FormatSpec` reads the whole file as one scenario, one issue per
+row, with the file's capability row (the only capabilities that do not depend on the
+proposal), so that ``tawazun validate``, ``show``, ``convert`` and single-issue forecasts
+work. Its issues come from unrelated proposals: multi-issue models (vote trading) must be run
+per proposal. The back-test's cases (one scenario per proposal) and capability schemes are
+the method of :mod:`tawazun.validation`, not of the format.
 """
 
 from __future__ import annotations
 
 import csv
-import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from tawazun.io import FormatSpec
 from tawazun.io._cells import number
@@ -42,10 +39,7 @@ from tawazun.io._text import read_text
 from tawazun.io.errors import Locator, fail, validate
 from tawazun.scenario import Location, Scenario
 
-logger = logging.getLogger(__name__)
-
-Capabilities = Literal["file-row", "procedure"]
-CAPABILITY_CHOICES: tuple[str, ...] = ("file-row", "procedure")
+Row = tuple[int, dict[str, str]]
 
 #: Columns every DEU file has besides the actors' ``p``/``s`` columns.
 ID_COLUMNS = ("prnr", "isnr", "prname", "proc", "counvte", "rp", "out")
@@ -94,105 +88,19 @@ ACTOR_NAMES: dict[str, tuple[str, str]] = {
     "uk": ("United Kingdom", "المملكة المتحدة"),
 }
 
-#: Council votes under qualified majority, Treaty of Nice as enlarged: Protocol on the
-#: enlargement of the European Union, Art. 3 (OJ C 80, 10.3.2001), Act of Accession 2003
-#: Art. 12, Act of Accession 2005 Art. 10 (Bulgaria, Romania), Act of Accession 2012 Art. 20
-#: (Croatia). 352 votes for 28 members; in force from November 2004 to October 2014 and on
-#: request until March 2017.
-NICE_VOTES: dict[str, float] = {
-    **dict.fromkeys(("de", "fr", "it", "uk"), 29.0),
-    **dict.fromkeys(("es", "pl"), 27.0),
-    "ro": 14.0,
-    "nl": 13.0,
-    **dict.fromkeys(("be", "cz", "el", "hu", "pt"), 12.0),
-    **dict.fromkeys(("at", "bu", "se"), 10.0),
-    **dict.fromkeys(("cr", "dk", "ie", "lt", "sk", "fi"), 7.0),
-    **dict.fromkeys(("cy", "ee", "lv", "lu", "si"), 4.0),
-    "mt": 3.0,
-}
-#: Under unanimity every member state holds a veto: each gets the mean Nice weight, so the
-#: Council as a whole weighs the same under either rule.
-UNANIMITY_VOTES = sum(NICE_VOTES.values()) / len(NICE_VOTES)
-#: The Commission proposes and can withdraw under both procedures; the Parliament co-legislates
-#: with a veto under co-decision. Both are given a largest member state's weight, as the file's
-#: GDP row gives them Germany's, keeping the Council as a whole dominant: the "Council-centric"
-#: distribution that Thomson and Hosli (2006) and Thomson (2011, ch. 8) found forecasts better
-#: than a "supranational" one.
-COMMISSION_VOTES = 29.0
-PARLIAMENT_COD_VOTES = 29.0
-#: Under consultation the Council must seek the Parliament's opinion but is not bound by it
-#: (TFEU Art. 289(2)): the Parliament keeps a token weight, the smallest member's.
-PARLIAMENT_CNS_VOTES = 3.0
-
 
 @dataclass(frozen=True)
-class Case:
-    """One proposal of DEU III as a back-test case.
+class DeuTable:
+    """The file split into its header, the capability row (if any) and the issue rows.
 
-    Attributes
-    ----------
-    proposal : str
-        The proposal's id (``prnr``); folds and bootstrap draws keep a proposal whole.
-    scenario : Scenario
-        One issue per row of the proposal; ``issue.status_quo`` holds the reference point
-        where the file has one.
-    outcome : dict of str to float
-        The recorded outcome of each issue, on the issue's scale.
-    procedure : str
-        ``COD`` (co-decision) or ``CNS`` (consultation), as the file says.
-    voting_rule : str
-        The Council's voting rule, as the file says (``QMV``, ``Unan``, ...).
-    rows : dict of str to int
-        The file line of each issue, for messages.
+    ``rows`` are ``(line, cells)``: the file line and the row's cells by column name.
     """
-
-    proposal: str
-    scenario: Scenario
-    outcome: dict[str, float]
-    procedure: str
-    voting_rule: str
-    rows: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DeuData:
-    """What :func:`read_deu` read: the cases, and the rows it left out and why.
-
-    Attributes
-    ----------
-    cases : list of Case
-    skipped : list of tuple (int, str)
-        ``(line, issue id)`` of the rows without an outcome.
-    imputed_saliences : int
-        Stances whose position is recorded without a salience (given
-        :data:`MISSING_SALIENCE`).
-    capabilities : str
-        The capability scheme used.
-    """
-
-    cases: list[Case]
-    skipped: list[tuple[int, str]]
-    imputed_saliences: int
-    capabilities: str
-
-    @property
-    def skipped_count(self) -> int:
-        return len(self.skipped)
-
-    @property
-    def issue_count(self) -> int:
-        return sum(len(case.outcome) for case in self.cases)
-
-
-@dataclass(frozen=True)
-class _Table:
-    """The file split into its header, the capability row (if any) and the issue rows."""
 
     path: Path
     header: list[str]
     actors: list[str]
     capability_row: dict[str, str] | None
-    rows: list[tuple[int, dict[str, str]]]
+    rows: list[Row]
 
 
 def actor_columns(header: Sequence[str]) -> list[str]:
@@ -212,7 +120,7 @@ def sniff_deu(head: str) -> bool:
     return {"prnr", "isnr", "pcom", "rp", "out"} <= columns
 
 
-def _table(path: Path) -> _Table:
+def read_table(path: Path) -> DeuTable:
     text = read_text(path)
     records = list(csv.reader(text.splitlines(), delimiter="\t", quotechar='"'))
     header = [cell.strip() for cell in records[0]]
@@ -223,7 +131,7 @@ def _table(path: Path) -> _Table:
     if not actors:
         raise fail(path, 1, "header", "no actor columns (p<actor> with s<actor>)")
     capability_row = None
-    rows: list[tuple[int, dict[str, str]]] = []
+    rows: list[Row] = []
     for line, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -238,15 +146,15 @@ def _table(path: Path) -> _Table:
         rows.append((line, cells))
     if not rows:
         raise fail(path, 2, "row", "no issue rows")
-    return _Table(path, header, actors, capability_row, rows)
+    return DeuTable(path, header, actors, capability_row, rows)
 
 
-def _number(path: Path, line: int, column: str, value: str) -> float | None:
+def cell_number(path: Path, line: int, column: str, value: str) -> float | None:
     """A DEU cell: blank or ``NA`` is no value."""
     return number(path, line, column, value, missing={"", "NA", "NAN"})
 
 
-def file_row_capabilities(table: _Table) -> dict[str, float]:
+def file_row_capabilities(table: DeuTable) -> dict[str, float]:
     """The capability row the blksv copy of DEU III adds (member states' GDPs)."""
     if table.capability_row is None:
         raise fail(
@@ -258,61 +166,32 @@ def file_row_capabilities(table: _Table) -> dict[str, float]:
         )
     found: dict[str, float] = {}
     for actor in table.actors:
-        value = _number(table.path, 2, f"p{actor}", table.capability_row[f"p{actor}"])
+        value = cell_number(table.path, 2, f"p{actor}", table.capability_row[f"p{actor}"])
         if value is None or value < 0:
             raise fail(table.path, 2, f"p{actor}", "a capability must be a number >= 0")
         found[actor] = value
     return found
 
 
-def procedure_capability(actor: str, procedure: str, voting_rule: str) -> float:
-    """An actor's weight under a procedure and Council voting rule (constants above).
-
-    Parameters
-    ----------
-    actor : str
-        DEU actor code (``com``, ``ep`` or a member state).
-    procedure : str
-        ``COD`` or ``CNS``.
-    voting_rule : str
-        ``QMV`` (or a variant such as ``QMV(10)``) or ``Unan``.
-
-    Returns
-    -------
-    float
-    """
-    if actor == "com":
-        return COMMISSION_VOTES
-    if actor == "ep":
-        return PARLIAMENT_COD_VOTES if procedure.upper() == "COD" else PARLIAMENT_CNS_VOTES
-    if actor not in NICE_VOTES:
-        raise KeyError(f"no Council weight for actor {actor!r}; known: {sorted(NICE_VOTES)}")
-    if voting_rule.upper().startswith("QMV"):
-        return NICE_VOTES[actor]
-    return UNANIMITY_VOTES
-
-
 def _issue(cells: dict[str, str], line: int, path: Path) -> dict[str, Any]:
     name = f"{cells['prname'] or cells['prnr']}: issue {cells['isnr']}"
     issue: dict[str, Any] = {"id": cells["isnr"], "name": {"en": name}}
-    reference_point = _number(path, line, "rp", cells["rp"])
+    reference_point = cell_number(path, line, "rp", cells["rp"])
     if reference_point is not None:
         issue["status_quo"] = reference_point
     return issue
 
 
-def _stances(
-    table: _Table, rows: Iterable[tuple[int, dict[str, str]]]
-) -> tuple[dict[str, dict[str, Any]], int]:
+def _stances(table: DeuTable, rows: Iterable[Row]) -> tuple[dict[str, dict[str, Any]], int]:
     """Each actor's stances over ``rows``; an actor without a position has no stance there."""
     stances: dict[str, dict[str, Any]] = {actor: {} for actor in table.actors}
     imputed = 0
     for line, cells in rows:
         for actor in table.actors:
-            position = _number(table.path, line, f"p{actor}", cells[f"p{actor}"])
+            position = cell_number(table.path, line, f"p{actor}", cells[f"p{actor}"])
             if position is None:
                 continue
-            salience = _number(table.path, line, f"s{actor}", cells[f"s{actor}"])
+            salience = cell_number(table.path, line, f"s{actor}", cells[f"s{actor}"])
             if salience is None:
                 salience = MISSING_SALIENCE
                 imputed += 1
@@ -320,11 +199,11 @@ def _stances(
     return stances, imputed
 
 
-def _scenario(
-    table: _Table,
+def scenario_of_rows(
+    table: DeuTable,
     scenario_id: str,
     title: str,
-    rows: list[tuple[int, dict[str, str]]],
+    rows: list[Row],
     capability: Callable[[str], float],
 ) -> tuple[Scenario, int]:
     stances, imputed = _stances(table, rows)
@@ -358,7 +237,7 @@ def _scenario(
     return validate(raw, table.path, _row_locator(raw, rows)), imputed
 
 
-def _row_locator(raw: dict[str, Any], rows: list[tuple[int, dict[str, str]]]) -> Locator:
+def _row_locator(raw: dict[str, Any], rows: list[Row]) -> Locator:
     """Locate a problem at the file line of the issue it concerns."""
     line_of_issue = {cells["isnr"]: str(line) for line, cells in rows}
     issue_ids = [issue["id"] for issue in raw["issues"]]
@@ -373,96 +252,12 @@ def _row_locator(raw: dict[str, Any], rows: list[tuple[int, dict[str, str]]]) ->
     return locate
 
 
-def _capability_function(
-    table: _Table, capabilities: str, procedure: str, voting_rule: str
-) -> Callable[[str], float]:
-    if capabilities == "file-row":
-        row = file_row_capabilities(table)
-        return row.__getitem__
-    if capabilities == "procedure":
-        return lambda actor: procedure_capability(actor, procedure, voting_rule)
-    raise fail(
-        table.path,
-        "-",
-        "capabilities",
-        f"unknown capabilities {capabilities!r}; choose from {list(CAPABILITY_CHOICES)}",
-    )
-
-
-def _groups(
-    rows: list[tuple[int, dict[str, str]]],
-) -> dict[tuple[str, str, str], list[tuple[int, dict[str, str]]]]:
-    """Rows by (proposal, procedure, voting rule), in file order."""
-    groups: dict[tuple[str, str, str], list[tuple[int, dict[str, str]]]] = {}
-    for line, cells in rows:
-        key = (cells["prnr"], cells["proc"], cells["counvte"])
-        groups.setdefault(key, []).append((line, cells))
-    return groups
-
-
-def read_deu(path: str | Path, capabilities: Capabilities | str = "file-row") -> DeuData:
-    """Read DEU III into back-test cases, one per proposal.
-
-    Parameters
-    ----------
-    path : str or Path
-        The tab-separated DEU file.
-    capabilities : {"file-row", "procedure"}
-        ``file-row``: the file's second row (GDPs; the Commission and Parliament get the
-        largest). ``procedure``: :func:`procedure_capability` (Nice votes under QMV, equal
-        under unanimity, the Parliament weighty under co-decision, token under consultation).
-
-    Returns
-    -------
-    DeuData
-        Rows without an outcome are left out and listed in ``skipped`` (a warning says how
-        many). A proposal whose rows differ in procedure or voting rule becomes one case per
-        combination, since a scenario has one capability per actor.
-    """
-    path = Path(path)
-    table = _table(path)
-    scored = []
-    skipped = []
-    outcomes: dict[str, float] = {}
-    for line, cells in table.rows:
-        outcome = _number(path, line, "out", cells["out"])
-        if outcome is None:
-            skipped.append((line, cells["isnr"]))
-        else:
-            scored.append((line, cells))
-            outcomes[cells["isnr"]] = outcome
-    if skipped:
-        logger.warning("%s: skipped %d rows without an outcome", path, len(skipped))
-    cases = []
-    imputed = 0
-    groups = _groups(scored)
-    for (proposal, procedure, voting_rule), rows in groups.items():
-        capability = _capability_function(table, capabilities, procedure, voting_rule)
-        several = sum(key[0] == proposal for key in groups) > 1
-        scenario_id = f"{proposal}.{procedure}.{voting_rule}" if several else proposal
-        scenario_id = "".join(c if c.isalnum() or c in "_.-" else "-" for c in scenario_id)
-        title = f"DEU III {proposal} ({rows[0][1]['prname']}), {procedure}, {voting_rule}"
-        scenario, count = _scenario(table, scenario_id, title, rows, capability)
-        imputed += count
-        cases.append(
-            Case(
-                proposal=proposal,
-                scenario=scenario,
-                outcome={cells["isnr"]: outcomes[cells["isnr"]] for _, cells in rows},
-                procedure=procedure,
-                voting_rule=voting_rule,
-                rows={cells["isnr"]: line for line, cells in rows},
-            )
-        )
-    return DeuData(cases, skipped, imputed, capabilities)
-
-
 def read_deu_scenario(path: Path) -> Scenario:
     """The whole file as one scenario (every row an issue) with the file's capability row."""
-    table = _table(path)
+    table = read_table(path)
     capability = file_row_capabilities(table).__getitem__
     title = f"DEU III, {len(table.rows)} issues of EU legislative proposals"
-    scenario, _ = _scenario(table, "deu3", title, table.rows, capability)
+    scenario, _ = scenario_of_rows(table, "deu3", title, table.rows, capability)
     return scenario
 
 

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tawazun.io.deu import Case
 from tawazun.models import ModelSpec
 from tawazun.scenario import Scenario
+from tawazun.validation.deu import Case
 
 COMPARATOR = "compromise"
 REFERENCE_POINT = "reference point"
@@ -498,95 +498,3 @@ def backtest(
     scores = score_table(frame, list(columns), draws, seed, level)
     settings = {"folds": folds, "seed": seed, "draws": draws, "level": level}
     return Backtest(frame, scores, failures, tuned_choices, settings)
-
-
-# -- presentation -------------------------------------------------------------------------------
-FULL_HEADERS = (
-    "forecaster",
-    "issues",
-    "MAE [95% CI]",
-    "RMSE [95% CI]",
-    "median AE [95% CI]",
-    "% within 10 [95% CI]",
-    "MAE - compromise [95% CI]",
-)
-SUBSET_HEADERS = ("forecaster", "issues", "MAE [95% CI]", "MAE - compromise [95% CI]")
-
-
-def _interval(row: Mapping[str, Any], name: str, digits: int, scale: float = 1.0) -> str:
-    value = row[name]
-    if value is None or np.isnan(value):
-        return "-"
-    low, high = row[f"{name}_low"] * scale, row[f"{name}_high"] * scale
-    return f"{value * scale:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
-
-
-def _difference(row: Mapping[str, Any]) -> str:
-    if row["forecaster"] == COMPARATOR:
-        return "(comparator)"
-    value = row.get("vs_compromise")
-    if value is None or np.isnan(value):
-        return "-"
-    return f"{value:+.2f} [{row['vs_compromise_low']:+.2f}, {row['vs_compromise_high']:+.2f}]"
-
-
-def _ordered(scores: pd.DataFrame, subset: str) -> list[dict[str, Any]]:
-    part = scores[scores["subset"] == subset].sort_values("mae", na_position="last", kind="stable")
-    return part.to_dict("records")
-
-
-def full_rows(scores: pd.DataFrame, subset: str = "all") -> list[list[str]]:
-    """Every metric with its interval, one row per forecaster sorted by MAE."""
-    return [
-        [
-            row["forecaster"],
-            f"{row['issues']}",
-            _interval(row, "mae", 1),
-            _interval(row, "rmse", 1),
-            _interval(row, "median", 1),
-            _interval(row, "within10", 0, 100),
-            _difference(row),
-        ]
-        for row in _ordered(scores, subset)
-    ]
-
-
-def subset_rows(scores: pd.DataFrame, subset: str) -> list[list[str]]:
-    """MAE and the paired difference with the compromise model, sorted by MAE."""
-    return [
-        [row["forecaster"], f"{row['issues']}", _interval(row, "mae", 1), _difference(row)]
-        for row in _ordered(scores, subset)
-    ]
-
-
-def subset_title(scores: pd.DataFrame, subset: str) -> str:
-    """``subset (N issues, P proposals)``, counting what the best-covered forecaster saw."""
-    part = scores[scores["subset"] == subset]
-    proposals = int(part["proposals"].max())
-    plural = "proposal" if proposals == 1 else "proposals"
-    return f"{subset} ({int(part['issues'].max())} issues, {proposals} {plural})"
-
-
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GitHub-flavoured markdown table, first column left-aligned, the rest right."""
-    lines = [
-        "| " + " | ".join(headers) + " |",
-        "|" + "|".join("---" if k == 0 else "---:" for k in range(len(headers))) + "|",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def to_markdown(result: Backtest) -> str:
-    """All issues with every metric, then MAE by procedure and by voting rule, in markdown."""
-    scores = result.scores
-    parts = [
-        f"#### {subset_title(scores, 'all')}\n",
-        markdown_table(FULL_HEADERS, full_rows(scores)) + "\n",
-    ]
-    for subset in scores["subset"].unique():
-        if subset == "all":
-            continue
-        parts.append(f"#### {subset_title(scores, subset)}\n")
-        parts.append(markdown_table(SUBSET_HEADERS, subset_rows(scores, subset)) + "\n")
-    return "\n".join(parts)

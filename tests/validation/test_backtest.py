@@ -10,7 +10,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tawazun.analysis.backtest import (
+from tawazun.cli import app
+from tawazun.models import ModelSpec, get_model
+from tawazun.result import Result, issue_forecast
+from tawazun.scenario import Scenario
+from tawazun.validation.backtest import (
     COMPARATOR,
     backtest,
     bootstrap_counts,
@@ -22,11 +26,7 @@ from tawazun.analysis.backtest import (
     root_mean_squared_error,
     share_within,
 )
-from tawazun.cli import app
-from tawazun.io.deu import Case, DeuData
-from tawazun.models import ModelSpec, get_model
-from tawazun.result import Result, issue_forecast
-from tawazun.scenario import Scenario
+from tawazun.validation.deu import Case, DeuData
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "validation.md"
 
