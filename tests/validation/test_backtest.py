@@ -156,6 +156,38 @@ def test_tuned_model_is_scored_out_of_sample() -> None:
         assert not test & train
 
 
+def test_candidates_are_compared_on_the_same_issues() -> None:
+    # B fails on the hard third issue; judged on its own issues it would look better (2 < 17).
+    errors = np.array([[1.0, 1.0, 50.0, 1.0, 1.0, 50.0], [2.0, 2.0, np.nan, 2.0, 2.0, np.nan]])
+    fold = np.array([0, 0, 0, 1, 1, 1])
+    _, chosen = cross_validated_choice(errors, fold)
+    assert chosen == {0: 0, 1: 0}
+
+
+def test_failures_are_recorded_for_every_grid_value() -> None:
+    cases = [_case(f"p{k}", [[0, 33], [20, 20]], [10, 10]) for k in range(3)]
+    spec = _toy_spec({"shift": (10.0, 90.0)})
+    result = backtest(cases, {"toy": spec, COMPARATOR: get_model(COMPARATOR)}, folds=3, draws=20)
+    failed = [
+        (f.proposal, f.parameters["shift"]) for f in result.failures if f.forecaster == "toy (CV)"
+    ]
+    assert sorted(failed) == sorted((f"p{k}", s) for k in range(3) for s in (10.0, 90.0))
+
+
+def test_models_are_scored_on_the_issues_every_model_forecast() -> None:
+    # The toy fails on issue i1 of every proposal; the compromise model is scored without it.
+    cases = [_case(f"p{k}", [[10, 33], [30, 40]], [20, 90]) for k in range(3)]
+    result = backtest(
+        cases, {"toy": _toy_spec(), COMPARATOR: get_model(COMPARATOR)}, draws=20, folds=3
+    )
+    scores = result.scores.query("subset == 'all'").set_index("forecaster")
+    assert scores.loc[COMPARATOR, "issues"] == scores.loc["toy", "issues"] == 3
+    assert scores.loc["toy", "failed"] == 3 and scores.loc[COMPARATOR, "failed"] == 0
+    assert scores.loc[COMPARATOR, "mae"] == pytest.approx(0.0)
+    assert result.settings["common_issues"] == 3
+    assert {row["issue"] for row in result.settings["left_out"]} == {f"p{k}i1" for k in range(3)}
+
+
 # -- DEU III ------------------------------------------------------------------------------------
 def _documented_row(section: str, forecaster: str) -> list[str]:
     """A row of the 'all' table between the doc's backtest markers for ``section``."""

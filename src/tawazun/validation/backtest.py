@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -43,12 +43,16 @@ Metric = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 @dataclass(frozen=True)
 class Failure:
-    """A forecaster that gave no forecast for an issue, and why."""
+    """A forecaster that gave no forecast for an issue, and why.
+
+    ``parameters`` names the grid value that failed, for models whose parameters are tuned.
+    """
 
     forecaster: str
     proposal: str
     issue: str
     reason: str
+    parameters: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -227,9 +231,15 @@ def cross_validated_choice(
     for k in np.unique(fold):
         train = fold != k
         forecast = ~np.isnan(errors[:, train])
-        total = np.where(forecast, errors[:, train], 0).sum(1)
-        # A candidate is judged on the issues it forecast; one that forecast none is never chosen.
-        train_error = np.where(forecast.any(1), total / np.maximum(forecast.sum(1), 1), np.inf)
+        # Candidates are compared on the same issues: the training issues every candidate
+        # that forecast any of them forecast (a candidate failing on hard issues must not be
+        # judged on the easy rest alone). One that forecast none is never chosen.
+        alive = forecast.any(1)
+        common = forecast[alive].all(0)
+        if not common.any():
+            common = forecast.any(0)
+        judged = np.where(forecast[:, common], errors[:, train][:, common], np.inf)
+        train_error = np.where(alive, judged.mean(1), np.inf)
         chosen[int(k)] = int(np.argmin(train_error))
         choice[~train] = chosen[int(k)]
     return choice, chosen
@@ -352,17 +362,23 @@ def score_forecaster(
     groups: np.ndarray,
     counts: np.ndarray,
     level: float,
+    scored: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Metrics with intervals for one forecaster on one subset, and its paired difference.
 
-    The paired difference is the forecaster's MAE minus the comparator's on the issues both
-    forecast, with the same bootstrap draws (negative: the forecaster is more accurate).
+    The metrics use the issues in ``scored`` (default all) that the forecaster forecast; the
+    paired difference is the forecaster's MAE minus the comparator's on those issues the
+    comparator forecast too, with the same bootstrap draws (negative: the forecaster is more
+    accurate). ``failed`` counts every issue of the subset without a forecast.
     """
+    failed = int(np.isnan(errors).sum())
+    if scored is not None:
+        errors = np.where(scored, errors, np.nan)
     have = ~np.isnan(errors)
     row: dict[str, float] = {
         "issues": int(have.sum()),
         "proposals": int(len(np.unique(groups[have]))),
-        "failed": int((~have).sum()),
+        "failed": failed,
     }
     for name, metric in METRICS.items():
         if not have.any():
@@ -414,6 +430,13 @@ def score_table(
         One row per subset and forecaster: ``issues``, ``proposals``, ``failed``, then
         ``mae``, ``rmse``, ``median``, ``within10`` and ``vs_compromise`` each with
         ``_low``/``_high`` interval bounds.
+
+    Notes
+    -----
+    Models are scored on the same issues: those every model in ``forecasters`` forecast
+    (see :func:`common_issues`), so that a model failing on hard issues is not judged on
+    the easier rest. The baselines, which lack values by design (the reference point exists
+    for 253 of 353 issues), are scored on the issues they have.
     """
     rows = []
     for subset, mask in subsets(frame):
@@ -423,11 +446,21 @@ def score_table(
         comparator = (
             scaled_errors(part[COMPARATOR].to_numpy(float), part) if COMPARATOR in part else None
         )
+        common = common_issues(part, forecasters)
         for name in forecasters:
             errors = scaled_errors(part[name].to_numpy(float), part)
-            row = score_forecaster(errors, comparator, groups, counts, level)
+            scored = None if name in BASELINES else common
+            row = score_forecaster(errors, comparator, groups, counts, level, scored)
             rows.append({"subset": subset, "forecaster": name, **row})
     return pd.DataFrame(rows)
+
+
+def common_issues(frame: pd.DataFrame, forecasters: Sequence[str]) -> np.ndarray:
+    """The rows of ``frame`` that every forecaster in ``forecasters`` but the baselines forecast."""
+    models = [name for name in forecasters if name not in BASELINES]
+    if not models:
+        return np.ones(len(frame), dtype=bool)
+    return np.isfinite(frame[models].to_numpy(float)).all(1)
 
 
 def backtest(
@@ -481,7 +514,7 @@ def backtest(
         for parameters in grid:
             by_issue, failed = _run_everywhere(spec, cases, label, parameters)
             candidates.append(_column(frame, by_issue))
-        failures.extend(failed)
+            failures.extend(replace(failure, parameters=parameters) for failure in failed)
         forecasts = np.array(candidates)
         errors = scaled_errors(forecasts, frame)
         choice, chosen = cross_validated_choice(errors, frame["fold"].to_numpy())
@@ -496,5 +529,16 @@ def backtest(
         )
     frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
     scores = score_table(frame, list(columns), draws, seed, level)
-    settings = {"folds": folds, "seed": seed, "draws": draws, "level": level}
+    common = common_issues(frame, list(columns))
+    settings = {
+        "folds": folds,
+        "seed": seed,
+        "draws": draws,
+        "level": level,
+        "common_issues": int(common.sum()),
+        "left_out": [
+            {"proposal": p, "issue": i}
+            for p, i in zip(frame["proposal"][~common], frame["issue"][~common], strict=True)
+        ],
+    }
     return Backtest(frame, scores, failures, tuned_choices, settings)
