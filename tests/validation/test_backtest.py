@@ -174,18 +174,18 @@ def test_failures_are_recorded_for_every_grid_value() -> None:
     assert sorted(failed) == sorted((f"p{k}", s) for k in range(3) for s in (10.0, 90.0))
 
 
-def test_models_are_scored_on_the_issues_every_model_forecast() -> None:
-    # The toy fails on issue i1 of every proposal; the compromise model is scored without it.
+def test_a_failed_forecast_is_scored_as_the_midpoint() -> None:
+    # The toy fails on issue i1 of every proposal (an actor at 33): the midpoint stands in.
     cases = [_case(f"p{k}", [[10, 33], [30, 40]], [20, 90]) for k in range(3)]
-    result = backtest(
-        cases, {"toy": _toy_spec(), COMPARATOR: get_model(COMPARATOR)}, draws=20, folds=3
-    )
+    models = {"toy": _toy_spec(), COMPARATOR: get_model(COMPARATOR)}
+    result = backtest(cases, models, draws=20, folds=3)
     scores = result.scores.query("subset == 'all'").set_index("forecaster")
-    assert scores.loc[COMPARATOR, "issues"] == scores.loc["toy", "issues"] == 3
+    assert scores.loc["toy", "issues"] == scores.loc[COMPARATOR, "issues"] == 6
     assert scores.loc["toy", "failed"] == 3 and scores.loc[COMPARATOR, "failed"] == 0
-    assert scores.loc[COMPARATOR, "mae"] == pytest.approx(0.0)
-    assert result.settings["common_issues"] == 3
-    assert {row["issue"] for row in result.settings["left_out"]} == {f"p{k}i1" for k in range(3)}
+    # toy: 0 on i0 misses 20; the midpoint 50 on i1 misses 40.
+    assert scores.loc["toy", "mae"] == pytest.approx(30)
+    alone = backtest(cases, {COMPARATOR: get_model(COMPARATOR)}, draws=20, folds=3).scores
+    assert alone.query("subset == 'all'")["mae"].iloc[0] == scores.loc[COMPARATOR, "mae"]
 
 
 # -- DEU III ------------------------------------------------------------------------------------

@@ -362,18 +362,19 @@ def score_forecaster(
     groups: np.ndarray,
     counts: np.ndarray,
     level: float,
-    scored: np.ndarray | None = None,
+    fallback_errors: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Metrics with intervals for one forecaster on one subset, and its paired difference.
 
-    The metrics use the issues in ``scored`` (default all) that the forecaster forecast; the
-    paired difference is the forecaster's MAE minus the comparator's on those issues the
-    comparator forecast too, with the same bootstrap draws (negative: the forecaster is more
-    accurate). ``failed`` counts every issue of the subset without a forecast.
+    Where the forecaster gave no forecast, ``fallback_errors`` (if given) stand in, so that
+    it is scored on every issue like the others; otherwise those issues are left out. The
+    paired difference is the forecaster's MAE minus the comparator's on the issues both are
+    scored on, with the same bootstrap draws (negative: the forecaster is more accurate).
+    ``failed`` counts the issues without a forecast of the forecaster's own.
     """
     failed = int(np.isnan(errors).sum())
-    if scored is not None:
-        errors = np.where(scored, errors, np.nan)
+    if fallback_errors is not None:
+        errors = np.where(np.isnan(errors), fallback_errors, errors)
     have = ~np.isnan(errors)
     row: dict[str, float] = {
         "issues": int(have.sum()),
@@ -433,10 +434,11 @@ def score_table(
 
     Notes
     -----
-    Models are scored on the same issues: those every model in ``forecasters`` forecast
-    (see :func:`common_issues`), so that a model failing on hard issues is not judged on
-    the easier rest. The baselines, which lack values by design (the reference point exists
-    for 253 of 353 issues), are scored on the issues they have.
+    Models are scored on every issue: where a model gave no forecast, the scale midpoint (the
+    forecast of knowing nothing) stands in and the issue counts as failed, so that a model
+    failing on hard issues is not judged on the easier rest, and a model's scores do not
+    depend on which other models are scored. The baselines, which lack values by design (the
+    reference point exists for 253 of 353 issues), are scored on the issues they have.
     """
     rows = []
     for subset, mask in subsets(frame):
@@ -446,21 +448,13 @@ def score_table(
         comparator = (
             scaled_errors(part[COMPARATOR].to_numpy(float), part) if COMPARATOR in part else None
         )
-        common = common_issues(part, forecasters)
+        midpoint = scaled_errors(((part["scale_min"] + part["scale_max"]) / 2).to_numpy(), part)
         for name in forecasters:
             errors = scaled_errors(part[name].to_numpy(float), part)
-            scored = None if name in BASELINES else common
-            row = score_forecaster(errors, comparator, groups, counts, level, scored)
+            fallback = None if name in BASELINES else midpoint
+            row = score_forecaster(errors, comparator, groups, counts, level, fallback)
             rows.append({"subset": subset, "forecaster": name, **row})
     return pd.DataFrame(rows)
-
-
-def common_issues(frame: pd.DataFrame, forecasters: Sequence[str]) -> np.ndarray:
-    """The rows of ``frame`` that every forecaster in ``forecasters`` but the baselines forecast."""
-    models = [name for name in forecasters if name not in BASELINES]
-    if not models:
-        return np.ones(len(frame), dtype=bool)
-    return np.isfinite(frame[models].to_numpy(float)).all(1)
 
 
 def backtest(
@@ -529,16 +523,11 @@ def backtest(
         )
     frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
     scores = score_table(frame, list(columns), draws, seed, level)
-    common = common_issues(frame, list(columns))
     settings = {
         "folds": folds,
         "seed": seed,
         "draws": draws,
         "level": level,
-        "common_issues": int(common.sum()),
-        "left_out": [
-            {"proposal": p, "issue": i}
-            for p, i in zip(frame["proposal"][~common], frame["issue"][~common], strict=True)
-        ],
+        "failed_forecasts_scored_as": MIDPOINT,
     }
     return Backtest(frame, scores, failures, tuned_choices, settings)

@@ -239,7 +239,11 @@ def check(
     rng = np.random.default_rng(seed)
     uniforms = rng.uniform(size=len(frame))
     forecasters = [c for c in result.scores["forecaster"].unique() if c not in BASELINES]
-    columns = {name: rescaled(frame[name].to_numpy(float), frame) for name in forecasters}
+    # As in the back-test's scores, a failed forecast is scored as the scale midpoint.
+    columns = {
+        name: np.nan_to_num(rescaled(frame[name].to_numpy(float), frame), nan=50.0)
+        for name in forecasters
+    }
     residual_sources = {name: None for name in forecasters}
     weights_table: list[dict[str, float]] = []
     members = (
@@ -249,9 +253,7 @@ def check(
     )
     if len(members) >= 2:
         matrix = np.column_stack([columns[m] for m in members])
-        # A member that failed on an issue stands in with the comparator's forecast there.
-        filled = np.where(np.isfinite(matrix), matrix, columns[COMPARATOR][:, None])
-        outer, inner, weights = stacked_forecasts(filled, outcome, fold)
+        outer, inner, weights = stacked_forecasts(matrix, outcome, fold)
         columns[STACK] = outer
         residual_sources[STACK] = inner
         weights_table = [dict(zip(members, map(float, w), strict=True)) for w in weights]
@@ -265,7 +267,7 @@ def check(
             )
             calibration = cal.fit(name, source[train], outcome[train], spreads[train])
             count = len(calibration.errors)
-            for i in np.flatnonzero(test & np.isfinite(forecast)):
+            for i in np.flatnonzero(test):
                 sample = calibration.sample(forecast[i], spreads[i], 0.0, 100.0)
                 scores = _scores(sample, outcome[i], uniforms[i], count)
                 rows.append({"forecaster": name, "kind": "calibrated", "issue": i, **scores})
