@@ -35,7 +35,6 @@ from scipy.optimize import linprog
 from tawazun.validation import calibration as cal
 from tawazun.validation.backtest import (
     BASELINES,
-    COMPARATOR,
     Backtest,
     bootstrap_counts,
     metric_with_interval,
