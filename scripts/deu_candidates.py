@@ -21,12 +21,12 @@ from collections.abc import Callable
 import numpy as np
 from scipy.optimize import minimize, minimize_scalar
 
+from tawazun.stats import weighted_mean
 from tawazun.validation.backtest import (
     bootstrap_counts,
     cross_validated_choice,
     metric_with_interval,
     proposal_folds,
-    weighted_mean,
 )
 from tawazun.validation.deu import read_cases
 

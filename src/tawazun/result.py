@@ -18,7 +18,7 @@ from tawazun.scenario import UnknownName
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tawazun.scenario import Scenario
+    from tawazun.arrays import ScenarioArrays
 
 Round = dict[str, Any]
 
@@ -113,18 +113,20 @@ class Result:
 
 
 def issue_forecast(
-    scenario: Scenario,
+    arrays: ScenarioArrays,
     issue_id: str,
     forecast: float,
     trajectory: list[Round] | None = None,
     **details: Any,
 ) -> IssueForecast:
-    """Build an :class:`IssueForecast`, finding the band the forecast falls in."""
-    band = scenario.issue(issue_id).band_of(forecast)
+    """Build an :class:`IssueForecast` of ``arrays``' issue ``issue_id``.
+
+    This is where every model's forecast is tied back to the band it falls in.
+    """
     return IssueForecast(
         issue=issue_id,
         forecast=float(forecast),
-        band=band.id if band else None,
+        band=arrays.band_of(arrays.issue_index(issue_id), forecast),
         trajectory=trajectory or [],
         details=details,
     )

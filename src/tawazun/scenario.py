@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tawazun.arrays import ScenarioArrays
     from tawazun.result import Result
 
 #: Fields of an actor or a stance that are numbers an analyst must be able to justify.
@@ -330,26 +329,6 @@ class Metadata(_Strict):
     sources: list[str] = Field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ScenarioArrays:
-    """The numbers of a scenario as NumPy arrays, the form model kernels work on.
-
-    ``n`` actors by ``m`` issues. Where an actor has no stance on an issue, ``present`` is
-    False, its position is NaN and its salience 0: it is not at that table.
-    Saliences are on 0-1 whatever scale the file declared.
-    """
-
-    actor_ids: tuple[str, ...]
-    issue_ids: tuple[str, ...]
-    capability: np.ndarray
-    position: np.ndarray
-    salience: np.ndarray
-    risk: np.ndarray
-    present: np.ndarray
-    scale_min: np.ndarray
-    scale_max: np.ndarray
-
-
 class Scenario(_Strict):
     """A negotiation: its issues, its actors and where each stands.
 
@@ -413,33 +392,10 @@ class Scenario(_Strict):
 
     # -- views --------------------------------------------------------------------------
     def arrays(self) -> ScenarioArrays:
-        """The scenario's numbers as arrays (see :class:`ScenarioArrays`)."""
-        n, m = len(self.actors), len(self.issues)
-        position = np.full((n, m), np.nan)
-        salience = np.zeros((n, m))
-        risk = np.full((n, m), np.nan)
-        present = np.zeros((n, m), dtype=bool)
-        for i, actor in enumerate(self.actors):
-            for j, issue in enumerate(self.issues):
-                stance = actor.stances.get(issue.id)
-                if stance is None:
-                    continue
-                present[i, j] = True
-                position[i, j] = stance.position
-                salience[i, j] = stance.salience / self.salience_scale
-                if stance.risk is not None:
-                    risk[i, j] = stance.risk
-        return ScenarioArrays(
-            actor_ids=tuple(a.id for a in self.actors),
-            issue_ids=tuple(i.id for i in self.issues),
-            capability=np.array([a.capability for a in self.actors], dtype=float),
-            position=position,
-            salience=salience,
-            risk=risk,
-            present=present,
-            scale_min=np.array([i.scale.min for i in self.issues]),
-            scale_max=np.array([i.scale.max for i in self.issues]),
-        )
+        """The scenario's numbers as arrays (see :func:`tawazun.arrays.to_arrays`)."""
+        from tawazun.arrays import to_arrays
+
+        return to_arrays(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per actor and issue: the long table analysts sort and filter."""
@@ -466,7 +422,7 @@ class Scenario(_Strict):
         """Run a model by name (see ``tawazun.models.available()``) on this scenario."""
         from tawazun.models import get_model
 
-        return get_model(model).run(self, **parameters)
+        return get_model(model).run(self.arrays(), **parameters)
 
 
 def semantic_problems(scenario: Scenario) -> Iterator[tuple[Location, str]]:

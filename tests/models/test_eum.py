@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import tawazun
+from tawazun.errors import InvalidArgument
 from tawazun.models import get_model
 from tawazun.models._eum_kernel import Rules, success_probability, votes_for
 from tawazun.models.eum import resolve_rules, simulate
@@ -469,7 +470,7 @@ def test_explain_names_who_moved_toward_whom(reference: Path) -> None:
     ],
 )
 def test_bad_parameters_are_refused(parameters, message) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(InvalidArgument, match=re.escape(message)):
         scenario_of([1, 1], [0, 1], [1, 1]).forecast("eum", **parameters)
 
 

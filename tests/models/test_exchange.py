@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tawazun
+from tawazun.errors import InvalidArgument
 from tawazun.models import _exchange_kernel as kernel
 from tawazun.models import get_model
 from tawazun.models._exchange_kernel import simulate
@@ -250,7 +251,7 @@ def test_randomized_variant_is_reproducible_with_its_seed(reference: Path) -> No
     assert scenario.forecast("exchange", rounds=2, p=0.5, seed=11).to_dict() == first.to_dict()
     other = scenario.forecast("exchange", rounds=2, p=0.5, seed=12)
     assert other.forecasts != first.forecasts
-    with pytest.raises(ValueError, match="give a seed"):
+    with pytest.raises(InvalidArgument, match="give a seed"):
         scenario.forecast("exchange", p=0.5)
 
 
@@ -326,7 +327,7 @@ def test_tolerance_stops_once_outcomes_settle() -> None:
 
 def test_bad_parameters_are_refused() -> None:
     scenario = two_actor_scenario()
-    with pytest.raises(ValueError, match="p must be"):
+    with pytest.raises(InvalidArgument, match="p must be"):
         scenario.forecast("exchange", p=2, seed=1)
-    with pytest.raises(ValueError, match="rounds"):
+    with pytest.raises(InvalidArgument, match="rounds"):
         scenario.forecast("exchange", rounds=0)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tawazun
+from tawazun.errors import InvalidArgument
 from tawazun.models import _smp_kernel as kernel
 from tawazun.models import get_model
 from tawazun.models.smp import explain
@@ -262,14 +263,14 @@ def test_zero_salience_actor_sits_out_and_rescaled_saliences_are_reported() -> N
 def test_degenerate_inputs_give_clear_errors() -> None:
     capability, position, salience = random_game(4, 3, 2)
     scenario = scenario_of(capability[:2], 100 * position[:2], salience[:2])
-    with pytest.raises(ValueError, match="at least 3 actors"):
+    with pytest.raises(InvalidArgument, match="at least 3 actors"):
         scenario.forecast("smp")
     partial = scenario_of(capability, 100 * position, salience).model_dump()
     del partial["actors"][1]["stances"]["d1"]
-    with pytest.raises(ValueError, match="a1.*no stance on \\['d1'\\]"):
+    with pytest.raises(InvalidArgument, match="a1.*no stance on \\['d1'\\]"):
         Scenario.model_validate(partial).forecast("smp")
     full = scenario_of(capability, 100 * position, salience)
-    with pytest.raises(ValueError, match="voting_rule 'Majority' is not one of"):
+    with pytest.raises(InvalidArgument, match="voting_rule 'Majority' is not one of"):
         full.forecast("smp", voting_rule="Majority")
-    with pytest.raises(ValueError, match="min_turns"):
+    with pytest.raises(InvalidArgument, match="min_turns"):
         full.forecast("smp", min_turns=0)

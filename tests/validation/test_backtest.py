@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from tawazun.arrays import ScenarioArrays
 from tawazun.cli import app
+from tawazun.errors import InvalidArgument
 from tawazun.models import ModelSpec, get_model
 from tawazun.result import Result, issue_forecast
 from tawazun.scenario import Scenario
+from tawazun.stats import weighted_median as repeated_median
 from tawazun.validation.backtest import (
     COMPARATOR,
     backtest,
@@ -22,7 +25,6 @@ from tawazun.validation.backtest import (
     mean_absolute_error,
     model_forecasts,
     proposal_folds,
-    repeated_median,
     root_mean_squared_error,
     share_within,
 )
@@ -78,7 +80,7 @@ def test_folds_separate_proposals() -> None:
         train = {p for p, f in zip(proposals, fold, strict=True) if f != k}
         test = {p for p, f in zip(proposals, fold, strict=True) if f == k}
         assert not train & test
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidArgument):
         proposal_folds(proposals, 1, seed=0)
 
 
@@ -98,14 +100,14 @@ def test_choice_for_a_fold_ignores_that_fold() -> None:
 def _toy_spec(tuned: dict[str, tuple[float, ...]] | None = None) -> ModelSpec:
     """A model forecasting ``shift`` plus the scale minimum; fails where an actor is at 33."""
 
-    def run(scenario: Scenario, shift: float = 0.0) -> Result:
-        arrays = scenario.arrays()
+    def run(arrays: ScenarioArrays, shift: float = 0.0) -> Result:
         if (arrays.position == 33).any():
-            raise ValueError("an actor sits at 33")
+            raise InvalidArgument("toy", "position", "an actor sits at 33")
         forecasts = [
-            issue_forecast(scenario, issue.id, issue.scale.min + shift) for issue in scenario.issues
+            issue_forecast(arrays, issue_id, low + shift)
+            for issue_id, low in zip(arrays.issue_ids, arrays.scale_min, strict=True)
         ]
-        return Result(scenario=scenario.id, model="toy", issues=forecasts)
+        return Result(scenario=arrays.scenario_id, model="toy", issues=forecasts)
 
     return ModelSpec(name="toy", summary="toy", run=run, tuned=tuned or {})
 

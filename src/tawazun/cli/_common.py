@@ -135,10 +135,8 @@ def parameters_for(model: str, pairs: list[str]) -> dict[str, Any]:
 
 
 def run_model(scenario: Scenario, model: str, parameters: dict[str, Any]) -> Result:
-    try:
-        return get_model(model).run(scenario, **parameters)
-    except ValueError as exc:
-        raise UsageProblem(f"model {model!r} cannot forecast this scenario: {exc}") from None
+    """The model's forecast; a model refusing the scenario raises an ``InvalidArgument``."""
+    return scenario.forecast(model, **parameters)
 
 
 def forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:

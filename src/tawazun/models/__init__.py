@@ -1,9 +1,10 @@
 """Forecasting models.
 
 Every model is one module of this package that defines ``MODEL``, a :class:`ModelSpec`
-whose ``run`` takes a :class:`~tawazun.scenario.Scenario` (and keyword parameters) and
-returns a :class:`~tawazun.result.Result`. Modules are found by name, so adding a model is
-adding its module and nothing else.
+whose ``run`` takes a :class:`~tawazun.arrays.ScenarioArrays` (and keyword parameters) and
+returns a :class:`~tawazun.result.Result`; a model that can forecast many variants at once
+also gives ``batch``. Models never see the pydantic scenario. Modules are found by name, so
+adding a model is adding its module and nothing else.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from tawazun.scenario import UnknownName
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from tawazun.result import IssueForecast, Result
 
 
@@ -54,7 +57,16 @@ class ModelSpec:
     summary : str
         One line for ``tawazun models``.
     run : callable
-        ``run(scenario, **parameters) -> Result``.
+        ``run(arrays, **parameters) -> Result``: the forecast of one scenario's
+        :class:`~tawazun.arrays.ScenarioArrays` (no batch axis), with the model's
+        trajectory and explanation. Input the model cannot forecast raises
+        :class:`~tawazun.errors.InvalidArgument`.
+    batch : callable or None
+        The batched form, if the model has one: ``batch(arrays, seeds=None, **parameters)
+        -> ndarray (b, m)``, the forecasts of every variant of a batch of arrays (leading
+        axis ``b``), the same doubles as ``run`` gives variant by variant; NaN where a
+        variant cannot be forecast. ``seeds``, for a model with a ``seed`` parameter, sets
+        it variant by variant. It takes every parameter ``run`` takes.
     iterative : bool
         Whether results carry a round-by-round trajectory.
     reference : str
@@ -79,6 +91,7 @@ class ModelSpec:
     name: str
     summary: str
     run: Callable[..., Result]
+    batch: Callable[..., np.ndarray] | None = None
     iterative: bool = False
     reference: str = ""
     explain: Callable[[IssueForecast, Mapping[str, str]], list[str]] | None = None
@@ -88,13 +101,13 @@ class ModelSpec:
 
     @cached_property
     def defaults(self) -> dict[str, Any]:
-        """``run``'s named parameters after the scenario, each with its default.
+        """``run``'s named parameters after the arrays, each with its default.
 
         A parameter without a default has ``inspect.Parameter.empty``.
         """
         named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-        after_scenario = list(inspect.signature(self.run).parameters.values())[1:]
-        return {p.name: p.default for p in after_scenario if p.kind in named}
+        after_arrays = list(inspect.signature(self.run).parameters.values())[1:]
+        return {p.name: p.default for p in after_arrays if p.kind in named}
 
 
 @cache

@@ -436,11 +436,6 @@ def make_offers(state: State, r: np.ndarray, rules: Rules) -> Offers:
 
 
 # -- summaries -----------------------------------------------------------------------------
-def weighted_mean(x: np.ndarray, w: np.ndarray) -> float:
-    r""":math:`\sum_i c_i s_i x_i / \sum_i c_i s_i` (``mean_position``)."""
-    return float(w @ x / w.sum())
-
-
 def median_candidates(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     r"""The positions that no other position beats in a vote with every exponent 1.
 

@@ -22,6 +22,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numba import njit
 
+from tawazun.stats import weighted_mean
+
 #: Positions (on 0-100) closer than this count as equal: decide's decimals give exact
 #: zeros where floats leave noise (an outcome stopped on a partner's position).
 EPS = 1e-9
@@ -42,7 +44,7 @@ def outcomes(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
     ``weight`` is 0 where an actor is absent (its position may then be NaN).
     """
-    return np.where(weight > 0, weight * position, 0.0).sum(axis=0) / weight.sum(axis=0)
+    return weighted_mean(position, weight, axis=0)
 
 
 def new_start_positions(
@@ -654,8 +656,12 @@ class Round:
             ]
         )
 
-    def run(self, third_parties: bool = False) -> list[Realized]:
-        """Realise the best exchange until none is left (decide's ``ModelLoop.loop``)."""
+    def run(self, third_parties: bool = False, records: bool = True) -> list[Realized]:
+        """Realise the best exchange until none is left (decide's ``ModelLoop.loop``).
+
+        Returns the realised exchanges' records, or nothing without ``records``: the
+        positions the round leaves (``current``, ``moved``) are the same either way.
+        """
         c, n, m = self.cands, self.n, self.m
         actor = np.stack([c.i, c.j], axis=1)
         supply = np.stack([c.q, c.p], axis=1)
@@ -676,6 +682,8 @@ class Round:
             actor, supply, across, self.tables, self.w, self.current, self.moved, seen,
             by_supply, by_demand, self.rng, self.spread, self.random_ties,
         )  # fmt: skip
+        if not records:
+            return []
         return self.records(realized, moved_from, state, gain, third_parties)
 
     def _by_key(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -806,6 +814,7 @@ def simulate(
     fixed_weight: float = 0.1,
     tolerance: float | None = None,
     third_parties: bool = False,
+    records: bool = True,
 ) -> list[RoundResult]:
     """Run the exchange model; positions on 0-100, actors in the order ties follow.
 
@@ -813,7 +822,8 @@ def simulate(
     round is the weighted mean of those votes. Actors that traded start the next round
     part of the way from their old position toward their vote
     (:func:`new_start_positions`); the others stay. With ``tolerance`` the rounds stop once
-    no outcome moved more than that (on 0-100) from the round before.
+    no outcome moved more than that (on 0-100) from the round before. Without
+    ``records`` the rounds hold no realised exchanges, only positions and outcomes.
     """
     # the compiled kernel takes a generator even where it draws nothing (no seed, p = 0)
     rng = np.random.default_rng(seed)
@@ -831,7 +841,7 @@ def simulate(
             rng=rng,
             random_ties=seed is not None,
         )
-        realized = rnd.run(third_parties)
+        realized = rnd.run(third_parties, records)
         voting = np.where(present, rnd.current, np.nan)
         following = np.where(
             rnd.moved,

@@ -6,19 +6,41 @@ from collections.abc import Callable
 
 import numpy as np
 
+from tawazun.arrays import ScenarioArrays
+from tawazun.errors import InvalidArgument
 from tawazun.result import Result, issue_forecast
-from tawazun.scenario import Scenario
 
-Statistic = Callable[[np.ndarray, np.ndarray], float]
+Statistic = Callable[..., np.ndarray]
 
 
-def per_issue(scenario: Scenario, model: str, statistic: Statistic) -> Result:
-    """Apply ``statistic(positions, capability x salience)`` to the actors at each issue."""
-    arrays = scenario.arrays()
-    forecasts = []
-    for j, issue_id in enumerate(arrays.issue_ids):
-        at_table = arrays.present[:, j]
-        weight = arrays.capability[at_table] * arrays.salience[at_table, j]
-        value = statistic(arrays.position[at_table, j], weight)
-        forecasts.append(issue_forecast(scenario, issue_id, value))
-    return Result(scenario=scenario.id, model=model, issues=forecasts)
+def batch_per_issue(arrays: ScenarioArrays, statistic: Statistic) -> np.ndarray:
+    """``statistic(positions, capability x salience)`` over the actors of every issue.
+
+    Works on a single scenario's arrays ``(m,)`` and on a batch ``(b, m)`` alike; NaN where
+    no actor at an issue has a positive weight.
+    """
+    weight = arrays.capability[..., :, None] * arrays.salience
+    return statistic(arrays.position, weight, axis=-2)
+
+
+def per_issue(arrays: ScenarioArrays, model: str, statistic: Statistic) -> Result:
+    """The :class:`Result` of :func:`batch_per_issue` on one scenario's arrays.
+
+    Raises
+    ------
+    InvalidArgument
+        Where no actor at an issue has a positive weight: there is nothing to average.
+    """
+    forecast = np.atleast_1d(batch_per_issue(arrays, statistic))
+    empty = [i for i, value in zip(arrays.issue_ids, forecast, strict=True) if np.isnan(value)]
+    if empty:
+        raise InvalidArgument(
+            model,
+            "scenario",
+            f"no actor has a positive weight (capability x salience) on issue(s) {empty}",
+        )
+    forecasts = [
+        issue_forecast(arrays, issue_id, value)
+        for issue_id, value in zip(arrays.issue_ids, forecast, strict=True)
+    ]
+    return Result(scenario=arrays.scenario_id, model=model, issues=forecasts)

@@ -1,50 +1,39 @@
 """The compromise model: the capability x salience weighted mean of positions.
 
 Achen (2006) and Thomson et al. (2006) found this plain mean as accurate as far more
-elaborate bargaining models on the EU's legislative decisions.
+elaborate bargaining models on the EU's legislative decisions:
+
+.. math:: \\hat x_j = \\frac{\\sum_i c_i s_{ij} x_{ij}}{\\sum_i c_i s_{ij}}
+
+over the actors ``i`` at issue ``j``'s table (:func:`tawazun.stats.weighted_mean`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from tawazun.arrays import ScenarioArrays
 from tawazun.models import ModelSpec
-from tawazun.models._static import per_issue
+from tawazun.models._static import batch_per_issue, per_issue
 from tawazun.result import Result
-from tawazun.scenario import Scenario
+from tawazun.stats import weighted_mean
 
 
-def weighted_mean(position: np.ndarray, weight: np.ndarray) -> float:
-    r"""Weighted mean of positions.
-
-    .. math:: \hat x = \frac{\sum_i c_i s_i x_i}{\sum_i c_i s_i}
-
-    Parameters
-    ----------
-    position : ndarray, shape (n,)
-        Positions of the actors at the table.
-    weight : ndarray, shape (n,)
-        Their weights, capability times salience; at least one must be positive.
-
-    Returns
-    -------
-    float
-    """
-    total = weight.sum()
-    if not total > 0:
-        raise ValueError("no actor has a positive weight (capability x salience)")
-    return float(weight @ position / total)
+def run(arrays: ScenarioArrays) -> Result:
+    """Forecast every issue with the weighted mean."""
+    return per_issue(arrays, "compromise", weighted_mean)
 
 
-def run(scenario: Scenario) -> Result:
-    """Forecast every issue of ``scenario`` with :func:`weighted_mean`."""
-    return per_issue(scenario, "compromise", weighted_mean)
+def batch(arrays: ScenarioArrays, seeds: None = None) -> np.ndarray:
+    """The weighted mean of every variant and issue of a batch, ``(b, m)``."""
+    return batch_per_issue(arrays, weighted_mean)
 
 
 MODEL = ModelSpec(
     name="compromise",
     summary="Capability x salience weighted mean of positions (Achen 2006).",
     run=run,
+    batch=batch,
     reference="Achen, C. H. (2006). Evaluating political decision-making models. In Thomson et "
     "al. (eds), The European Union Decides, Cambridge University Press.",
 )

@@ -16,11 +16,13 @@ choices that replication's own comments call mistakes; each can be corrected by 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
+from tawazun.arrays import ScenarioArrays
+from tawazun.errors import InvalidArgument
 from tawazun.models import ModelSpec, Resume
 from tawazun.models._eum_kernel import (
     OFFER_TYPES,
@@ -31,10 +33,9 @@ from tawazun.models._eum_kernel import (
     median_candidates,
     risk_across_actors,
     risk_across_positions,
-    weighted_mean,
 )
 from tawazun.result import IssueForecast, Result, Round, issue_forecast
-from tawazun.scenario import Scenario
+from tawazun.stats import weighted_mean
 
 #: Named variants: the rule each documented choice follows.
 VARIANTS: dict[str, dict[str, str]] = {
@@ -70,21 +71,27 @@ def resolve_rules(
 
     Raises
     ------
-    ValueError
+    InvalidArgument
         For an unknown variant or choice, or Q or T outside [0, 1].
     """
     if variant not in VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}; variants are {sorted(VARIANTS)}")
+        raise InvalidArgument(
+            "eum", "variant", f"unknown variant {variant!r}; variants are {sorted(VARIANTS)}"
+        )
     resolved = dict(VARIANTS[variant])
     for name, value in choices.items():
         if value is None:
             continue
         if value not in CHOICES[name]:
-            raise ValueError(f"{name}={value!r} is not one of {list(CHOICES[name])}")
+            raise InvalidArgument(
+                "eum", name, f"{name}={value!r} is not one of {list(CHOICES[name])}"
+            )
         resolved[name] = value
     for name, value in (("q", q), ("t", t)):
         if not 0.0 <= value <= 1.0:
-            raise ValueError(f"{name} = {value!r} must be a probability in [0, 1]")
+            raise InvalidArgument(
+                "eum", name, f"{name} = {value!r} must be a probability in [0, 1]"
+            )
     return Rules(q=float(q), t=float(t), **resolved)
 
 
@@ -96,7 +103,7 @@ def median_of(x: np.ndarray, w: np.ndarray) -> tuple[float, list[float]]:
 
 def _summary(k: int, x: np.ndarray, w: np.ndarray, ids: list[str]) -> Round:
     median, candidates = median_of(x, w)
-    mean = weighted_mean(x, w)
+    mean = float(weighted_mean(x, w))
     return {
         "round": k,
         "positions": dict(zip(ids, x.tolist(), strict=True)),
@@ -139,6 +146,62 @@ def _moves(offers: Offers, x: np.ndarray, ids: list[str]) -> list[dict[str, Any]
     return moves
 
 
+def play(
+    position: np.ndarray,
+    w: np.ndarray,
+    s: np.ndarray,
+    rules: Rules,
+    rounds: int = 10,
+    tolerance: float | None = None,
+    width: float | None = None,
+    record: Callable[[int, np.ndarray, np.ndarray, np.ndarray, Offers], None] | None = None,
+) -> dict[str, Any]:
+    """The rounds of the model on one issue, and what they end with.
+
+    Parameters are those of :func:`simulate` (``w`` is capability x salience, ``s``
+    salience on 0-1). ``record(k, before, after, risk, offers)``, if given, is called after
+    each round ``k`` with the positions before and after it; the forecast never depends on
+    it, so that a run read for its forecast alone and a run with its whole trajectory give
+    the same doubles.
+
+    Returns
+    -------
+    dict
+        ``width``, ``rounds_run``, ``converged``, ``mean``, ``median`` and, where the model
+        cannot run, ``note``.
+    """
+    x = np.asarray(position, dtype=float).copy()
+    spread = float(x.max() - x.min())
+    width = spread if width is None else max(width, spread)
+    details: dict[str, Any] = {"width": width, "rounds_run": 0, "converged": False}
+    if width == 0.0:
+        # Every distance is divided by the range of positions; with one position there is
+        # nothing to challenge and nothing to divide by.
+        details["note"] = "all actors hold one position: no challenge is possible"
+        details["converged"] = True
+    assess_risk = risk_across_actors if rules.risk == "across_actors" else risk_across_positions
+    median = median_of(x, w)[0]
+    for k in range(1, rounds + 1 if width > 0 else 1):
+        state = State.of(x, w, s, width, median)
+        r = assess_risk(state, rules)
+        offers = make_offers(state, r, rules)
+        movers = offers.chosen >= 0
+        new_x = x.copy()
+        new_x[movers] = offers.position[movers, offers.chosen[movers]]
+        step = float(np.abs(new_x - x).max())
+        if record is not None:
+            record(k, x, new_x, r, offers)
+        x = new_x
+        median = median_of(x, w)[0]
+        details["rounds_run"] = k
+        if tolerance is not None and step <= tolerance:
+            details["converged"] = True
+            break
+    details["mean"] = float(weighted_mean(x, w))
+    details["median"] = median
+    return details
+
+
 def simulate(
     ids: list[str],
     capability: np.ndarray,
@@ -150,7 +213,7 @@ def simulate(
     keep_offers: bool = True,
     width: float | None = None,
 ) -> tuple[list[Round], dict[str, Any]]:
-    """Run the model on one issue.
+    """Run the model on one issue, with its trajectory (see :func:`play`).
 
     Parameters
     ----------
@@ -177,49 +240,53 @@ def simulate(
     trajectory : list of dict
         Round 0 (the input) and one entry per round run.
     details : dict
-        ``mean``, ``median``, ``rounds_run``, ``converged``, ``width`` and, where the
-        model cannot run, ``note``.
+        ``mean``, ``median``, ``rounds_run``, ``converged``, ``width`` and, where the model
+        cannot run, ``note``.
     """
-    x = np.asarray(position, dtype=float).copy()
     w = np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)
     s = np.asarray(salience, dtype=float)
-    spread = float(x.max() - x.min())
-    width = spread if width is None else max(width, spread)
-    trajectory = [_summary(0, x, w, ids)]
-    details: dict[str, Any] = {"width": width, "rounds_run": 0, "converged": False}
-    if width == 0.0:
-        # Every distance is divided by the range of positions; with one position there is
-        # nothing to challenge and nothing to divide by.
-        details["note"] = "all actors hold one position: no challenge is possible"
-        details["converged"] = True
-    assess_risk = risk_across_actors if rules.risk == "across_actors" else risk_across_positions
-    for k in range(1, rounds + 1 if width > 0 else 1):
-        state = State.of(x, w, s, width, trajectory[-1]["median"])
-        r = assess_risk(state, rules)
-        offers = make_offers(state, r, rules)
-        moves = _moves(offers, x, ids)
-        movers = offers.chosen >= 0
-        new_x = x.copy()
-        new_x[movers] = offers.position[movers, offers.chosen[movers]]
-        step = float(np.abs(new_x - x).max())
-        x = new_x
-        entry = _summary(k, x, w, ids)
+    trajectory = [_summary(0, np.asarray(position, dtype=float), w, ids)]
+
+    def record(
+        k: int, before: np.ndarray, after: np.ndarray, r: np.ndarray, offers: Offers
+    ) -> None:
+        entry = _summary(k, after, w, ids)
         entry["risk"] = dict(zip(ids, r.tolist(), strict=True))
-        entry["moves"] = moves
+        entry["moves"] = _moves(offers, before, ids)
         if keep_offers:
             entry["offers"] = _offer_columns(offers, ids)
         trajectory.append(entry)
-        details["rounds_run"] = k
-        if tolerance is not None and step <= tolerance:
-            details["converged"] = True
-            break
-    details["mean"] = trajectory[-1]["mean"]
-    details["median"] = trajectory[-1]["median"]
+
+    details = play(position, w, s, rules, rounds, tolerance, width, record)
     return trajectory, details
 
 
+def _checked(
+    arrays: ScenarioArrays,
+    variant: str,
+    q: float,
+    t: float,
+    rounds: int,
+    offers: str,
+    choices: dict[str, str | None],
+) -> Rules:
+    """The rules, once every parameter and every table is checked."""
+    rules = resolve_rules(variant, q, t, **choices)
+    if rounds < 0:
+        raise InvalidArgument("eum", "rounds", f"rounds = {rounds} must be 0 or more")
+    if offers not in ("all", "accepted"):
+        raise InvalidArgument(
+            "eum", "offers", f"offers={offers!r} is not one of ['all', 'accepted']"
+        )
+    seated = zip(arrays.issue_ids, arrays.present.any(axis=0), strict=True)
+    empty = [issue_id for issue_id, anyone in seated if not anyone]
+    if empty:
+        raise InvalidArgument("eum", "scenario", f"no actor takes a position on issue(s) {empty}")
+    return rules
+
+
 def run(
-    scenario: Scenario,
+    arrays: ScenarioArrays,
     *,
     variant: str = "scholz2011",
     probability: str | None = None,
@@ -233,11 +300,11 @@ def run(
     offers: str = "all",
     widths: Mapping[str, float] | None = None,
 ) -> Result:
-    """Forecast every issue of ``scenario`` with the expected utility model.
+    """Forecast every issue with the expected utility model.
 
     Parameters
     ----------
-    scenario : Scenario
+    arrays : ScenarioArrays
     variant : {"scholz2011", "corrected"}
         ``scholz2011`` (default) reproduces the replication; ``corrected`` applies every
         correction below.
@@ -270,20 +337,9 @@ def run(
         Per issue: forecast = weighted mean after the last round; ``details`` has the
         final ``mean`` and ``median``; ``trajectory`` the rounds.
     """
-    rules = resolve_rules(
-        variant,
-        q,
-        t,
-        probability=probability,
-        capitulation=capitulation,
-        compromise=compromise,
-        risk=risk,
-    )
-    if rounds < 0:
-        raise ValueError(f"rounds = {rounds} must be 0 or more")
-    if offers not in ("all", "accepted"):
-        raise ValueError(f"offers={offers!r} is not one of ['all', 'accepted']")
-    arrays = scenario.arrays()
+    choices = {"probability": probability, "capitulation": capitulation}
+    choices |= {"compromise": compromise, "risk": risk}
+    rules = _checked(arrays, variant, q, t, rounds, offers, choices)
     forecasts: list[IssueForecast] = []
     for j, issue_id in enumerate(arrays.issue_ids):
         at_table = arrays.present[:, j]
@@ -300,7 +356,7 @@ def run(
             width=None if widths is None else widths.get(issue_id),
         )
         forecasts.append(
-            issue_forecast(scenario, issue_id, details["mean"], trajectory=trajectory, **details)
+            issue_forecast(arrays, issue_id, details["mean"], trajectory=trajectory, **details)
         )
     parameters = {
         "variant": variant,
@@ -314,7 +370,50 @@ def run(
         "tolerance": tolerance,
         "offers": offers,
     }
-    return Result(scenario=scenario.id, model="eum", issues=forecasts, parameters=parameters)
+    return Result(scenario=arrays.scenario_id, model="eum", issues=forecasts, parameters=parameters)
+
+
+def batch(
+    arrays: ScenarioArrays,
+    seeds: None = None,
+    *,
+    variant: str = "scholz2011",
+    probability: str | None = None,
+    capitulation: str | None = None,
+    compromise: str | None = None,
+    risk: str | None = None,
+    q: float = 1.0,
+    t: float = 1.0,
+    rounds: int = 10,
+    tolerance: float | None = None,
+    offers: str = "all",
+    widths: Mapping[str, float] | None = None,
+) -> np.ndarray:
+    """The forecasts ``(b, m)`` of a batch of variants: :func:`run`'s, without trajectories.
+
+    Parameters are :func:`run`'s (``offers`` only shapes a trajectory and changes nothing
+    here). Each variant runs :func:`play`, as :func:`run` does, so the doubles are the same.
+    """
+    choices = {"probability": probability, "capitulation": capitulation}
+    choices |= {"compromise": compromise, "risk": risk}
+    rules = _checked(arrays, variant, q, t, rounds, offers, choices)
+    out = np.empty((arrays.batch or 0, len(arrays.issue_ids)))
+    weight = arrays.capability[:, :, None] * arrays.salience
+    for j, issue_id in enumerate(arrays.issue_ids):
+        at_table = arrays.present[:, j]
+        width = None if widths is None else widths.get(issue_id)
+        for v in range(out.shape[0]):
+            details = play(
+                arrays.position[v, at_table, j],
+                weight[v, at_table, j],
+                arrays.salience[v, at_table, j],
+                rules,
+                rounds,
+                tolerance,
+                width,
+            )
+            out[v, j] = details["mean"]
+    return out
 
 
 _VERB = {
@@ -374,6 +473,7 @@ MODEL = ModelSpec(
     name="eum",
     summary="Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011).",
     run=run,
+    batch=batch,
     iterative=True,
     reference="Scholz, J. B., Calbert, G. J. and Smith, G. A. (2011). Unravelling Bueno De "
     "Mesquita's group decision model. Journal of Theoretical Politics 23(4), 510-531; "

@@ -20,10 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from tawazun.arrays import ScenarioArrays
+from tawazun.errors import InvalidArgument
 from tawazun.models import ModelSpec
 from tawazun.models._exchange_kernel import KIND_NAMES, RoundResult, simulate
 from tawazun.result import IssueForecast, Result, issue_forecast
-from tawazun.scenario import Scenario
 
 
 def to_percent(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -36,8 +37,35 @@ def from_percent(value: Any, low: float, high: float) -> Any:
     return value / (100 / (high - low)) + low
 
 
+def check(
+    rounds: int, p: float, seed: int | None, salience_weight: float, fixed_weight: float
+) -> None:
+    """Refuse parameters outside their range (:class:`~tawazun.errors.InvalidArgument`)."""
+    if not (isinstance(rounds, int | np.integer) and rounds >= 1):
+        raise InvalidArgument(
+            "exchange", "rounds", f"rounds must be a positive integer, got {rounds!r}"
+        )
+    if not 0 <= p <= 1:
+        raise InvalidArgument("exchange", "p", f"p must be between 0 and 1, got {p!r}")
+    if p and seed is None:
+        raise InvalidArgument(
+            "exchange", "seed", "the randomized variant (p > 0) draws at random: give a seed"
+        )
+    if salience_weight < 0 or fixed_weight < 0 or salience_weight + fixed_weight > 1:
+        raise InvalidArgument(
+            "exchange",
+            "salience_weight",
+            "salience_weight and fixed_weight must be >= 0 with a sum <= 1",
+        )
+
+
+def _in_id_order(arrays: ScenarioArrays) -> list[int]:
+    """Actors in id order, so that ties and draws do not depend on the order of the input."""
+    return sorted(range(len(arrays.actor_ids)), key=lambda a: arrays.actor_ids[a])
+
+
 def run(
-    scenario: Scenario,
+    arrays: ScenarioArrays,
     rounds: int = 10,
     p: float = 0.0,
     seed: int | None = None,
@@ -50,7 +78,7 @@ def run(
 
     Parameters
     ----------
-    scenario : Scenario
+    arrays : ScenarioArrays
     rounds : int, default 10
         Rounds of exchange (decide's default).
     p : float, default 0
@@ -77,17 +105,8 @@ def run(
         ``next_forecast``) and the round's ``exchanges`` that moved this issue. An exchange
         involves two issues and is listed in both.
     """
-    if not (isinstance(rounds, int | np.integer) and rounds >= 1):
-        raise ValueError(f"rounds must be a positive integer, got {rounds!r}")
-    if not 0 <= p <= 1:
-        raise ValueError(f"p must be between 0 and 1, got {p!r}")
-    if p and seed is None:
-        raise ValueError("the randomized variant (p > 0) draws at random: give a seed")
-    if salience_weight < 0 or fixed_weight < 0 or salience_weight + fixed_weight > 1:
-        raise ValueError("salience_weight and fixed_weight must be >= 0 with a sum <= 1")
-    arrays = scenario.arrays()
-    # actors in id order, so that ties and draws do not depend on the order of the input
-    order = sorted(range(len(arrays.actor_ids)), key=lambda a: arrays.actor_ids[a])
+    check(rounds, p, seed, salience_weight, fixed_weight)
+    order = _in_id_order(arrays)
     actor_ids = [arrays.actor_ids[a] for a in order]
     low, high = arrays.scale_min, arrays.scale_max
     present = arrays.present[order]
@@ -142,7 +161,7 @@ def run(
             )
         forecasts.append(
             issue_forecast(
-                scenario,
+                arrays,
                 issue_id,
                 trajectory[-1]["forecast"],
                 trajectory=trajectory,
@@ -151,7 +170,7 @@ def run(
             )
         )
     return Result(
-        scenario=scenario.id,
+        scenario=arrays.scenario_id,
         model="exchange",
         issues=forecasts,
         parameters={
@@ -164,6 +183,46 @@ def run(
             "third_parties": third_parties,
         },
     )
+
+
+def batch(
+    arrays: ScenarioArrays,
+    seeds: list[int] | None = None,
+    rounds: int = 10,
+    p: float = 0.0,
+    seed: int | None = None,
+    salience_weight: float = 0.4,
+    fixed_weight: float = 0.1,
+    tolerance: float | None = None,
+    third_parties: bool = False,
+) -> np.ndarray:
+    """The forecasts ``(b, m)`` of a batch of variants: :func:`run`'s, without records.
+
+    Parameters are :func:`run`'s (``third_parties`` only adds records and changes nothing
+    here); ``seeds`` sets ``seed`` variant by variant. Each variant runs the same compiled
+    rounds as :func:`run`, without building the records of its exchanges.
+    """
+    check(rounds, p, seed, salience_weight, fixed_weight)
+    order = _in_id_order(arrays)
+    low, high = arrays.scale_min, arrays.scale_max
+    present = arrays.present[order]
+    out = np.empty((arrays.batch or 0, len(arrays.issue_ids)))
+    for v in range(out.shape[0]):
+        history = simulate(
+            to_percent(arrays.position[v][order], low, high),
+            arrays.salience[v][order],
+            arrays.capability[v][order],
+            present,
+            rounds=rounds,
+            p=p,
+            seed=seed if seeds is None else seeds[v],
+            salience_weight=salience_weight,
+            fixed_weight=fixed_weight,
+            tolerance=tolerance,
+            records=False,
+        )
+        out[v] = from_percent(history[-1].voting_outcome, low, high)
+    return out
 
 
 def _exchanges(
@@ -263,6 +322,7 @@ MODEL = ModelSpec(
     name="exchange",
     summary="Vote trading across issue pairs, equal-gain or randomized (Stokman-Van Oosten).",
     run=run,
+    batch=batch,
     iterative=True,
     reference="Stokman, F. N. and Van Oosten, R. (1994). The exchange of voting positions. In "
     "Bueno de Mesquita and Stokman (eds), European Community Decision Making, Yale UP; "

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
+from tawazun.arrays import ScenarioArrays
+from tawazun.errors import InputError, InvalidArgument
 from tawazun.models import ModelSpec
 from tawazun.models import _smp_kernel as kernel
 from tawazun.result import IssueForecast, Result, Round, issue_forecast
-from tawazun.scenario import Scenario, ScenarioArrays
 
 #: KTAB's default seed (``KBase::dSeed`` = 0xD67CC16FE69C185C).
 KTAB_SEED = 15455440707583219804
@@ -53,12 +54,16 @@ def settings_from(**parameters: Any) -> kernel.Settings:
         if name in _CHOICES:
             value = _ALIASES.get(name, {}).get(value, value)
             if value not in _CHOICES[name]:
-                raise ValueError(f"{name} {value!r} is not one of {list(_CHOICES[name])}")
+                raise InvalidArgument(
+                    "smp", name, f"{name} {value!r} is not one of {list(_CHOICES[name])}"
+                )
         values[name] = value
     if not 1 <= values["min_turns"] <= values["max_turns"]:
-        raise ValueError("need 1 <= min_turns <= max_turns")
+        raise InvalidArgument("smp", "min_turns", "need 1 <= min_turns <= max_turns")
     if not values["min_sig_delta"] > 0:
-        raise ValueError("min_sig_delta must be positive (it guards a division by zero)")
+        raise InvalidArgument(
+            "smp", "min_sig_delta", "min_sig_delta must be positive (it guards a division by zero)"
+        )
     return kernel.Settings(**values)
 
 
@@ -73,17 +78,22 @@ class Game:
     rescaled: list[str]  # actors whose saliences in the space summed above 1
 
 
-def games_of(scenario: Scenario, arrays: ScenarioArrays) -> list[Game]:
+def games_of(arrays: ScenarioArrays) -> list[Game]:
     """Group the issues into games: one per shared ``space``, one per issue without one.
 
     An actor plays a game if it has a stance on every issue of it, with positive capability
     and a positive total salience (KTAB refuses zero weights outright; here such an actor
     simply sits the game out). A stance on some but not all issues of a space is an error:
-    SMP needs a point in the whole space. ``arrays`` is ``scenario.arrays()``.
+    SMP needs a point in the whole space.
+
+    Raises
+    ------
+    InvalidArgument
+        For such a partial stance, and for a game of fewer than 3 players.
     """
     groups: dict[str | int, list[int]] = {}
-    for j, issue in enumerate(scenario.issues):
-        groups.setdefault(issue.space if issue.space is not None else j, []).append(j)
+    for j, space in enumerate(arrays.space):
+        groups.setdefault(space if space is not None else j, []).append(j)
     games = []
     for key, columns in groups.items():
         space = key if isinstance(key, str) else None
@@ -94,10 +104,12 @@ def games_of(scenario: Scenario, arrays: ScenarioArrays) -> list[Game]:
             missing = [
                 arrays.issue_ids[c] for c, p in zip(columns, present[i], strict=True) if not p
             ]
-            raise ValueError(
+            raise InvalidArgument(
+                "smp",
+                "scenario",
                 f"actor {arrays.actor_ids[i]!r} has no stance on {missing} but has one on "
                 f"other issues of space {space!r}; SMP needs a position on every dimension "
-                "of a space (give one, or remove the actor's stances in that space)"
+                "of a space (give one, or remove the actor's stances in that space)",
             )
         full = present.all(axis=1)
         salience_total = arrays.salience[:, columns].sum(axis=1)
@@ -110,10 +122,12 @@ def games_of(scenario: Scenario, arrays: ScenarioArrays) -> list[Game]:
         players = np.flatnonzero(full & (arrays.capability > 0) & (salience_total > 0))
         label = space if space is not None else arrays.issue_ids[columns[0]]
         if players.size < 3:
-            raise ValueError(
+            raise InvalidArgument(
+                "smp",
+                "scenario",
                 f"SMP needs at least 3 actors with a position, capability and salience in "
                 f"{'space' if space else 'issue'} {label!r}; it has {players.size}"
-                + (f" (sitting out: {excluded})" if excluded else "")
+                + (f" (sitting out: {excluded})" if excluded else ""),
             )
         rescaled = [arrays.actor_ids[i] for i in players if salience_total[i] > SALIENCE_SUM_LIMIT]
         games.append(Game(space, columns, players, excluded, rescaled))
@@ -189,7 +203,7 @@ def _issue_rounds(
 
 
 def run(
-    scenario: Scenario,
+    arrays: ScenarioArrays,
     *,
     victory_model: str = "Linear",
     pce_model: str = "Conditional",
@@ -206,7 +220,7 @@ def run(
     min_delta_ratio: float = 0.02,
     min_sig_delta: float = 1e-4,
 ) -> Result:
-    """Run KTAB's SMP on every game of ``scenario`` (see :func:`games_of`).
+    """Run KTAB's SMP on every game of the scenario (see :func:`games_of`).
 
     Parameters
     ----------
@@ -258,9 +272,8 @@ def run(
         min_sig_delta=min_sig_delta,
     )
     rng = np.random.default_rng(seed)
-    arrays = scenario.arrays()
     forecasts: dict[int, IssueForecast] = {}
-    for game in games_of(scenario, arrays):
+    for game in games_of(arrays):
         capability, position, salience = _game_inputs(arrays, game)
         history = kernel.simulate(capability, position, salience, settings, rng)
         ids = [arrays.actor_ids[i] for i in game.actors]
@@ -274,7 +287,7 @@ def run(
             width = float(arrays.scale_max[column] - low)
             rounds = _issue_rounds(history, ids, d, low, width)
             forecasts[column] = issue_forecast(
-                scenario,
+                arrays,
                 arrays.issue_ids[column],
                 rounds[-1]["forecast"],
                 trajectory=rounds,
@@ -289,11 +302,51 @@ def run(
                 salience_rescaled=game.rescaled,
             )
     return Result(
-        scenario=scenario.id,
+        scenario=arrays.scenario_id,
         model="smp",
         issues=[forecasts[j] for j in sorted(forecasts)],
         parameters={**settings.__dict__, "seed": seed},
     )
+
+
+def expected_outcome(history: kernel.History, dimension: int, low: float, width: float) -> float:
+    """The expected outcome of the last state on one dimension, on the issue's scale: the
+    probability-weighted mean of the distinct final positions (as the trajectory's
+    ``forecast`` holds it)."""
+    reps, probs = history.distinct[-1]
+    return float(low + float(probs @ history.positions[-1][reps, dimension]) * width)
+
+
+def batch(
+    arrays: ScenarioArrays,
+    seeds: list[int] | None = None,
+    *,
+    seed: int = KTAB_SEED,
+    **parameters: Any,
+) -> np.ndarray:
+    """The forecasts ``(b, m)`` of a batch of variants: :func:`run`'s, without trajectories.
+
+    Parameters are :func:`run`'s; ``seeds`` sets ``seed`` variant by variant. Each variant
+    runs the same kernel as :func:`run`; a variant SMP cannot play (fewer than 3 players in
+    a game, say) gives NaN.
+    """
+    settings = settings_from(**{**asdict(kernel.Settings()), **parameters})
+    out = np.full((arrays.batch or 0, len(arrays.issue_ids)), np.nan)
+    for v in range(out.shape[0]):
+        one = arrays.variant(v)
+        try:
+            games = games_of(one)
+        except InputError:
+            continue
+        rng = np.random.default_rng(seed if seeds is None else seeds[v])
+        for game in games:
+            capability, position, salience = _game_inputs(one, game)
+            history = kernel.simulate(capability, position, salience, settings, rng)
+            for d, column in enumerate(game.issues):
+                low = float(arrays.scale_min[column])
+                width = float(arrays.scale_max[column] - low)
+                out[v, column] = expected_outcome(history, d, low, width)
+    return out
 
 
 def explain(forecast: IssueForecast, names: Mapping[str, str] | None = None) -> list[str]:
@@ -351,6 +404,7 @@ MODEL = ModelSpec(
     name="smp",
     summary="KTAB's spatial model of politics: challenges, bargains and votes in a policy space.",
     run=run,
+    batch=batch,
     iterative=True,
     reference="Wise, B., Lester, L., Efird, B. (2015-2017). KTAB: KAPSARC Toolkit for "
     "Behavioral Analysis, spatial model of politics (SMP); github.com/KAPSARC/KTAB, "

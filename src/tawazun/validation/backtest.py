@@ -7,11 +7,12 @@ cross-validation folds hold whole proposals out.
 
 Every model in :func:`tawazun.models.available` is run on each case (one scenario per
 proposal, so multi-issue models see the proposal's issues together and single-issue models
-forecast each issue as they would alone). A model that raises ``ValueError`` on a proposal is
-tried issue by issue, and the issues it still cannot forecast are reported as failed. A model
-whose :class:`~tawazun.models.ModelSpec` lists ``tuned`` parameters (defaults fitted on these
-data) is scored only out of sample: for each fold the grid value with the lowest error on the
-other folds forecasts the held-out proposals.
+forecast each issue as they would alone). A model that refuses a proposal (an
+:class:`~tawazun.errors.InputError`) is tried issue by issue, and the issues it still cannot
+forecast are reported as failed. A model whose :class:`~tawazun.models.ModelSpec` lists
+``tuned`` parameters (defaults fitted on these data) is scored only out of sample: for each
+fold the grid value with the lowest error on the other folds forecasts the held-out
+proposals.
 
 Errors are absolute differences between forecast and outcome on a 0-100 rescaling of each
 issue's scale.
@@ -27,8 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tawazun.arrays import to_arrays
+from tawazun.errors import InputError, InvalidArgument
 from tawazun.models import ModelSpec
-from tawazun.scenario import Scenario
+from tawazun.stats import weighted_mean, weighted_median
 from tawazun.validation.deu import Case
 
 COMPARATOR = "compromise"
@@ -82,23 +85,10 @@ class Backtest:
 
 
 # -- forecasts --------------------------------------------------------------------------------
-def single_issue_scenario(scenario: Scenario, issue_id: str) -> Scenario:
-    """The scenario cut down to one issue and the actors with a stance on it."""
-    issue = scenario.issue(issue_id)
-    actors = [
-        actor.model_copy(update={"stances": {issue_id: actor.stances[issue_id]}})
-        for actor in scenario.actors
-        if issue_id in actor.stances
-    ]
-    return scenario.model_copy(
-        update={"id": f"{scenario.id}.{issue_id}", "issues": [issue], "actors": actors}
-    )
-
-
 def model_forecasts(
     spec: ModelSpec, case: Case, name: str | None = None, **parameters: Any
 ) -> tuple[dict[str, float], list[Failure]]:
-    """Run a model on a case; on ``ValueError`` retry issue by issue.
+    """Run a model on a case; where it refuses the case, retry issue by issue.
 
     Parameters
     ----------
@@ -114,20 +104,25 @@ def model_forecasts(
     forecasts : dict of str to float
         Issue id to forecast, for the issues the model could forecast.
     failures : list of Failure
+        The issues the model refused alone too (an :class:`~tawazun.errors.InputError`,
+        with its message); any other exception is a bug and propagates.
     """
     name = name or spec.name
     parameters = {**spec.bulk, **parameters}
+    arrays = to_arrays(case.scenario)
     try:
-        return spec.run(case.scenario, **parameters).forecasts, []
-    except ValueError:
+        return spec.run(arrays, **parameters).forecasts, []
+    except InputError:
         pass
     forecasts: dict[str, float] = {}
     failures = []
-    for issue_id in case.outcome:
+    for j, issue_id in enumerate(arrays.issue_ids):
+        if issue_id not in case.outcome:
+            continue
+        alone = arrays.issues_subset([j], scenario_id=f"{arrays.scenario_id}.{issue_id}")
         try:
-            result = spec.run(single_issue_scenario(case.scenario, issue_id), **parameters)
-            forecasts[issue_id] = result.forecasts[issue_id]
-        except ValueError as exc:
+            forecasts[issue_id] = spec.run(alone, **parameters).forecasts[issue_id]
+        except InputError as exc:
             failures.append(Failure(name, case.proposal, issue_id, str(exc)))
     return forecasts, failures
 
@@ -203,7 +198,11 @@ def proposal_folds(proposals: Iterable[str], folds: int, seed: int) -> dict[str,
     """
     distinct = sorted(set(proposals))
     if not 2 <= folds <= len(distinct):
-        raise ValueError(f"folds must be between 2 and the {len(distinct)} proposals; got {folds}")
+        raise InvalidArgument(
+            "backtest",
+            "folds",
+            f"folds must be between 2 and the {len(distinct)} proposals; got {folds}",
+        )
     order = np.random.default_rng(seed).permutation(len(distinct))
     return {distinct[k]: int(position % folds) for position, k in enumerate(order)}
 
@@ -262,11 +261,8 @@ def scaled_errors(forecast: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
     return 100 * np.abs(forecast - frame["outcome"].to_numpy(float)) / width
 
 
-def weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Mean of ``values`` under each row of ``weights`` (shape (draws, n) or (n,))."""
-    return weights @ values / weights.sum(-1)
-
-
+# Metrics take the errors of the issues (n,) and weights, one row per bootstrap draw
+# (draws, n) or (n,): each issue's repeat count in the draw.
 def mean_absolute_error(errors: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """MAE: the (weighted) mean of absolute errors."""
     return weighted_mean(errors, weights)
@@ -282,27 +278,10 @@ def share_within(errors: np.ndarray, weights: np.ndarray, points: float = WITHIN
     return weighted_mean((errors <= points).astype(float), weights)
 
 
-def repeated_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The median of ``values`` under each row of integer ``weights`` (repeat counts).
-
-    With weights all 1 it is the ordinary median: the middle value, or the mean of the two
-    middle values when the total weight is even and splits exactly between them.
-    """
-    weights = np.atleast_2d(weights).astype(float)
-    order = np.argsort(values)
-    ordered = values[order]
-    cumulative = np.cumsum(weights[:, order], axis=1)
-    half = cumulative[:, -1:] / 2
-    k = np.argmax(cumulative >= half, axis=1)
-    upper = np.argmax(cumulative > half, axis=1)
-    median = (ordered[k] + ordered[upper]) / 2
-    return median if median.size > 1 else median[0]
-
-
 METRICS: dict[str, Metric] = {
     "mae": mean_absolute_error,
     "rmse": root_mean_squared_error,
-    "median": repeated_median,
+    "median": weighted_median,
     "within10": share_within,
 }
 
