@@ -53,10 +53,14 @@ def test_the_status_quo_bounds_the_solution() -> None:
     assert 30 < value < 60
 
 
+#: Positions to a millionth of the scale: the kernel treats closer as equal (rounding).
+POSITIONS = st.floats(0, 100).map(lambda value: round(value, 6))
+
+
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.tuples(st.floats(0, 100), st.floats(0.01, 10)), min_size=1, max_size=8),
-    st.one_of(st.none(), st.floats(0, 100)),
+    st.lists(st.tuples(POSITIONS, st.floats(0.01, 10)), min_size=1, max_size=8),
+    st.one_of(st.none(), POSITIONS),
 )
 def test_the_solution_maximises_the_nash_product(actors, status_quo) -> None:
     position = np.array([a[0] for a in actors])

@@ -78,12 +78,13 @@ def nash_point(
     keep = weight > 0
     x, w, d = position[keep], weight[keep], disagreement[keep]
     reach = np.abs(d - x)
-    stuck = reach <= 1e-12 * (high - low)  # at its disagreement point, to rounding
+    rounding = 1e-12 * (high - low)
+    stuck = reach <= rounding  # an actor at its disagreement point
     if stuck.any():
         return float(d[stuck][np.argmax(w[stuck])])
     left = max(low, float(np.max(x - reach)))
     right = min(high, float(np.min(x + reach)))
-    if not left < right:
+    if right - left <= rounding:  # no outcome gives everyone a gain
         return float(d[np.argmax(w)])
 
     def slope(at: float) -> float:
