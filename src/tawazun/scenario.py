@@ -327,6 +327,12 @@ class Metadata(_Strict):
     authors: list[str] = Field(default_factory=list)
     notes: str = ""
     sources: list[str] = Field(default_factory=list)
+    headline: Literal["calibrated", "robustness"] = Field(
+        default="calibrated",
+        description="Which band probabilities reports lead with: 'calibrated' (the model's "
+        "error on real outcomes included, docs/validation.md) or 'robustness' (the share of "
+        "random codings of the inputs landing in each band).",
+    )
 
 
 class Scenario(_Strict):

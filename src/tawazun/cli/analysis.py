@@ -9,6 +9,13 @@ import typer
 from rich.table import Table
 
 from tawazun import io
+from tawazun.cli._calibration import (
+    HeadlineOpt,
+    assumption_note,
+    headline_of,
+    interval_line,
+    with_calibration,
+)
 from tawazun.cli._common import (
     FromOpt,
     JsonOpt,
@@ -51,9 +58,11 @@ def simulate(
     param: ParamOpt = None,
     source_format: FromOpt = None,
     lang: LangOpt = Lang.en,
+    headline: HeadlineOpt = None,
 ) -> None:
     """Forecast many random variants of a scenario: probabilities of each outcome band."""
     from tawazun.analysis.simulate import simulate as run_simulation
+    from tawazun.validation.calibration import calibrated_issues
 
     with clean_errors():
         scenario = io.load(path, source_format)
@@ -83,8 +92,12 @@ def simulate(
                 if scheduler is None:
                     raise
                 raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        calibrated = calibrated_issues(scenario, model, result.forecasts)
+        lead = headline_of(scenario, headline)
     if as_json:
-        print_json(result.to_dict())
+        document = result.to_dict()
+        document["issues"] = with_calibration(document["issues"], calibrated, lead)
+        print_json(document)
         return
     console.print(
         f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]  ·  "
@@ -104,14 +117,19 @@ def simulate(
             f"{q['0.95']:.1f}, median {q['0.5']:.1f}"
             + (f"; [red]{summary['failed']} runs failed[/red]" if summary["failed"] else "")
         )
-        table = Table("band", "range", "probability", "", header_style="bold")
+        calibration = calibrated[issue.id]
+        console.print(f"  {interval_line(calibration)}", highlight=False)
+        table = Table("band", "range", "calibrated", "robustness share", "", header_style="bold")
         for band_id, share in summary["bands"].items():
             band = issue.band(band_id) if band_id else None
+            probability = calibration["bands"].get(band_id) if calibration else None
+            lead_value = probability if lead == "calibrated" and probability is not None else share
             table.add_row(
                 band_label(scenario, issue.id, band_id, lang),
                 f"{band.lower:g}-{band.upper:g}" if band else "",
+                "-" if probability is None else f"{probability:.1%}",
                 f"{share:.1%}",
-                "█" * round(share * 30),
+                "█" * round(lead_value * 30),
             )
         if issue.bands:
             console.print(table)
@@ -119,6 +137,8 @@ def simulate(
             f"  {issue.scale.min:g} {spark(summary['histogram']['counts'])} {issue.scale.max:g}",
             highlight=False,
         )
+    console.print()
+    console.print(assumption_note(), highlight=False)
 
 
 @app.command()

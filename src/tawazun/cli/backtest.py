@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -49,6 +50,28 @@ def backtest(
     as_markdown: Annotated[
         bool, typer.Option("--markdown", help="Print the tables in markdown (docs/validation.md).")
     ] = False,
+    calibration: Annotated[
+        bool,
+        typer.Option(
+            "--calibration",
+            help="Also check the calibrated forecast distributions out of sample: coverage of "
+            "50/80/90% intervals, PIT, CRPS and Brier against climatology and robustness shares.",
+        ),
+    ] = False,
+    save_calibration: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-calibration",
+            help="Write every model's calibration fitted on all issues to this JSON file "
+            "(the shipped one is src/tawazun/data/calibration-deu3.json).",
+        ),
+    ] = None,
+    runs: Annotated[
+        int,
+        typer.Option(
+            "--runs", help="With --calibration: simulate runs per case for the robustness shares."
+        ),
+    ] = 200,
 ) -> None:
     """Score every model against recorded outcomes: MAE, RMSE, median error, hits within 10."""
     from tawazun.validation.backtest import backtest as run_backtest
@@ -60,11 +83,25 @@ def backtest(
             raise UsageProblem(
                 f"--capabilities must be one of {list(CAPABILITY_CHOICES)}; got {capabilities!r}"
             )
-        if draws < 1:
-            raise UsageProblem(f"--draws must be at least 1; got {draws}")
+        if draws < 1 or runs < 1:
+            raise UsageProblem(f"--draws and --runs must be at least 1; got {draws}, {runs}")
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_cases(path, capabilities)
         result = run_backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)
+        checked = None
+        if calibration:
+            from tawazun.validation.calibration_backtest import run_check
+
+            checked = run_check(data.cases, result, runs, seed)
+        if save_calibration is not None:
+            from tawazun.validation.calibration import save
+            from tawazun.validation.calibration_backtest import fit_all
+
+            source = (
+                f"DEU III (Arregui and Perarnaud 2021): {data.issue_count} issues of "
+                f"{len(data.cases)} EU legislative proposals, capabilities {capabilities}"
+            )
+            save(fit_all(result, data.cases, source), save_calibration, {"source": source})
     summary = (
         f"{path}: {data.issue_count} issues with an outcome in {len(data.cases)} cases; "
         f"skipped {data.skipped_count} rows without an outcome; "
@@ -84,10 +121,16 @@ def backtest(
             "tuned": result.tuned,
             "failures": [vars(failure) for failure in result.failures],
         }
+        if checked is not None:
+            from tawazun.validation.calibration_backtest import to_document
+
+            document["calibration"] = {"runs": runs, **to_document(checked)}
         print_json(document)
         return
     if as_markdown:
         sys.stdout.write(summary + "\n\n" + to_markdown(result))
+        if checked is not None:
+            sys.stdout.write("\n" + calibration_markdown(checked, runs))
         return
     console.print(summary, highlight=False)
     for subset in result.scores["subset"].unique():
@@ -100,6 +143,12 @@ def backtest(
         console.print(table)
     for label, chosen in result.tuned.items():
         console.print(f"{label}: values chosen per fold {chosen}", highlight=False)
+    if checked is not None:
+        for title, headers, rows in calibration_tables(checked, runs):
+            table = Table(*headers, title=title)
+            for row in rows:
+                table.add_row(*row)
+            console.print(table)
 
 
 # -- tables -------------------------------------------------------------------------------
@@ -194,3 +243,33 @@ def to_markdown(result: Backtest) -> str:
         parts.append(f"#### {subset_title(scores, subset)}\n")
         parts.append(markdown_table(SUBSET_HEADERS, subset_rows(scores, subset)) + "\n")
     return "\n".join(parts)
+
+
+def calibration_tables(checked: Any, runs: int) -> list[tuple[str, Sequence[str], list[list[str]]]]:
+    """The calibration check's tables: (title, headers, rows)."""
+    from tawazun.validation import calibration_backtest as checks
+
+    tables = [
+        (
+            f"Calibrated distributions, out of sample by proposal (robustness shares: {runs} runs)",
+            checks.CALIBRATION_HEADERS,
+            checks.calibration_rows(checked.summary),
+        )
+    ]
+    if checked.stack_weights:
+        tables.append(
+            (
+                "Stacked ensemble: weights chosen in the training folds",
+                checks.STACK_HEADERS,
+                checks.stack_rows(checked.stack_weights),
+            )
+        )
+    return tables
+
+
+def calibration_markdown(checked: Any, runs: int) -> str:
+    """The calibration check's tables in markdown (docs/validation.md)."""
+    return "\n".join(
+        f"#### {title}\n\n{markdown_table(headers, rows)}\n"
+        for title, headers, rows in calibration_tables(checked, runs)
+    )

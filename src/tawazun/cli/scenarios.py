@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.table import Table
 
 from tawazun import io
+from tawazun.cli._calibration import HeadlineOpt, calibrated_tables, headline_of, with_calibration
 from tawazun.cli._common import (
     FromOpt,
     JsonOpt,
@@ -38,15 +38,23 @@ def forecast(
     param: ParamOpt = None,
     source_format: FromOpt = None,
     lang: LangOpt = Lang.en,
+    headline: HeadlineOpt = None,
 ) -> None:
-    """Forecast where each issue of a scenario settles."""
+    """Forecast where each issue of a scenario settles, with calibrated intervals."""
+    from tawazun.validation.calibration import calibrated_issues
+
     with clean_errors():
         scenario = io.load(path, source_format)
         result = run_model(scenario, model, parameters_for(model, param or []))
+        calibrated = calibrated_issues(scenario, model, result.forecasts)
+        lead = headline_of(scenario, headline)
     if as_json:
-        sys.stdout.write(result.to_json() + "\n")
+        document = result.to_dict()
+        document["issues"] = with_calibration(document["issues"], calibrated, lead)
+        print_json(document)
     else:
         forecast_tables(scenario, result, lang)
+        calibrated_tables(scenario, calibrated, lang)
 
 
 @app.command()

@@ -37,11 +37,17 @@ that is an assumption, not a measurement.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tawazun.scenario import Scenario
 
 #: The central interval levels every report gives.
 LEVELS = (0.5, 0.8, 0.9)
@@ -300,3 +306,74 @@ def brier(probabilities: np.ndarray, observed: int) -> float:
     truth = np.zeros(len(probabilities))
     truth[observed] = 1.0
     return float(((probabilities - truth) ** 2).sum())
+
+
+# -- the shipped calibrations, fitted on all of DEU III ----------------------------------------
+#: The calibrations ``forecast`` and ``simulate`` use, one per registered model, fitted on
+#: every DEU III issue (written by ``tawazun backtest DEU --save-calibration``).
+SHIPPED = Path(__file__).resolve().parents[1] / "data" / "calibration-deu3.json"
+HEADLINES = ("calibrated", "robustness")
+
+
+@cache
+def shipped() -> dict[str, Calibration]:
+    """Model name -> its calibration on DEU III (empty if the file is missing)."""
+    if not SHIPPED.is_file():
+        return {}
+    document = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    return {entry["model"]: Calibration.from_dict(entry) for entry in document["models"]}
+
+
+def save(calibrations: Mapping[str, Calibration], path: Path, about: Mapping[str, Any]) -> None:
+    """Write calibrations as the shipped file's JSON (``about`` says what they were fitted on)."""
+    document = {**about, "models": [c.to_dict() for c in calibrations.values()]}
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def calibrated_issues(
+    scenario: Scenario,
+    model: str,
+    forecasts: np.ndarray | Mapping[str, float],
+    calibration: Calibration | None = None,
+) -> dict[str, dict[str, Any] | None]:
+    """Calibrated intervals and band probabilities of every issue of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    model : str
+        The model whose forecasts these are (its shipped calibration is used).
+    forecasts : mapping of issue id to float, or ndarray, shape (runs, m)
+        A forecast per issue (``forecast``) or ``simulate``'s draws (the inputs' spread).
+    calibration : Calibration, optional
+        Instead of the shipped one.
+
+    Returns
+    -------
+    dict
+        Issue id -> :func:`summary` (with ``kind: "calibrated"``), or None for every issue
+        when the model has no calibration (a model added after the file was written).
+    """
+    from tawazun.arrays import to_arrays
+
+    arrays = to_arrays(scenario)
+    calibration = calibration or shipped().get(model)
+    found: dict[str, dict[str, Any] | None] = {}
+    for j, issue in enumerate(scenario.issues):
+        if calibration is None:
+            found[issue.id] = None
+            continue
+        if isinstance(forecasts, Mapping):
+            values: np.ndarray | float = forecasts.get(issue.id, np.nan)
+        else:
+            values = np.asarray(forecasts)[:, j]
+        here = arrays.present[:, j]
+        weight = arrays.capability[here] * arrays.salience[here, j]
+        low, high = issue.scale.min, issue.scale.max
+        d = spread(arrays.position[here, j], weight, low, high)
+        bands = [(band.id, band.lower, band.upper) for band in issue.bands]
+        found[issue.id] = {
+            "kind": "calibrated",
+            **summary(calibration, values, d, low, high, bands),
+        }
+    return found

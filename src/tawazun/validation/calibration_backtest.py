@@ -333,3 +333,105 @@ def summarise(
         )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# -- presentation -------------------------------------------------------------------------------
+CALIBRATION_HEADERS = (
+    "forecaster",
+    "issues",
+    "50% covered [95% CI]",
+    "80% covered [95% CI]",
+    "90% covered [95% CI]",
+    "90% width",
+    "PIT KS (p)",
+    "CRPS [95% CI]",
+    "CRPS - climatology [95% CI]",
+    "Brier thirds",
+    "MAE",
+)
+STACK_HEADERS = ("member", "mean weight", "lowest", "highest")
+KIND_LABELS = {"calibrated": "", "climatology": "", "robustness": " (robustness shares)"}
+
+
+def _share(row: Mapping[str, Any], key: str) -> str:
+    return f"{100 * row[key]:.0f}% [{100 * row[f'{key}_low']:.0f}, {100 * row[f'{key}_high']:.0f}]"
+
+
+def calibration_rows(summary: pd.DataFrame) -> list[list[str]]:
+    """One row per forecaster and kind: calibrated ones by CRPS, then the baselines."""
+    order = {"calibrated": 0, "climatology": 1, "robustness": 2}
+    ranked = summary.assign(_order=summary["kind"].map(order)).sort_values(
+        ["_order", "crps"], kind="stable"
+    )
+    rows = []
+    for row in ranked.to_dict("records"):
+        rows.append(
+            [
+                f"{row['forecaster']}{KIND_LABELS[row['kind']]}",
+                f"{row['issues']}",
+                _share(row, "covered_50"),
+                _share(row, "covered_80"),
+                _share(row, "covered_90"),
+                f"{row['width_90']:.1f}",
+                f"{row['pit_ks']:.3f} ({row['pit_p_value']:.2f})",
+                f"{row['crps']:.2f} [{row['crps_low']:.2f}, {row['crps_high']:.2f}]",
+                "(baseline)"
+                if row["kind"] == "climatology"
+                else f"{row['crps_vs_climatology']:+.2f} [{row['crps_vs_climatology_low']:+.2f}, "
+                f"{row['crps_vs_climatology_high']:+.2f}]",
+                f"{row['brier']:.3f}",
+                "-" if np.isnan(row["mae"]) else f"{row['mae']:.2f}",
+            ]
+        )
+    return rows
+
+
+def stack_rows(weights: Sequence[Mapping[str, float]]) -> list[list[str]]:
+    """The stacked ensemble's weight on each member across the outer folds."""
+    if not weights:
+        return []
+    table = pd.DataFrame(list(weights))
+    return [
+        [name, f"{table[name].mean():.2f}", f"{table[name].min():.2f}", f"{table[name].max():.2f}"]
+        for name in table.columns
+    ]
+
+
+def to_document(checked: CalibrationCheck) -> dict[str, Any]:
+    """Everything of a check as plain JSON types (per-issue rows left out)."""
+    summary = checked.summary.replace({np.nan: None})
+    return {"summary": summary.to_dict("records"), "stack_weights": checked.stack_weights}
+
+
+def run_check(
+    cases: Sequence[Case], result: Backtest, runs: int, seed: int = 0
+) -> CalibrationCheck:
+    """:func:`check` with the robustness shares of every closed-form model scored (``runs``)."""
+    from tawazun.analysis.evaluate import vectorized
+
+    names = [name for name in result.forecasts.columns if vectorized(name, {}) is not None]
+    robustness = {name: robustness_draws(cases, name, runs, seed) for name in names}
+    return check(result, cases, robustness, seed=seed)
+
+
+def fit_all(result: Backtest, cases: Sequence[Case], source: str) -> dict[str, cal.Calibration]:
+    """Each model's calibration fitted on every issue of the back-test (the shipped file).
+
+    Only registered models' own columns (no baselines, no cross-validated labels): these are
+    the calibrations ``forecast`` and ``simulate`` apply to new cases.
+    """
+    frame = result.forecasts
+    spreads_by_issue = case_spreads(cases)
+    spreads = np.array(
+        [spreads_by_issue[key] for key in zip(frame["case"], frame["issue"], strict=True)]
+    )
+    outcome = rescaled(frame["outcome"].to_numpy(float), frame)
+    models = [
+        name
+        for name in result.scores["forecaster"].unique()
+        if name not in BASELINES and not name.endswith("(CV)")
+    ]
+    return {
+        name: cal.fit(name, rescaled(frame[name].to_numpy(float), frame), outcome, spreads, source)
+        for name in models
+    }
