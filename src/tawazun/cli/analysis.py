@@ -119,7 +119,9 @@ def simulate(
         )
         calibration = calibrated[issue.id]
         console.print(f"  {interval_line(calibration)}", highlight=False)
-        table = Table("band", "range", "calibrated", "robustness share", "", header_style="bold")
+        table = Table(
+            "band", "range", "calibrated probability", "robustness share", lead, header_style="bold"
+        )
         for band_id, share in summary["bands"].items():
             band = issue.band(band_id) if band_id else None
             probability = calibration["bands"].get(band_id) if calibration else None
