@@ -4,7 +4,7 @@ Run from the repository root:  ``python bench/bench_eum.py`` (or ``python bench/
 
 Seeded random scenarios (capability and salience U(0.01, 1), positions U(0, 100)) of 20,
 100, 200 and 1000 actors, 10 rounds each, default variant (``scholz2011``). The baseline
-is ``tests/models/eum_oracle.py``, run in the same process: 10 rounds at 20 actors, one
+is ``oracles/eum.py``, run in the same process: 10 rounds at 20 actors, one
 round at 100 (its rounds cost O(n^3) in Python; the replication's own code costs O(n^6)).
 The ratio compares time per round. Peak memory is the tracemalloc peak of a second,
 traced run (NumPy reports its buffers to tracemalloc) and the process's peak RSS.
@@ -23,8 +23,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from oracles.eum import run_oracle  # noqa: E402
 from tawazun.models.eum import resolve_rules, simulate  # noqa: E402
-from tests.models.eum_oracle import run_oracle  # noqa: E402
 
 SIZES = (20, 100, 200, 1000)
 ROUNDS = 10

@@ -2,7 +2,7 @@
 
 Runs seeded random scenarios (uniform positions on 0-100, saliences and capabilities on
 0.05-1, every actor on every issue), 10 rounds each, times tawazun's kernel, times the
-oracle (``tests/models/exchange_oracle.py``, a statement-by-statement transcription of
+oracle (``oracles/exchange.py``, a statement-by-statement transcription of
 decide-exchange-model in Python floats) where it finishes in reasonable time, and checks
 that both realise the same exchanges and give the same votes.
 
@@ -26,10 +26,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "models")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-import exchange_oracle  # noqa: E402
-
+from oracles import exchange as exchange_oracle  # noqa: E402
 from tawazun.models._exchange_kernel import simulate  # noqa: E402
 
 #: (actors, issues, rounds, whether to run the oracle too)

@@ -3,7 +3,7 @@
 Scenarios are drawn as in ``shared/reference/ktab/synthetic/README.md`` (Python's
 ``random.Random(8000 + 100*dims + actors)``), written as KTAB CSV and read back. Each size
 runs in its own process so that its peak memory (maximum resident set) is its own. The
-oracle (``tests/models/smp_oracle.py``, one Python loop per KTAB loop) runs only up to
+oracle (``oracles/smp.py``, one Python loop per KTAB loop) runs only up to
 ``--oracle-max`` actors, as it is cubic in actors in pure Python.
 
 Usage: ``python bench/bench_smp.py [--oracle-max 25] [--sizes 25x1 100x1 200x1 50x3]``.
@@ -54,8 +54,8 @@ def measure(actors: int, dims: int, oracle: bool) -> dict:
     import numpy as np
 
     import tawazun
+    from oracles.smp import run_oracle
     from tawazun.models._smp_kernel import Settings
-    from tests.models.smp_oracle import run_oracle
 
     name, text = ktab_csv(actors, dims)
     with tempfile.TemporaryDirectory() as folder:

@@ -77,3 +77,27 @@ def small_raw(**extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def small() -> Scenario:
     return Scenario.model_validate(small_raw())
+
+
+def scenario_with(scenario: Scenario, arrays: Any) -> Scenario:
+    """The scenario rebuilt with one variant's numbers (``arrays``, no batch axis).
+
+    The independent route the analyses' arrays are checked against: a scenario carrying
+    the numbers, forecast through ``Scenario.forecast`` like one read from a file.
+    """
+    scale = scenario.salience_scale
+    actors = []
+    for i, actor in enumerate(scenario.actors):
+        stances = {
+            issue.id: actor.stances[issue.id].model_copy(
+                update={
+                    "position": float(arrays.position[i, j]),
+                    "salience": float(arrays.salience[i, j] * scale),
+                }
+            )
+            for j, issue in enumerate(scenario.issues)
+            if issue.id in actor.stances
+        }
+        capability = float(arrays.capability[i])
+        actors.append(actor.model_copy(update={"capability": capability, "stances": stances}))
+    return scenario.model_copy(update={"actors": actors})

@@ -11,7 +11,7 @@ from tawazun.analysis.shocks import apply_events, shocks, timeline
 from tawazun.models import get_model
 from tawazun.scenario import Scenario
 
-from .conftest import small_raw
+from .conftest import scenario_with, small_raw
 
 
 def event(event_id: str, *changes: dict, **fields) -> dict:
@@ -32,7 +32,7 @@ def test_set_multiply_and_add_change_the_inputs_and_clip_to_ranges():
             {"actor": "d", "issue": "presence", "field": "position", "add": 30},  # clipped
         )
     )
-    after = apply_events(scenario, scenario.events)
+    after = scenario_with(scenario, apply_events(scenario.arrays(), scenario.events))
     assert after.actor("b").capability == 30
     assert after.actor("a").stances["presence"].salience == 100
     assert after.actor("a").stances["budget"].salience == 70
@@ -62,7 +62,8 @@ def test_timeline_orders_by_date_then_round_and_accumulates():
     )
     assert [e.id for e in timeline(scenario.events)] == ["earliest", "early", "late", "undated"]
     result = shocks(scenario, "compromise")
-    everything = apply_events(scenario, scenario.events).forecast("compromise")
+    everything = scenario_with(scenario, apply_events(scenario.arrays(), scenario.events))
+    everything = everything.forecast("compromise")
     assert result.cumulative["undated"][0] == pytest.approx(everything["presence"].forecast)
     assert result.cumulative["earliest"][0] == pytest.approx(result.alone["earliest"][0])
     assert result.to_dict()["events"][0]["event"] == "earliest"
@@ -104,7 +105,8 @@ def test_stopping_and_resuming_an_iterative_run_changes_nothing(case: str, stop:
     idle = Event.model_validate(
         event("idle", {"actor": first, "field": "capability", "multiply": 1}, round=stop)
     )
-    assert run_along(scenario, "eum", [idle], {})[0] == pytest.approx(baseline, rel=1e-12)
+    along = run_along(scenario.arrays(), get_model("eum"), [idle], {})
+    assert along[0] == pytest.approx(baseline, rel=1e-12)
 
 
 def test_an_event_from_a_later_round_acts_from_that_round():
@@ -114,29 +116,31 @@ def test_an_event_from_a_later_round_acts_from_that_round():
     scenario = eum_case()
     change = {"actor": "a3", "issue": "x", "field": "position", "set": 100}
     at = {
-        r: run_along(scenario, "eum", [Event.model_validate(event("e", change, round=r))], {})
+        r: run_along(
+            scenario.arrays(),
+            get_model("eum"),
+            [Event.model_validate(event("e", change, round=r))],
+            {},
+        )
         for r in (0, 1, 3, 10, 20)
     }
+    changed = apply_events(scenario.arrays(), [Event.model_validate(event("e", change))])
     assert at[0][0] == pytest.approx(
-        apply_events(scenario, [Event.model_validate(event("e", change))])
-        .forecast("eum")
-        .forecasts["x"]
+        scenario_with(scenario, changed).forecast("eum").forecasts["x"]
     )
     assert at[3][0] != pytest.approx(at[0][0])
     baseline = scenario.forecast("eum").forecasts["x"]
     assert at[10][0] == pytest.approx(baseline) and at[20][0] == pytest.approx(baseline)
     # by hand: three rounds, the change, then the seven rounds left
     first = scenario.forecast("eum", rounds=3)
-    resumed = shocks_module.resumed(scenario, first)
+    resumed = shocks_module.resumed(scenario.arrays(), first)
     later = apply_events(resumed, [Event.model_validate(event("e", change))])
     widths = {"x": first["x"].details["width"]}
-    assert at[3][0] == pytest.approx(
-        later.forecast("eum", rounds=7, widths=widths).forecasts["x"], rel=1e-12
-    )
+    again = scenario_with(scenario, later).forecast("eum", rounds=7, widths=widths)
+    assert at[3][0] == pytest.approx(again.forecasts["x"], rel=1e-12)
 
 
 def test_every_run_along_the_timeline_uses_the_models_bulk_parameters(monkeypatch):
-    import importlib
 
     from tawazun.analysis.shocks import run_along
     from tawazun.scenario import Event
@@ -144,19 +148,15 @@ def test_every_run_along_the_timeline_uses_the_models_bulk_parameters(monkeypatc
     eum = get_model("eum")
     calls: list[dict] = []
 
-    def recording(scenario: Scenario, **parameters):
+    def recording(arrays, **parameters):
         calls.append(parameters)
-        return eum.run(scenario, **parameters)
+        return eum.run(arrays, **parameters)
 
     spec = dataclasses.replace(eum, run=recording)
-    # the package attribute ``tawazun.models`` is the function listing them, not the module
-    registry = importlib.import_module("tawazun.models")
-    monkeypatch.setattr(registry, "_registry", lambda: {"eum": spec})
     change = {"actor": "a3", "issue": "x", "field": "position", "set": 100}
     events = [Event.model_validate(event(f"e{r}", change, round=r)) for r in (0, 2, 4)]
-    along = run_along(eum_case(), "eum", events, {"rounds": 8})
+    along = run_along(eum_case().arrays(), spec, events, {"rounds": 8})
     assert [call["rounds"] for call in calls] == [2, 2, 4]
     assert all(call["offers"] == eum.bulk["offers"] for call in calls)
-    monkeypatch.undo()
-    full = run_along(eum_case(), "eum", events, {"rounds": 8, "offers": "all"})
+    full = run_along(eum_case().arrays(), eum, events, {"rounds": 8, "offers": "all"})
     assert along[0] == pytest.approx(full[0], rel=1e-12)

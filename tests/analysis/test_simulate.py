@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from distributed import LocalCluster
 
-import tawazun.analysis.evaluate as evaluate
+import tawazun.analysis.simulate as simulate_module
 from tawazun.analysis.execute import batch_size, batches
 from tawazun.analysis.simulate import band_probabilities, simulate
+from tawazun.errors import InvalidArgument
 from tawazun.scenario import Scenario
 
 from .conftest import small_raw
@@ -57,7 +60,8 @@ def test_progress_counts_every_run_in_process(small):
 
 def test_the_model_by_model_route_gives_the_vectorized_numbers(small, monkeypatch):
     fast = simulate(small, "compromise", runs=50, seed=1).forecasts
-    monkeypatch.setattr(evaluate, "VECTORIZED", {})
+    plain = dataclasses.replace(simulate_module.get_model("compromise"), batch=None)
+    monkeypatch.setattr(simulate_module, "get_model", lambda name: plain)
     slow = simulate(small, "compromise", runs=50, seed=1)
     assert not slow.execution["vectorized"]
     np.testing.assert_allclose(slow.forecasts, fast, rtol=1e-12)
@@ -107,9 +111,9 @@ def test_batches_cover_every_run_once_and_sizes_follow_the_cost():
     assert batch_size(3, 10.0, lanes=2) == 1
 
 
-@pytest.mark.parametrize("bad", [{"runs": 0}, {"seed": -1}])
+@pytest.mark.parametrize("bad", [{"runs": 0}, {"seed": -1}, {"batch": 0}])
 def test_bad_arguments_are_refused(small, bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidArgument):
         simulate(small, "compromise", **{"runs": 10, "seed": 0, **bad})
 
 
@@ -142,6 +146,6 @@ def test_bulk_parameters_leave_forecasts_unchanged():
     for name, spec in available().items():
         if spec.bulk:
             full = scenario.forecast(name).forecasts
-            assert run_one(scenario, name, {}).tolist() == [
+            assert run_one(spec, scenario.arrays(), {}).tolist() == [
                 full[issue.id] for issue in scenario.issues
             ]

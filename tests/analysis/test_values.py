@@ -4,34 +4,36 @@ from __future__ import annotations
 
 import pytest
 
-from tawazun.analysis.values import ranges_of, values_of, with_values
+from tawazun.analysis.values import get, put, ranges_of
 from tawazun.scenario import Scenario
+
+from .conftest import scenario_with
 
 
 def test_get_and_put_address_the_scenarios_numbers(small: Scenario):
-    values = values_of(small)
+    arrays = small.arrays()
     c, budget = 2, 1
-    assert values.get("position", c, budget) == small.actor("c").stances["budget"].position
-    assert values.get("salience", c, budget) == small.actor("c").stances["budget"].salience
-    assert values.get("capability", c, -1) == small.actor("c").capability
-    values.put("salience", c, budget, 10.0)
-    values.put("capability", c, -1, 7.0)
-    changed = with_values(small, values)
+    assert get(arrays, "position", c, budget) == small.actor("c").stances["budget"].position
+    assert get(arrays, "salience", c, budget) == small.actor("c").stances["budget"].salience
+    assert get(arrays, "capability", c, -1) == small.actor("c").capability
+    put(arrays, "salience", c, budget, 10.0)
+    put(arrays, "capability", c, -1, 7.0)
+    changed = scenario_with(small, arrays)
     assert changed.actor("c").stances["budget"].salience == 10
     assert changed.actor("c").capability == 7
     assert changed.actor("c").stances["presence"] == small.actor("c").stances["presence"]
 
 
 def test_put_on_a_batch_changes_only_its_variant(small: Scenario):
-    batch = values_of(small).repeat(3)
-    batch.put("position", 0, 0, 12.0, variant=1)
-    batch.put("capability", 0, -1, 5.0, variant=2)
-    assert [batch.get("position", 0, 0, variant=v) for v in range(3)] == [80, 12, 80]
-    assert [batch.get("capability", 0, -1, variant=v) for v in range(3)] == [100, 100, 5]
+    batch = small.arrays().repeat(3)
+    put(batch, "position", 0, 0, 12.0, variant=1)
+    put(batch, "capability", 0, -1, 5.0, variant=2)
+    assert [get(batch, "position", 0, 0, variant=v) for v in range(3)] == [80, 12, 80]
+    assert [get(batch, "capability", 0, -1, variant=v) for v in range(3)] == [100, 100, 5]
 
 
 def test_bounds_are_the_issue_scale_the_salience_scale_and_the_capability_span(small: Scenario):
-    ranges = ranges_of(small)
+    ranges = ranges_of(small.arrays())
     assert ranges.bounds("position", 0) == (0, 100)
     assert ranges.bounds("position", 1) == (-1, 1)
     assert ranges.bounds("salience", 1) == (0, 100)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tawazun.analysis.values import values_of, with_values
 from tawazun.analysis.whatif import what_would_it_take
 from tawazun.scenario import Scenario
 
-from .conftest import bands, small_raw
+from .conftest import bands, scenario_with, small_raw
 
 
 def smallest_share_closed_form(scenario: Scenario, issue: str, target: float) -> float:
@@ -60,14 +59,16 @@ def test_every_reported_change_lands_in_the_band(small, model):
     for band in ("b0", "b3"):
         result = what_would_it_take(small, "presence", band, model)
         for entry in result.singles + result.pairs:
-            values = values_of(small)
+            arrays = small.arrays()
             for change in entry["changes"]:
-                i = [a.id for a in small.actors].index(change["actor"])
+                i = arrays.actor_index(change["actor"])
                 if change["field"] == "capability":
-                    values.capability[i] = change["to"]
+                    arrays.capability[i] = change["to"]
+                elif change["field"] == "salience":
+                    arrays.salience[i, 0] = change["to"] / small.salience_scale
                 else:
-                    values.field(change["field"])[i, 0] = change["to"]
-            forecast = with_values(small, values).forecast(model)["presence"]
+                    arrays.position[i, 0] = change["to"]
+            forecast = scenario_with(small, arrays).forecast(model)["presence"]
             assert forecast.band == band
 
 

@@ -3,7 +3,7 @@
 1. Every reference log of the public replication of Scholz et al. (2011), parsed line by
    line: each move (who, offer type, proposer, both expected utilities, new position) and
    each round's mean to relative 1e-9, the median too unless an exact tie decided it.
-2. The vectorised model against the plain-loop oracle (``eum_oracle.py``) on
+2. The vectorised model against the plain-loop oracle (``oracles/eum.py``) on
    hypothesis-generated scenarios, for every combination of the documented corrections.
 3. Cases with a known answer, degenerate inputs, invariance to the order of actors.
 """
@@ -21,13 +21,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import tawazun
+from oracles.eum import run_oracle
 from tawazun.errors import InvalidArgument
 from tawazun.models import get_model
 from tawazun.models._eum_kernel import Rules, success_probability, votes_for
 from tawazun.models.eum import resolve_rules, simulate
 from tawazun.scenario import Scenario, SemanticError
 from tests.factories import from_arrays
-from tests.models.eum_oracle import run_oracle
 
 REFERENCE_INPUTS = [
     "brexit",

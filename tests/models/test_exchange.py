@@ -11,13 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tawazun
+from oracles import exchange as oracle
 from tawazun.errors import InvalidArgument
 from tawazun.models import _exchange_kernel as kernel
 from tawazun.models import get_model
 from tawazun.models._exchange_kernel import simulate
 from tawazun.scenario import Scenario
-
-from . import exchange_oracle as oracle
 
 SYNTHETIC = ["ex_a05_i2", "ex_a06_i3", "ex_a08_i3"]
 

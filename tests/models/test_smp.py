@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tawazun
+from oracles.smp import run_oracle
 from tawazun.errors import InvalidArgument
 from tawazun.models import _smp_kernel as kernel
 from tawazun.models import get_model
 from tawazun.models.smp import explain
 from tawazun.scenario import Scenario
 from tests.factories import from_arrays
-from tests.models.smp_oracle import run_oracle
 
 #: (input, folder of KTAB's output, whether that folder has the full-precision table)
 CASES = [

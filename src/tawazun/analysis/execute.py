@@ -1,8 +1,8 @@
 """Where batches of runs execute: in this process, a local Dask cluster, or an existing one.
 
-* Neither ``workers`` nor ``scheduler``: in this process, on Dask's threaded scheduler for
-  work that releases the GIL (NumPy over a whole batch) and its synchronous one for work
-  that does not (a model run variant by variant in Python, which threads only slow down).
+* Neither ``workers`` nor ``scheduler``: in this process, on Dask's synchronous scheduler
+  (batches one after another: a batch is one model call over its variants, which keeps
+  the cores busy or holds the GIL, and threads would only contend for it).
 * ``workers=K``: a :class:`distributed.LocalCluster` of ``K`` single-threaded worker
   processes listening on the loopback interface only, closed when the work is done.
 * ``scheduler=ADDRESS``: the cluster whose scheduler listens there (``tcp://host:8786``);
@@ -15,13 +15,14 @@ runs never changes the numbers.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import dask
 from dask.callbacks import Callback
+
+from tawazun.errors import InvalidArgument
 
 Progress = Callable[[int], None]
 
@@ -30,7 +31,9 @@ Progress = Callable[[int], None]
 def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A distributed client for ``workers`` / ``scheduler``, or None to run in-process."""
     if workers is not None and scheduler is not None:
-        raise ValueError("give either a number of workers or a scheduler address, not both")
+        raise InvalidArgument(
+            "simulate", "workers", "give either a number of workers or a scheduler address"
+        )
     if scheduler is None and workers is None:
         yield None
         return
@@ -41,7 +44,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
             yield client
         return
     if workers < 1:
-        raise ValueError(f"workers must be at least 1 (got {workers})")
+        raise InvalidArgument("simulate", "workers", f"workers must be at least 1 (got {workers})")
     with (
         LocalCluster(
             n_workers=workers,
@@ -56,9 +59,9 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
 
 
 def parallelism(client: Any) -> int:
-    """How many batches can run at once."""
+    """How many batches can run at once (one in this process)."""
     if client is None:
-        return os.cpu_count() or 1
+        return 1
     return max(1, sum(client.nthreads().values()))
 
 
@@ -85,13 +88,10 @@ def map_batches(
     spans: Sequence[tuple[int, int]],
     client: Any = None,
     progress: Progress | None = None,
-    threads: bool = True,
 ) -> list[Any]:
     """``function(*shared, start, stop)`` for every span, results in span order.
 
     ``progress(count)`` is called with the number of runs of each batch that finishes.
-    In-process (``client`` None), ``threads`` picks the threaded scheduler over the
-    synchronous one.
     """
     if client is None:
         tasks = [dask.delayed(function)(*shared, start, stop) for start, stop in spans]
@@ -102,7 +102,7 @@ def map_batches(
                 progress(size[key])
 
         with Callback(posttask=done):
-            return list(dask.compute(*tasks, scheduler="threads" if threads else "sync"))
+            return list(dask.compute(*tasks, scheduler="sync"))
     from distributed import as_completed
 
     scattered = client.scatter(list(shared), broadcast=True)

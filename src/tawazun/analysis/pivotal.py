@@ -10,19 +10,28 @@ For each actor and issue:
   them comparable with each other and with ``leave``.
 
 Actors are ranked per issue by the largest of ``|leave|`` and the three ``|*_10pct|``.
+Every stencil point is a variant of the scenario's arrays, all forecast in one batch; each
+leave is one run on the arrays without the actor.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from tawazun.analysis.evaluate import forecast_vector, forecasts, run_one
-from tawazun.analysis.values import FIELDS, Ranges, Values, ranges_of, values_of, without_actor
+from tawazun.analysis.values import FIELDS, Ranges, get, put, ranges_of
+from tawazun.arrays import ScenarioArrays, to_arrays
+from tawazun.errors import InvalidArgument
+from tawazun.models import get_model
 from tawazun.result import _jsonable
 from tawazun.scenario import Scenario
+
+#: ``progress(done, total)``: model evaluations done so far, of ``total``.
+Progress = Callable[[int, int], None]
 
 #: Finite-difference step, as a share of the attribute's range.
 STEP = 0.05
@@ -70,8 +79,8 @@ def slope(f_below: float, f_above: float, below: float, above: float) -> float:
 
 
 def _variants(
-    base: Values, ranges: Ranges, step: float
-) -> tuple[Values, list[tuple[str, int, int, float, float]]]:
+    base: ScenarioArrays, ranges: Ranges, step: float
+) -> tuple[ScenarioArrays, list[tuple[str, int, int, float, float]]]:
     """Every stencil point as one batch, with ``(field, actor, issue, below, above)``."""
     n, m = base.position.shape
     plans: list[tuple[str, int, int, float, float]] = []
@@ -81,11 +90,11 @@ def _variants(
             for j in issues:
                 low, high = ranges.bounds(name, max(j, 0))
                 h = step * ranges.width(name, max(j, 0))
-                plans.append((name, i, j, *stencil(base.get(name, i, j), h, low, high)))
+                plans.append((name, i, j, *stencil(get(base, name, i, j), h, low, high)))
     batch = base.repeat(2 * len(plans))
     for k, (name, i, j, below, above) in enumerate(plans):
-        batch.put(name, i, j, below, variant=2 * k)
-        batch.put(name, i, j, above, variant=2 * k + 1)
+        put(batch, name, i, j, below, variant=2 * k)
+        put(batch, name, i, j, above, variant=2 * k + 1)
     return batch, plans
 
 
@@ -120,7 +129,12 @@ class Pivotal:
 
 
 def pivotal(
-    scenario: Scenario, model: str = "compromise", step: float = STEP, **parameters: Any
+    scenario: Scenario,
+    model: str = "compromise",
+    step: float = STEP,
+    *,
+    progress: Progress | None = None,
+    **parameters: Any,
 ) -> Pivotal:
     """Each actor's effect on each issue's forecast, ranked (see the module docstring).
 
@@ -130,32 +144,44 @@ def pivotal(
     model : str
         Any name in ``tawazun.models.available()``.
     step : float
-        Finite-difference step as a share of each attribute's range: the issue's scale for
-        positions, the salience scale for saliences, twice the strongest actor's capability
-        for capabilities.
+        Finite-difference step as a share of each attribute's range, in (0, 0.5]: the
+        issue's scale for positions, the salience scale for saliences, twice the strongest
+        actor's capability for capabilities.
+    progress : callable, optional
+        ``progress(done, total)`` after the stencil batch and after each actor's leave.
     **parameters
         The model's parameters.
     """
-    baseline = forecast_vector(scenario, scenario.forecast(model, **parameters))
-    base = values_of(scenario)
-    ranges = ranges_of(scenario)
-    issue_ids = [issue.id for issue in scenario.issues]
+    if not 0 < step <= 0.5:
+        raise InvalidArgument("pivotal", "step", f"step must be in (0, 0.5] (got {step:g})")
+    spec = get_model(model)
+    base = to_arrays(scenario)
+    baseline = forecast_vector(base, spec.run(base, **parameters))
+    ranges = ranges_of(base)
+    issue_ids = list(base.issue_ids)
     batch, plans = _variants(base, ranges, step)
-    moved = forecasts(scenario, model, parameters, batch)
+    total = 2 * len(plans) + len(base.actor_ids)
+    moved = forecasts(spec, batch, parameters)
+    done = 2 * len(plans)
+    if progress is not None:
+        progress(done, total)
     slopes: dict[tuple[str, int, int], float] = {}
     for k, (name, i, j, below, above) in enumerate(plans):
         for jj in range(len(issue_ids)) if j < 0 else [j]:
             slopes[name, i, jj] = slope(moved[2 * k, jj], moved[2 * k + 1, jj], below, above)
     effects: dict[str, list[Effect]] = {issue_id: [] for issue_id in issue_ids}
-    for i, actor in enumerate(scenario.actors):
-        gone = run_one(without_actor(scenario, actor.id), model, parameters) - baseline
+    for i, actor_id in enumerate(base.actor_ids):
+        gone = run_one(spec, base.without_actor(i), parameters) - baseline
+        done += 1
+        if progress is not None:
+            progress(done, total)
         for j, issue_id in enumerate(issue_ids):
             if not base.present[i, j]:
                 continue
             by_field = {name: float(slopes.get((name, i, j), np.nan)) for name in FIELDS}
             effects[issue_id].append(
                 Effect(
-                    actor=actor.id,
+                    actor=actor_id,
                     issue=issue_id,
                     leave=float(gone[j]),
                     **by_field,

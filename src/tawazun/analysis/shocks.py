@@ -16,50 +16,52 @@ from typing import Any
 
 import numpy as np
 
-from tawazun.analysis.evaluate import forecast_vector, run_for_forecasts, run_one
-from tawazun.analysis.values import clip, values_of, with_values
-from tawazun.models import get_model
+from tawazun.analysis.evaluate import forecast_vector, run_one, run_result
+from tawazun.analysis.values import clip, get, put
+from tawazun.arrays import ScenarioArrays, to_arrays
+from tawazun.models import ModelSpec, get_model
 from tawazun.result import Result, _jsonable
 from tawazun.scenario import Event, Scenario
 
 
-def apply_events(scenario: Scenario, events: list[Event]) -> Scenario:
-    """The scenario after ``events``, in the order given, each change on the last result."""
-    values = values_of(scenario)
-    actors = {actor.id: i for i, actor in enumerate(scenario.actors)}
-    issues = {issue.id: j for j, issue in enumerate(scenario.issues)}
+def apply_events(arrays: ScenarioArrays, events: list[Event]) -> ScenarioArrays:
+    """The arrays after ``events``, in the order given, each change on the last result."""
+    changed = arrays.with_numbers(
+        capability=arrays.capability.copy(),
+        position=arrays.position.copy(),
+        salience=arrays.salience.copy(),
+    )
     for event in events:
         for change in event.changes:
-            i = actors[change.actor]
+            i = arrays.actor_index(change.actor)
             if change.field == "capability":
                 where = [-1]  # the actor's own, on no issue
             elif change.issue:
-                where = [issues[change.issue]]
+                where = [arrays.issue_index(change.issue)]
             else:
-                where = [j for j in range(len(issues)) if values.present[i, j]]
+                where = list(np.flatnonzero(arrays.present[i]))
             for j in where:
-                values.put(change.field, i, j, change.apply(values.get(change.field, i, j)))
-    return with_values(scenario, clip(scenario, values))
+                put(changed, change.field, i, j, change.apply(get(changed, change.field, i, j)))
+    return clip(changed)
 
 
-def resumed(scenario: Scenario, result: Result) -> Scenario:
-    """The scenario with every actor's position where ``result``'s last round left it."""
-    values = values_of(scenario)
-    actors = {actor.id: i for i, actor in enumerate(scenario.actors)}
-    for j, issue in enumerate(scenario.issues):
-        for actor_id, position in result[issue.id].trajectory[-1]["positions"].items():
-            values.position[actors[actor_id], j] = position
-    return with_values(scenario, clip(scenario, values))
+def resumed(arrays: ScenarioArrays, result: Result) -> ScenarioArrays:
+    """The arrays with every actor's position where ``result``'s last round left it."""
+    position = arrays.position.copy()
+    for j, issue_id in enumerate(arrays.issue_ids):
+        for actor_id, value in result[issue_id].trajectory[-1]["positions"].items():
+            position[arrays.actor_index(actor_id), j] = value
+    return clip(arrays.with_numbers(position=position))
 
 
-def _stated_rounds(model: str, parameters: dict[str, Any], name: str) -> int:
+def _stated_rounds(spec: ModelSpec, parameters: dict[str, Any], name: str) -> int:
     if name in parameters:
         return int(parameters[name])
-    return int(get_model(model).defaults[name])
+    return int(spec.defaults[name])
 
 
 def run_along(
-    scenario: Scenario, model: str, events: list[Event], parameters: dict[str, Any]
+    arrays: ScenarioArrays, spec: ModelSpec, events: list[Event], parameters: dict[str, Any]
 ) -> np.ndarray:
     """The forecast per issue ``(m,)`` with ``events`` applied from their rounds on.
 
@@ -69,23 +71,23 @@ def run_along(
     ``R`` rounds at the events' rounds ``0 < r_1 < ... < R``). Events at or after the last
     round change nothing. Models without one get every event from round 0.
     """
-    resume = get_model(model).resume
+    resume = spec.resume
     later = sorted({e.round for e in events if e.round > 0})
     if resume is None or not later:
-        return run_one(apply_events(scenario, events), model, parameters)
-    total = _stated_rounds(model, parameters, resume.rounds)
-    state = apply_events(scenario, [e for e in events if e.round == 0])
+        return run_one(spec, apply_events(arrays, events), parameters)
+    total = _stated_rounds(spec, parameters, resume.rounds)
+    state = apply_events(arrays, [e for e in events if e.round == 0])
     done = 0
     kept: dict[str, Any] = {}
     for stop in [r for r in later if r < total] + [total]:
-        result = run_for_forecasts(state, model, {**parameters, **kept, resume.rounds: stop - done})
+        result = run_result(spec, state, {**parameters, **kept, resume.rounds: stop - done})
         if result is None or stop == total:
             break
         if not kept:
             kept = resume.carry(result)
         state = apply_events(resumed(state, result), [e for e in events if e.round == stop])
         done = stop
-    return forecast_vector(scenario, result)
+    return forecast_vector(arrays, result)
 
 
 def timeline(events: list[Event]) -> list[Event]:
@@ -142,18 +144,19 @@ def shocks(scenario: Scenario, model: str = "compromise", **parameters: Any) -> 
     **parameters
         The model's parameters.
     """
+    spec = get_model(model)
+    arrays = to_arrays(scenario)
     # run without events first: a model refusing the scenario fails here, in its own words
-    baseline = forecast_vector(scenario, scenario.forecast(model, **parameters))
+    baseline = forecast_vector(arrays, spec.run(arrays, **parameters))
     ordered = timeline(scenario.events)
-    alone = {e.id: run_along(scenario, model, [e], parameters) for e in ordered}
+    alone = {e.id: run_along(arrays, spec, [e], parameters) for e in ordered}
     # the timeline's first step is the first event alone
     cumulative = {
-        e.id: alone[e.id] if k == 0 else run_along(scenario, model, ordered[: k + 1], parameters)
+        e.id: alone[e.id] if k == 0 else run_along(arrays, spec, ordered[: k + 1], parameters)
         for k, e in enumerate(ordered)
     }
     notes = []
     late = [e.id for e in ordered if e.round > 0]
-    spec = get_model(model)
     if late and spec.iterative and spec.resume is None:
         notes.append(
             f"events {', '.join(late)} are stated from a later round, but model {model} "

@@ -1,9 +1,11 @@
 """Monte Carlo over a scenario's uncertainty: the forecast as a distribution.
 
-``simulate(scenario, model, runs, seed)`` draws ``runs`` variants of the scenario (see
-:mod:`tawazun.analysis.uncertainty`), forecasts each with the model, and summarises each
-issue's forecasts: mean, spread, quantiles, a histogram over the scale and the probability
-of every labelled band. Runs execute in batches on Dask (:mod:`tawazun.analysis.execute`).
+``simulate(scenario, model, runs, seed)`` draws ``runs`` variants of the scenario's arrays
+(see :mod:`tawazun.analysis.uncertainty`), forecasts them with the model batch by batch
+(in one call per batch for a model with a batched form), and summarises each issue's
+forecasts: mean, spread, quantiles, a histogram over the scale and the probability of every
+labelled band. Each batch is one Dask task (:mod:`tawazun.analysis.execute`); a run's
+numbers depend only on the seed and its index, never on the batching or the workers.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from tawazun.analysis.evaluate import forecasts, vectorized
+from tawazun.analysis.evaluate import forecasts
 from tawazun.analysis.execute import (
     Progress,
     batch_size,
@@ -24,8 +26,9 @@ from tawazun.analysis.execute import (
     parallelism,
 )
 from tawazun.analysis.uncertainty import Plan, draw, plan_of
-from tawazun.analysis.values import values_of
-from tawazun.models import get_model
+from tawazun.arrays import ScenarioArrays, to_arrays
+from tawazun.errors import InvalidArgument
+from tawazun.models import ModelSpec, get_model
 from tawazun.result import Result, _jsonable
 from tawazun.scenario import Issue, Scenario
 
@@ -34,7 +37,7 @@ HISTOGRAM_BINS = 20
 
 
 def simulate_batch(
-    scenario: Scenario,
+    arrays: ScenarioArrays,
     model: str,
     parameters: dict[str, Any],
     plan: Plan,
@@ -42,15 +45,14 @@ def simulate_batch(
     start: int,
     stop: int,
 ) -> np.ndarray:
-    """Forecasts ``(stop - start, m)`` of runs ``start`` to ``stop - 1``."""
-    values = draw(plan, values_of(scenario), seed, start, stop)
-    return forecasts(
-        scenario, model, parameters, values, model_seeds(model, parameters, seed, start, stop)
-    )
+    """Forecasts ``(stop - start, m)`` of runs ``start`` to ``stop - 1``: one Dask task."""
+    spec = get_model(model)
+    variants = draw(plan, arrays, seed, start, stop)
+    return forecasts(spec, variants, parameters, model_seeds(spec, parameters, seed, start, stop))
 
 
 def model_seeds(
-    model: str, parameters: dict[str, Any], seed: int, start: int, stop: int
+    spec: ModelSpec, parameters: dict[str, Any], seed: int, start: int, stop: int
 ) -> list[int] | None:
     """Seeds for a model that draws random numbers itself, one per run, from ``seed``.
 
@@ -59,7 +61,7 @@ def model_seeds(
     sampled across runs and reproduced by the same ``--seed`` (the value draws use
     ``spawn_key=(r,)``).
     """
-    if "seed" in parameters or "seed" not in get_model(model).defaults:
+    if "seed" in parameters or "seed" not in spec.defaults:
         return None
     return [
         int(np.random.SeedSequence(seed, spawn_key=(r, 1)).generate_state(1)[0])
@@ -153,13 +155,20 @@ class Simulation:
 
 
 def _seconds_per_run(
-    scenario: Scenario, model: str, parameters: dict[str, Any], plan: Plan, seed: int
+    arrays: ScenarioArrays, model: str, parameters: dict[str, Any], plan: Plan, seed: int
 ) -> float:
-    """Time a small trial batch; it sizes the batches and is not part of the results."""
-    trial = 64 if vectorized(model, parameters) else 1
-    started = time.perf_counter()
-    simulate_batch(scenario, model, parameters, plan, seed, 0, trial)
-    return (time.perf_counter() - started) / trial
+    """The cost of one more run in a batch, from two small trial batches (1 and 16 runs).
+
+    A batched model's call costs about the same for one run as for many, so the cost of a
+    run is the difference between the two trials; the trials only size the batches and are
+    not part of the results.
+    """
+    seconds = []
+    for trial in (1, 16):
+        started = time.perf_counter()
+        simulate_batch(arrays, model, parameters, plan, seed, 0, trial)
+        seconds.append(time.perf_counter() - started)
+    return max((seconds[1] - seconds[0]) / 15, seconds[1] / 16 / 100)
 
 
 def simulate(
@@ -201,27 +210,30 @@ def simulate(
     Simulation
     """
     if runs < 1:
-        raise ValueError(f"runs must be at least 1 (got {runs})")
+        raise InvalidArgument("simulate", "runs", f"runs must be at least 1 (got {runs})")
     if seed < 0:
-        raise ValueError(f"seed must be 0 or more (got {seed})")
+        raise InvalidArgument("simulate", "seed", f"seed must be 0 or more (got {seed})")
+    if batch is not None and batch < 1:
+        raise InvalidArgument("simulate", "batch", f"batch must be at least 1 (got {batch})")
     parameters = dict(parameters or {})
-    baseline = scenario.forecast(model, **parameters)
+    spec = get_model(model)
+    arrays = to_arrays(scenario)
+    baseline = spec.run(arrays, **parameters)
     plan = plan_of(scenario)
-    fast = vectorized(model, parameters) is not None
+    batched = spec.batch is not None
     with dask_client(workers, scheduler) as client:
-        lanes = parallelism(client) if fast or client is not None else 1
+        lanes = parallelism(client)
         size = batch or batch_size(
-            runs, _seconds_per_run(scenario, model, parameters, plan, seed), lanes
+            runs, _seconds_per_run(arrays, model, parameters, plan, seed), lanes
         )
         spans = batches(runs, size)
         started = time.perf_counter()
         parts = map_batches(
             simulate_batch,
-            (scenario, model, parameters, plan, seed),
+            (arrays, model, parameters, plan, seed),
             spans,
             client,
             progress,
-            threads=fast,
         )
         elapsed = time.perf_counter() - started
     return Simulation(
@@ -239,7 +251,7 @@ def simulate(
             "lanes": lanes,
             "batches": len(spans),
             "runs_per_batch": size,
-            "vectorized": fast,
+            "vectorized": batched,
             "seconds": elapsed,
         },
     )

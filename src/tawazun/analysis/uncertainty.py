@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from tawazun.analysis.values import Values
+from tawazun.arrays import ScenarioArrays
 from tawazun.scenario import DefaultSpread, Scenario, Spread, UncertaintyDefaults
 
 #: Positions +-10% of the scale, saliences +-10% of the salience scale (10 points on
@@ -209,15 +209,20 @@ def _truncated(plan: Plan, u: np.ndarray) -> np.ndarray:
     return out
 
 
-def draw(plan: Plan, base: Values, seed: int, start: int, stop: int) -> Values:
-    """The values of runs ``start`` to ``stop - 1``, a batch on the leading axis."""
+def draw(plan: Plan, base: ScenarioArrays, seed: int, start: int, stop: int) -> ScenarioArrays:
+    """The arrays of runs ``start`` to ``stop - 1``, a batch on the leading axis.
+
+    The plan's values are in the file's units; saliences are divided by the salience scale
+    on the way in, as :func:`tawazun.arrays.to_arrays` divides a file's.
+    """
     batch = base.repeat(stop - start)
     if not len(plan):
         return batch
     drawn = _truncated(plan, run_uniforms(seed, start, stop, len(plan)))
-    for code, target in ((0, batch.position), (1, batch.salience)):
-        cols = np.flatnonzero(plan.field == code)
-        target[:, plan.actor[cols], plan.issue[cols]] = drawn[:, cols]
+    cols = np.flatnonzero(plan.field == 0)
+    batch.position[:, plan.actor[cols], plan.issue[cols]] = drawn[:, cols]
+    cols = np.flatnonzero(plan.field == 1)
+    batch.salience[:, plan.actor[cols], plan.issue[cols]] = drawn[:, cols] / base.salience_scale
     cols = np.flatnonzero(plan.field == 2)
     batch.capability[:, plan.actor[cols]] = drawn[:, cols]
     return batch

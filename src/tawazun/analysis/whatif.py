@@ -14,22 +14,35 @@ The answer is the move with the smallest share. When no move of a single actor r
 the band, pairs of actors move together, each by the same share of its own range; the
 pairs are formed from the ``top`` single moves that came closest to the band. All
 evaluations of a stage go to the model as one batch (one NumPy operation for the
-closed-form models). Limits: a band the forecast crosses within one grid step is missed,
-and the result is for deterministic models (see ``docs/analysis.md``).
+closed-form models, one call per stage for any model with a batched form). When nothing
+reaches the band, the answer gives the closest approach: the move whose forecast came
+nearest. Every change says whether it takes the actor beyond the range the other actors
+at the table span (a position further out than anyone's, a capability above the strongest
+other's...), which a reader should weigh before calling it plausible. Limits: a band the
+forecast crosses within one grid step is missed, and the result is for deterministic
+models (see ``docs/analysis.md``).
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from tawazun.analysis.evaluate import forecasts
-from tawazun.analysis.values import FIELDS, Values, ranges_of, values_of
+from tawazun.analysis.values import FIELDS, get, put, ranges_of
+from tawazun.arrays import BandEdges, ScenarioArrays, band_index, to_arrays
+from tawazun.errors import InvalidArgument
+from tawazun.models import ModelSpec, get_model
 from tawazun.result import _jsonable
-from tawazun.scenario import Band, Issue, Scenario
+from tawazun.scenario import Scenario
+
+#: ``progress(done, total)``: model evaluations done so far, of ``total`` known so far
+#: (a later stage, bisection or pairs, adds to it).
+Progress = Callable[[int, int], None]
 
 GRID = 20
 ITERATIONS = 14
@@ -61,16 +74,15 @@ class Part:
 Move = tuple[Part, ...]
 
 
-def single_moves(scenario: Scenario, issue: int) -> list[Move]:
+def single_moves(arrays: ScenarioArrays, issue: int) -> list[Move]:
     """Every one-actor, one-attribute, one-direction move at the issue's table."""
-    base = values_of(scenario)
-    ranges = ranges_of(scenario)
+    ranges = ranges_of(arrays)
     moves: list[Move] = []
-    for i in range(len(scenario.actors)):
-        if not base.present[i, issue]:
+    for i in range(len(arrays.actor_ids)):
+        if not arrays.present[i, issue]:
             continue
         for name in FIELDS:
-            value = base.get(name, i, issue)
+            value = get(arrays, name, i, issue)
             width = ranges.width(name, issue)
             for bound in ranges.bounds(name, issue):
                 if bound != value:
@@ -78,100 +90,162 @@ def single_moves(scenario: Scenario, issue: int) -> list[Move]:
     return moves
 
 
-def _batch(base: Values, rows: list[tuple[Move, float]]) -> Values:
+def _batch(base: ScenarioArrays, rows: list[tuple[Move, float]]) -> ScenarioArrays:
     """One variant per ``(move, share)``."""
     batch = base.repeat(len(rows))
     for r, (move, share) in enumerate(rows):
         for part in move:
-            batch.put(part.field, part.actor, part.issue, part.at(share), variant=r)
+            put(batch, part.field, part.actor, part.issue, part.at(share), variant=r)
     return batch
 
 
-def in_band(issue: Issue, band: Band, value: float) -> bool:
-    """Whether ``value`` falls in ``band`` by the issue's own rule (:meth:`Issue.band_of`)."""
-    found = issue.band_of(value)
-    return found is not None and found.id == band.id
+def in_band(edges: BandEdges, band: int, values: np.ndarray) -> np.ndarray:
+    """Whether each value falls in band ``band`` by the issue's own rule
+    (:func:`tawazun.arrays.band_index`)."""
+    return band_index(edges, values) == band
 
 
-def band_distance(band: Band, value: float) -> float:
-    """How far ``value`` lies from the band (0 inside)."""
-    if not np.isfinite(value):
-        return float("inf")
-    return max(band.lower - value, value - band.upper, 0.0)
+def band_distance(edges: BandEdges, band: int, values: np.ndarray) -> np.ndarray:
+    """How far each value lies from the band (0 inside, inf for NaN)."""
+    values = np.asarray(values, dtype=float)
+    gap = np.maximum(np.maximum(edges.lower[band] - values, values - edges.upper[band]), 0.0)
+    return np.where(np.isfinite(values), gap, np.inf)
+
+
+def others_span(arrays: ScenarioArrays, part: Part) -> tuple[float, float]:
+    """The lowest and highest value of the part's field among the other actors at its
+    table, in the file's units."""
+    seated = [i for i in np.flatnonzero(arrays.present[:, part.issue]) if i != part.actor]
+    values = [get(arrays, part.field, int(i), part.issue) for i in seated]
+    return (min(values), max(values)) if values else (part.value, part.value)
 
 
 @dataclass(frozen=True)
 class Found:
-    """The outcome of searching one move."""
+    """The outcome of searching one move.
+
+    ``share`` and ``forecast`` where the move enters the band (``share`` None if it never
+    does: ``forecast`` is then the one at the end of its range); ``closest`` the least
+    distance to the band on the grid, reached at ``closest_share`` with
+    ``closest_forecast``.
+    """
 
     move: Move
     share: float | None
     forecast: float
     closest: float
+    closest_share: float
+    closest_forecast: float
+
+
+class Evaluations:
+    """Runs a model on batches of moves of one issue, counting the evaluations."""
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        parameters: dict[str, Any],
+        base: ScenarioArrays,
+        issue: int,
+        progress: Progress | None,
+    ) -> None:
+        self.spec, self.parameters, self.base, self.issue = spec, parameters, base, issue
+        self.progress = progress
+        self.done = self.total = 0
+
+    def plan(self, count: int) -> None:
+        """Announce ``count`` more evaluations."""
+        self.total += count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def __call__(self, rows: list[tuple[Move, float]]) -> np.ndarray:
+        if not rows:
+            return np.empty(0)
+        found = forecasts(self.spec, _batch(self.base, rows), self.parameters)[:, self.issue]
+        self.done += len(rows)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+        return found
 
 
 def search(
-    scenario: Scenario,
-    model: str,
-    parameters: dict[str, Any],
-    issue: Issue,
-    band: Band,
+    evaluate: Evaluations,
+    edges: BandEdges,
+    band: int,
     moves: list[Move],
     grid: int = GRID,
     iterations: int = ITERATIONS,
 ) -> list[Found]:
     """Grid then bisection on each move's share (see the module docstring)."""
-    j = scenario.issues.index(issue)
-    base = values_of(scenario)
-
-    def evaluate(rows: list[tuple[Move, float]]) -> np.ndarray:
-        if not rows:
-            return np.empty(0)
-        return forecasts(scenario, model, parameters, _batch(base, rows))[:, j]
-
     reach = [max(part.reach for part in move) for move in moves]
     rows = [
         (move, r * k / grid)
         for move, r in zip(moves, reach, strict=True)
         for k in range(1, grid + 1)
     ]
+    evaluate.plan(len(rows))
     on_grid = evaluate(rows).reshape(len(moves), grid)
+    hits = in_band(edges, band, on_grid)
+    distance = band_distance(edges, band, on_grid)
     brackets: dict[int, list[float]] = {}
     results: dict[int, Found] = {}
     for m, move in enumerate(moves):
-        closest = min(band_distance(band, v) for v in on_grid[m])
-        hit = next((k for k in range(grid) if in_band(issue, band, on_grid[m, k])), None)
-        if hit is None:
-            results[m] = Found(move, None, float(on_grid[m, -1]), closest)
+        near = int(np.argmin(distance[m]))
+        nearest = (float(distance[m, near]), reach[m] * (near + 1) / grid, float(on_grid[m, near]))
+        if not hits[m].any():
+            results[m] = Found(move, None, float(on_grid[m, -1]), *nearest)
             continue
+        hit = int(np.argmax(hits[m]))
         brackets[m] = [reach[m] * hit / grid, reach[m] * (hit + 1) / grid, on_grid[m, hit]]
+    evaluate.plan(len(brackets) * iterations)
     for _ in range(iterations):
         active = list(brackets)
         middles = [(brackets[m][0] + brackets[m][1]) / 2 for m in active]
         values = evaluate([(moves[m], s) for m, s in zip(active, middles, strict=True)])
-        for m, s, value in zip(active, middles, values, strict=True):
-            if in_band(issue, band, value):
+        inside = in_band(edges, band, values)
+        for m, s, value, hit in zip(active, middles, values, inside, strict=True):
+            if hit:
                 brackets[m][1:] = [s, value]
             else:
                 brackets[m][0] = s
     for m, (_, share, value) in brackets.items():
-        results[m] = Found(moves[m], share, float(value), 0.0)
+        results[m] = Found(moves[m], share, float(value), 0.0, share, float(value))
     return [results[m] for m in range(len(moves))]
 
 
-def _describe(scenario: Scenario, found: Found) -> dict[str, Any]:
+def _describe(arrays: ScenarioArrays, move: Move, share: float, forecast: float) -> dict[str, Any]:
+    """A move by ``share`` as the JSON document lists it, each change flagged when it leaves
+    the range the other actors at the table span."""
     changes = []
-    for part in found.move:
+    for part in move:
+        to = part.at(share)
+        low, high = others_span(arrays, part)
         changes.append(
             {
-                "actor": scenario.actors[part.actor].id,
+                "actor": arrays.actor_ids[part.actor],
                 "field": part.field,
                 "from": part.value,
-                "to": part.at(found.share) if found.share is not None else part.bound,
-                "share": min(found.share, part.reach) if found.share is not None else part.reach,
+                "to": to,
+                "share": min(share, part.reach),
+                "beyond_others": bool(to < low or to > high),
             }
         )
-    return {"share": found.share, "forecast": found.forecast, "changes": changes}
+    return {"share": share, "forecast": forecast, "changes": changes}
+
+
+def _reached(arrays: ScenarioArrays, found: Found) -> dict[str, Any]:
+    assert found.share is not None
+    return _describe(arrays, found.move, found.share, found.forecast)
+
+
+def _nearest(arrays: ScenarioArrays, found: list[Found]) -> dict[str, Any] | None:
+    """The closest approach among moves that never reach the band."""
+    if not found:
+        return None
+    best = min(found, key=lambda f: (f.closest, f.closest_share))
+    entry = _describe(arrays, best.move, best.closest_share, best.closest_forecast)
+    return {**entry, "distance": best.closest}
 
 
 @dataclass(frozen=True)
@@ -187,6 +261,7 @@ class WhatIf:
     singles: list[dict[str, Any]]
     pairs: list[dict[str, Any]]
     searched: dict[str, int]
+    closest: dict[str, Any] | None = None
 
     @property
     def answer(self) -> str:
@@ -210,6 +285,7 @@ class WhatIf:
                 "answer": self.answer,
                 "singles": self.singles,
                 "pairs": self.pairs,
+                "closest": self.closest,
                 "searched": self.searched,
             }
         )
@@ -224,6 +300,7 @@ def what_would_it_take(
     grid: int = GRID,
     iterations: int = ITERATIONS,
     top: int = TOP,
+    progress: Progress | None = None,
     **parameters: Any,
 ) -> WhatIf:
     """The smallest change of one actor (else two) that moves ``issue_id`` into ``band_id``.
@@ -236,19 +313,34 @@ def what_would_it_take(
     model : str
         Any deterministic model in ``tawazun.models.available()``.
     grid : int
-        Grid steps from each attribute's value to the end of its range.
+        Grid steps from each attribute's value to the end of its range (at least 2).
     iterations : int
-        Bisection steps after the grid: the share is found to within
+        Bisection steps after the grid (0 or more): the share is found to within
         ``reach / grid / 2**iterations``.
     top : int
         The single moves that came closest to the band which are paired when no single
-        move suffices.
+        move suffices (at least 2).
+    progress : callable, optional
+        ``progress(done, total)`` after every batch of evaluations.
     **parameters
         The model's parameters.
+
+    Returns
+    -------
+    WhatIf
+        When nothing searched reaches the band, ``closest`` is the move that came nearest.
     """
+    for name, value, least in (("grid", grid, 2), ("iterations", iterations, 0), ("top", top, 2)):
+        if value < least:
+            raise InvalidArgument("whatif", name, f"{name} must be at least {least} (got {value})")
     issue = scenario.issue(issue_id)
-    band = issue.band(band_id)
-    baseline = scenario.forecast(model, **parameters)[issue_id].forecast
+    issue.band(band_id)  # an unknown band is refused with the bands there are
+    spec = get_model(model)
+    arrays = to_arrays(scenario)
+    j = arrays.issue_index(issue_id)
+    edges = arrays.bands[j]
+    band = edges.ids.index(band_id)
+    baseline = spec.run(arrays, **parameters)[issue_id].forecast
     common = {
         "scenario": scenario.id,
         "model": model,
@@ -257,26 +349,31 @@ def what_would_it_take(
         "band": band_id,
         "baseline": baseline,
     }
-    if in_band(issue, band, baseline):
+    if in_band(edges, band, np.array(baseline)):
         return WhatIf(**common, singles=[], pairs=[], searched={"already_in_band": 1})
-    moves = single_moves(scenario, scenario.issues.index(issue))
-    singles = search(scenario, model, parameters, issue, band, moves, grid, iterations)
+    evaluate = Evaluations(spec, parameters, arrays, j, progress)
+    moves = single_moves(arrays, j)
+    singles = search(evaluate, edges, band, moves, grid, iterations)
     reached = sorted((f for f in singles if f.share is not None), key=lambda f: f.share)
     pairs: list[Found] = []
     searched_pairs = 0
+    closest = None
     if not reached:
-        closest = sorted(singles, key=lambda f: f.closest)[:top]
+        nearest = sorted(singles, key=lambda f: f.closest)[:top]
         candidates = [
             a.move + b.move
-            for a, b in itertools.combinations(closest, 2)
+            for a, b in itertools.combinations(nearest, 2)
             if a.move[0].actor != b.move[0].actor
         ]
-        found = search(scenario, model, parameters, issue, band, candidates, grid, iterations)
+        found = search(evaluate, edges, band, candidates, grid, iterations)
         pairs = sorted((f for f in found if f.share is not None), key=lambda f: f.share)
         searched_pairs = len(candidates)
+        if not pairs:
+            closest = _nearest(arrays, singles + found)
     return WhatIf(
         **common,
-        singles=[_describe(scenario, f) for f in reached],
-        pairs=[_describe(scenario, f) for f in pairs],
+        singles=[_reached(arrays, f) for f in reached],
+        pairs=[_reached(arrays, f) for f in pairs],
         searched={"single_moves": len(moves), "pair_moves": searched_pairs, "grid": grid},
+        closest=closest,
     )

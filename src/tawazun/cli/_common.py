@@ -66,8 +66,7 @@ def clean_errors() -> Iterator[None]:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(2) from None
-    except (UsageProblem, UnknownName, ValueError) as exc:
-        # ValueError: a model or an analysis refusing its input, with its own message
+    except (UsageProblem, UnknownName) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
@@ -207,6 +206,15 @@ def progress_bar(enabled: bool) -> Any:
         transient=True,
         disable=not enabled,
     )
+
+
+def follow(bar: Any, task: Any) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` callback moving ``task`` of ``bar``."""
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update
 
 
 def signed(value: float, digits: int = 2) -> str:

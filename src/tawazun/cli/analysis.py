@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -30,6 +30,7 @@ from tawazun.cli._common import (
     band_label,
     clean_errors,
     console,
+    follow,
     parameters_for,
     print_json,
     progress_bar,
@@ -67,13 +68,6 @@ def simulate(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
-        counts = (runs, 1 if workers is None else workers, 1 if batch is None else batch)
-        if min(counts) < 1 or seed < 0:
-            raise UsageProblem(
-                "--runs, --workers and --batch must be at least 1, --seed at least 0"
-            )
-        if workers is not None and scheduler is not None:
-            raise UsageProblem("give --workers or --scheduler, not both")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: {runs} runs", total=runs)
             try:
@@ -161,9 +155,9 @@ def pivotal(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
-        if not 0 < step <= 0.5:
-            raise UsageProblem(f"--step must be in (0, 0.5] (got {step:g})")
-        result = find_pivotal(scenario, model, step, **parameters)
+        with progress_bar(not as_json and sys.stderr.isatty()) as bar:
+            task = bar.add_task(f"{model}: pivotal actors", total=None)
+            result = find_pivotal(scenario, model, step, progress=follow(bar, task), **parameters)
     if as_json:
         print_json(result.to_dict())
         return
@@ -262,9 +256,11 @@ def whatif(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
-        if grid < 2:
-            raise UsageProblem(f"--grid must be at least 2 (got {grid})")
-        result = what_would_it_take(scenario, issue, band, model, grid=grid, **parameters)
+        with progress_bar(not as_json and sys.stderr.isatty()) as bar:
+            task = bar.add_task(f"{model}: what would it take", total=None)
+            result = what_would_it_take(
+                scenario, issue, band, model, grid=grid, progress=follow(bar, task), **parameters
+            )
     if as_json:
         print_json(result.to_dict())
         return
@@ -275,14 +271,36 @@ def whatif(
     )
     console.print(f"[bold]{result.answer}[/bold]", highlight=False)
     found = result.singles or result.pairs
+    if result.closest is not None:
+        console.print(
+            f"closest approach: forecast {result.closest['forecast']:.1f}, "
+            f"{result.closest['distance']:.1f} from the band, with",
+            highlight=False,
+        )
+        found = [result.closest]
     if not found:
         return
     table = Table("#", "change", "share of range", "forecast", header_style="bold")
     for rank, entry in enumerate(found[:10], 1):
-        changes = "; ".join(
-            f"{text_in(scenario.actor(c['actor']).name, lang)} {c['field']} "
-            f"{c['from']:.4g} -> {c['to']:.4g}"
-            for c in entry["changes"]
+        table.add_row(
+            str(rank),
+            "; ".join(describe_change(scenario, c, lang) for c in entry["changes"]),
+            f"{entry['share']:.1%}",
+            f"{entry['forecast']:.1f}",
         )
-        table.add_row(str(rank), changes, f"{entry['share']:.1%}", f"{entry['forecast']:.1f}")
     console.print(table)
+    if any(c["beyond_others"] for entry in found[:10] for c in entry["changes"]):
+        console.print(
+            "* beyond the range the other actors at the table span: weigh it before calling "
+            "it plausible",
+            highlight=False,
+        )
+
+
+def describe_change(scenario: Any, change: dict[str, Any], lang: str) -> str:
+    """``ACTOR field FROM -> TO``, starred when beyond the range the other actors span."""
+    star = " *" if change["beyond_others"] else ""
+    return (
+        f"{text_in(scenario.actor(change['actor']).name, lang)} {change['field']} "
+        f"{change['from']:.4g} -> {change['to']:.4g}{star}"
+    )

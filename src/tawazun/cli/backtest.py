@@ -16,7 +16,9 @@ from tawazun.cli._common import (
     app,
     clean_errors,
     console,
+    follow,
     print_json,
+    progress_bar,
 )
 from tawazun.models import available, get_model
 
@@ -83,11 +85,20 @@ def backtest(
             raise UsageProblem(
                 f"--capabilities must be one of {list(CAPABILITY_CHOICES)}; got {capabilities!r}"
             )
-        if draws < 1 or runs < 1:
-            raise UsageProblem(f"--draws and --runs must be at least 1; got {draws}, {runs}")
+        if runs < 1:
+            raise UsageProblem(f"--runs must be at least 1; got {runs}")
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_cases(path, capabilities)
-        result = run_backtest(data.cases, specs, folds=folds, seed=seed, draws=draws)
+        with progress_bar(not (as_json or as_markdown) and sys.stderr.isatty()) as bar:
+            task = bar.add_task("backtest", total=None)
+            result = run_backtest(
+                data.cases,
+                specs,
+                folds=folds,
+                seed=seed,
+                draws=draws,
+                progress=follow(bar, task),
+            )
         checked = None
         if calibration:
             from tawazun.validation.calibration_backtest import run_check

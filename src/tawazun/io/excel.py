@@ -28,9 +28,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-
 from tawazun.io import FormatSpec
 from tawazun.io._text import read_bytes
 from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
@@ -100,7 +97,7 @@ def _sheet_rows(sheet: Any, file: str, problems: list[Problem]) -> list[Row]:
                 Problem(
                     file,
                     f"{sheet.title} row {number}",
-                    get_column_letter(unnamed[0] + 1),
+                    _column_letter(unnamed[0] + 1),
                     "a value in a column with no header",
                 )
             )
@@ -108,7 +105,17 @@ def _sheet_rows(sheet: Any, file: str, problems: list[Problem]) -> list[Row]:
     return rows
 
 
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
 def read_excel(path: Path) -> Scenario:
+    # openpyxl is imported where a workbook is read or written: commands on other formats
+    # do not pay for its import
+    import openpyxl
+
     file = str(path)
     data = read_bytes(path)
     try:
@@ -231,6 +238,8 @@ def _sources(evidence: Any) -> tuple[str | None, str | None]:
 
 
 def write_excel(scenario: Scenario, path: Path) -> None:
+    import openpyxl
+
     book = openpyxl.Workbook()
     book.remove(book.active)
     meta = scenario.metadata

@@ -82,6 +82,11 @@ class ModelSpec:
         Parameters that make a run cheaper by leaving out detail that only explains it
         (never changing a forecast); analyses that read nothing but forecasts, over many
         runs, add them unless the user set those parameters.
+    resolution : float
+        The finest share of an issue's scale the model's forecasts are reproducible to when
+        only the order of the actors changes: 0 for models whose arithmetic does not depend
+        on it beyond rounding error; KTAB's SMP rounds bargains to 4 decimals of the 0-1
+        scale and sums in actor order, so its forecasts move by up to about that step.
     tuned : mapping of str to tuple of float
         Parameters whose defaults were fitted on outcome data (DEU III), each with the grid
         of values it was fitted over; ``tawazun backtest`` re-fits them by cross-validation
@@ -97,6 +102,7 @@ class ModelSpec:
     explain: Callable[[IssueForecast, Mapping[str, str]], list[str]] | None = None
     resume: Resume | None = None
     bulk: Mapping[str, Any] = field(default_factory=dict)
+    resolution: float = 0.0
     tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
     @cached_property
@@ -130,7 +136,21 @@ def available() -> dict[str, ModelSpec]:
 
 def get_model(name: str) -> ModelSpec:
     """The model called ``name``; an ``UnknownName`` (a ``KeyError``) lists the names there
-    are."""
+    are.
+
+    A model usually lives in the module of its name, which alone is imported then: a
+    command running one model does not pay for importing the others (Numba, for one).
+    """
+    if name.isidentifier() and not name.startswith("_"):
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+        else:
+            spec = getattr(module, "MODEL", None)
+            if isinstance(spec, ModelSpec) and spec.name == name:
+                return spec
     try:
         return _registry()[name]
     except KeyError:

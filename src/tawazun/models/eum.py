@@ -23,7 +23,7 @@ import numpy as np
 
 from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
-from tawazun.models import ModelSpec, Resume
+from tawazun.models import ModelSpec, Resume, _eum_batch
 from tawazun.models._eum_kernel import (
     OFFER_TYPES,
     Offers,
@@ -101,8 +101,9 @@ def median_of(x: np.ndarray, w: np.ndarray) -> tuple[float, list[float]]:
     return float((candidates[0] + candidates[-1]) / 2), candidates.tolist()
 
 
-def _summary(k: int, x: np.ndarray, w: np.ndarray, ids: list[str]) -> Round:
-    median, candidates = median_of(x, w)
+def _summary(
+    k: int, x: np.ndarray, w: np.ndarray, ids: list[str], median: float, candidates: list[float]
+) -> Round:
     mean = float(weighted_mean(x, w))
     return {
         "round": k,
@@ -146,6 +147,61 @@ def _moves(offers: Offers, x: np.ndarray, ids: list[str]) -> list[dict[str, Any]
     return moves
 
 
+#: ``record(k, before, after, risk, offers, median, candidates)`` after round ``k``; round
+#: 0 (the start) has ``before``, ``risk`` and ``offers`` None.
+Record = Callable[..., None]
+
+
+def play_batch(
+    position: np.ndarray,
+    w: np.ndarray,
+    s: np.ndarray,
+    rules: Rules,
+    rounds: int,
+    tolerance: float | None,
+    width: np.ndarray,
+    record: Record | None = None,
+) -> dict[str, np.ndarray]:
+    """The rounds of a batch of variants of one small table (:mod:`._eum_batch`).
+
+    ``position``, ``w``, ``s`` are (B, n); ``width`` (B,) is each variant's distance
+    divisor (0: nobody can challenge, the variant does not move). A variant stops once it
+    converges (no move above ``tolerance``); ``record`` is for a batch of one.
+
+    Returns
+    -------
+    dict of ndarray (B,)
+        ``mean``, ``median``, ``rounds_run``, ``converged``.
+    """
+    x = np.array(position, dtype=float)
+    moving = width > 0
+    rounds_run = np.zeros(len(x), dtype=int)
+    median, tied = _eum_batch.medians(x, w)
+    if record is not None:
+        record(0, None, x[0], None, None, float(median[0]), np.unique(x[0][tied[0]]).tolist())
+    for k in range(1, rounds + 1):
+        if not moving.any():
+            break
+        after, r, offers = _eum_batch.step(x, w, s, width, median, rules)
+        after = np.where(moving[:, None], after, x)
+        moved = np.abs(after - x).max(axis=1)
+        median, tied = _eum_batch.medians(after, w)
+        if record is not None:
+            candidates = np.unique(after[0][tied[0]]).tolist()
+            first = Offers(*(np.asarray(field)[0] for field in offers.__dict__.values()))
+            record(k, x[0], after[0], r[0], first, float(median[0]), candidates)
+        x = after
+        rounds_run[moving] = k
+        if tolerance is not None:
+            moving &= moved > tolerance
+    return {
+        "mean": weighted_mean(x, w),
+        "median": median,
+        "rounds_run": rounds_run,
+        "converged": ~moving,
+    }
+
+
 def play(
     position: np.ndarray,
     w: np.ndarray,
@@ -154,15 +210,16 @@ def play(
     rounds: int = 10,
     tolerance: float | None = None,
     width: float | None = None,
-    record: Callable[[int, np.ndarray, np.ndarray, np.ndarray, Offers], None] | None = None,
+    record: Record | None = None,
 ) -> dict[str, Any]:
     """The rounds of the model on one issue, and what they end with.
 
     Parameters are those of :func:`simulate` (``w`` is capability x salience, ``s``
-    salience on 0-1). ``record(k, before, after, risk, offers)``, if given, is called after
-    each round ``k`` with the positions before and after it; the forecast never depends on
-    it, so that a run read for its forecast alone and a run with its whole trajectory give
-    the same doubles.
+    salience on 0-1). ``record`` (see :data:`Record`), if given, is called for the start
+    and after each round; the forecast never depends on it, so that a run read for its
+    forecast alone and a run with its whole trajectory give the same doubles. Small tables
+    with risk compared across actors take the batched route (:func:`play_batch`, one
+    variant), the others the kernel's one-variant route, exactly as :func:`batch` does.
 
     Returns
     -------
@@ -179,8 +236,19 @@ def play(
         # nothing to challenge and nothing to divide by.
         details["note"] = "all actors hold one position: no challenge is possible"
         details["converged"] = True
+    if _eum_batch.applies(x.size, rules):
+        ended = play_batch(
+            x[None], w[None], s[None], rules, rounds, tolerance, np.array([width]), record
+        )
+        details["rounds_run"] = int(ended["rounds_run"][0])
+        details["converged"] = bool(ended["converged"][0])
+        details["mean"] = float(ended["mean"][0])
+        details["median"] = float(ended["median"][0])
+        return details
     assess_risk = risk_across_actors if rules.risk == "across_actors" else risk_across_positions
-    median = median_of(x, w)[0]
+    median, candidates = median_of(x, w)
+    if record is not None:
+        record(0, None, x, None, None, median, candidates)
     for k in range(1, rounds + 1 if width > 0 else 1):
         state = State.of(x, w, s, width, median)
         r = assess_risk(state, rules)
@@ -189,10 +257,10 @@ def play(
         new_x = x.copy()
         new_x[movers] = offers.position[movers, offers.chosen[movers]]
         step = float(np.abs(new_x - x).max())
+        median, candidates = median_of(new_x, w)
         if record is not None:
-            record(k, x, new_x, r, offers)
+            record(k, x, new_x, r, offers, median, candidates)
         x = new_x
-        median = median_of(x, w)[0]
         details["rounds_run"] = k
         if tolerance is not None and step <= tolerance:
             details["converged"] = True
@@ -245,12 +313,21 @@ def simulate(
     """
     w = np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)
     s = np.asarray(salience, dtype=float)
-    trajectory = [_summary(0, np.asarray(position, dtype=float), w, ids)]
+    trajectory: list[Round] = []
 
     def record(
-        k: int, before: np.ndarray, after: np.ndarray, r: np.ndarray, offers: Offers
+        k: int,
+        before: np.ndarray | None,
+        after: np.ndarray,
+        r: np.ndarray | None,
+        offers: Offers | None,
+        median: float,
+        candidates: list[float],
     ) -> None:
-        entry = _summary(k, after, w, ids)
+        entry = _summary(k, after, w, ids, median, candidates)
+        if before is None or r is None or offers is None:
+            trajectory.append(entry)
+            return
         entry["risk"] = dict(zip(ids, r.tolist(), strict=True))
         entry["moves"] = _moves(offers, before, ids)
         if keep_offers:
@@ -402,6 +479,20 @@ def batch(
     for j, issue_id in enumerate(arrays.issue_ids):
         at_table = arrays.present[:, j]
         width = None if widths is None else widths.get(issue_id)
+        if _eum_batch.applies(int(at_table.sum()), rules):
+            x = arrays.position[:, at_table, j]
+            spread = x.max(axis=1) - x.min(axis=1)
+            ended = play_batch(
+                x,
+                weight[:, at_table, j],
+                arrays.salience[:, at_table, j],
+                rules,
+                rounds,
+                tolerance,
+                spread if width is None else np.maximum(width, spread),
+            )
+            out[:, j] = ended["mean"]
+            continue
         for v in range(out.shape[0]):
             details = play(
                 arrays.position[v, at_table, j],

@@ -406,6 +406,7 @@ MODEL = ModelSpec(
     run=run,
     batch=batch,
     iterative=True,
+    resolution=1e-4,
     reference="Wise, B., Lester, L., Efird, B. (2015-2017). KTAB: KAPSARC Toolkit for "
     "Behavioral Analysis, spatial model of politics (SMP); github.com/KAPSARC/KTAB, "
     "mirror lsyaseen/KTAB at 3b5b063.",

@@ -169,7 +169,11 @@ def _column(frame: pd.DataFrame, by_issue: Mapping[tuple[str, str], float]) -> n
 
 
 def _run_everywhere(
-    spec: ModelSpec, cases: Sequence[Case], name: str, parameters: Mapping[str, Any]
+    spec: ModelSpec,
+    cases: Sequence[Case],
+    name: str,
+    parameters: Mapping[str, Any],
+    advance: Callable[[], None],
 ) -> tuple[dict[tuple[str, str], float], list[Failure]]:
     by_issue: dict[tuple[str, str], float] = {}
     failures: list[Failure] = []
@@ -177,6 +181,7 @@ def _run_everywhere(
         forecasts, failed = model_forecasts(spec, case, name, **parameters)
         by_issue.update({(case.scenario.id, issue): value for issue, value in forecasts.items()})
         failures.extend(failed)
+        advance()
     return by_issue, failures
 
 
@@ -443,6 +448,7 @@ def backtest(
     seed: int = 0,
     draws: int = 2000,
     level: float = 0.95,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Backtest:
     """Forecast every case with every model and baseline, and score them.
 
@@ -459,11 +465,27 @@ def backtest(
         Bootstrap draws.
     level : float
         Confidence level.
+    progress : callable, optional
+        ``progress(done, total)`` after each model run on a case (a tuned model runs once
+        per grid value).
 
     Returns
     -------
     Backtest
     """
+    if draws < 1:
+        raise InvalidArgument("backtest", "draws", f"draws must be at least 1 (got {draws})")
+    if not 0 < level < 1:
+        raise InvalidArgument("backtest", "level", f"level must be in (0, 1) (got {level})")
+    total = len(cases) * sum(len(parameter_grid(spec.tuned)) for spec in models.values())
+    done = 0
+
+    def advance() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
     frame = issue_frame(cases)
     assignment = proposal_folds(frame["proposal"], folds, seed)
     frame["fold"] = frame["proposal"].map(assignment)
@@ -477,7 +499,7 @@ def backtest(
     for name, spec in models.items():
         tuned = spec.tuned
         if not tuned:
-            by_issue, failed = _run_everywhere(spec, cases, name, {})
+            by_issue, failed = _run_everywhere(spec, cases, name, {}, advance)
             columns[name] = _column(frame, by_issue)
             failures.extend(failed)
             continue
@@ -485,7 +507,7 @@ def backtest(
         grid = parameter_grid(tuned)
         candidates = []
         for parameters in grid:
-            by_issue, failed = _run_everywhere(spec, cases, label, parameters)
+            by_issue, failed = _run_everywhere(spec, cases, label, parameters, advance)
             candidates.append(_column(frame, by_issue))
             failures.extend(replace(failure, parameters=parameters) for failure in failed)
         forecasts = np.array(candidates)

@@ -1,140 +1,27 @@
-"""Compiled kernel of the exchange model: one round of candidate search and realised exchanges.
+"""The compiled loop of a round: evaluate every candidate, realise the best, recompute those
+it affects.
 
-The model is Stokman and Van Oosten's (1994) exchange model as decide-exchange-model
-2025.3.1 computes it (``decide/model/base.py``, ``equalgain.py``, ``calculations.py``).
-Positions are on 0-100 here, as decide normalises them; :mod:`tawazun.models.exchange`
-converts to and from each issue's scale.
-
-Candidates are rows of arrays, built all at once at the start of a round. The loop that
-realises the best one and recomputes those it affects is compiled with Numba: each
-realised exchange touches tens to hundreds of candidates, too few for NumPy's per-call
-overhead to pay off, and a round realises hundreds to thousands of exchanges. The
-arithmetic of every formula follows ``tests/models/exchange_oracle.py`` (a plain
-transcription of decide), which the tests hold this kernel to.
+decide-exchange-model 2025.3.1: ``EqualGainExchange.calculate`` (:func:`evaluate`, with
+``calculations.adjusted_nbs``, ``adjusted_nbs_by_position``, ``by_exchange_ratio``,
+``AbstractExchangeActor.is_move_valid`` and ``check_nbs``), the randomized variant's
+``calculate_maximum_utility`` and split (Dijkstra et al. 2018), and ``ModelLoop.loop``
+(:func:`run_round`), compiled with Numba: each realised exchange touches tens to hundreds
+of candidates, too few for NumPy's per-call overhead to pay off, and a round realises
+hundreds to thousands of exchanges. The best candidate is kept in a max-tree
+(:func:`max_tree`, :func:`lift`, :func:`best`). The arithmetic of every formula follows
+the plain transcription of decide in ``oracles/exchange.py``, which the tests hold this
+kernel to.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from itertools import combinations
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
-from tawazun.stats import weighted_mean
+from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, TIE
 
-#: Positions (on 0-100) closer than this count as equal: decide's decimals give exact
-#: zeros where floats leave noise (an outcome stopped on a partner's position).
-EPS = 1e-9
-#: Gains within this relative distance of the best are a tie.
-TIE = 1e-12
-#: decide's lower bounds on a move and on a gain (``is_move_valid``, ``calculate``).
-MIN_MOVE = 1e-10
-MIN_GAIN = 1e-10
-#: The two kinds of exchange: groups (left of both outcomes = 3, right of both = 0...).
-KINDS = ((0, 3), (1, 2))
-KIND_NAMES = ("a-d", "b-c")
-
-
-def outcomes(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    r"""Outcome of every issue: the weighted mean of positions (decide's "NBS").
-
-    .. math:: O_k = \frac{\sum_i c_i s_{ik} x_{ik}}{\sum_i c_i s_{ik}}
-
-    ``weight`` is 0 where an actor is absent (its position may then be NaN).
-    """
-    return weighted_mean(position, weight, axis=0)
-
-
-def new_start_positions(
-    start: np.ndarray,
-    voting: np.ndarray,
-    salience: np.ndarray,
-    salience_weight: float,
-    fixed_weight: float,
-) -> np.ndarray:
-    r"""Where an actor that traded starts the next round (``calculations.new_start_position``).
-
-    .. math:: x' = \big((1-s)\,w_s + w_f\big)\,y + \big(1 - (1-s)\,w_s - w_f\big)\,x
-
-    with ``x`` the position the round began from, ``y`` the voting position and ``s`` the
-    actor's salience of the issue: the less it cares, the further it follows its vote.
-    """
-    pulled = (1 - salience) * salience_weight
-    return pulled * voting + fixed_weight * voting + (1 - pulled - fixed_weight) * start
-
-
-@dataclass
-class Candidates:
-    """Candidate exchanges of a round, in canonical order (issue pair, kind, actors).
-
-    Side ``i`` supplies issue ``q`` and demands ``p``; side ``j`` supplies ``p`` and demands
-    ``q`` (decide's ``exchange.i`` and ``exchange.j``).
-    """
-
-    i: np.ndarray
-    j: np.ndarray
-    p: np.ndarray
-    q: np.ndarray
-    kind: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.i)
-
-
-def build_candidates(
-    position: np.ndarray, salience: np.ndarray, weight: np.ndarray, left: np.ndarray
-) -> Candidates:
-    """Every pair of actors on opposite sides of both outcomes of every pair of issues.
-
-    ``AbstractModel.determine_groups_and_calculate_exchanges``: on issues ``p < q`` an actor
-    is in group ``left_p + 2 left_q``; groups 0 and 3 trade (a-d), and 1 and 2 (b-c). In each
-    pair the actor with the smaller ``s_p / s_q`` supplies ``p`` (``AbstractExchange``).
-    Actors that give either issue no weight are left out: decide divides by their weight.
-    """
-    n, m = position.shape
-    trading = weight > 0
-    parts: list[tuple[np.ndarray, ...]] = []
-    for p, q in combinations(range(m), 2):
-        able = trading[:, p] & trading[:, q]
-        group = np.where(able, left[:, p] + 2 * left[:, q].astype(int), -1)
-        for kind, (first, second) in enumerate(KINDS):
-            a = np.flatnonzero(group == first)
-            b = np.flatnonzero(group == second)
-            if not (len(a) and len(b)):
-                continue
-            a, b = np.repeat(a, len(b)), np.tile(b, len(a))
-            # a cares relatively less about p than b does: a supplies p (is side j)
-            a_supplies_p = salience[a, p] * salience[b, q] < salience[b, p] * salience[a, q]
-            side_i = np.where(a_supplies_p, b, a)
-            side_j = np.where(a_supplies_p, a, b)
-            count = len(a)
-            parts.append(
-                (side_i, side_j, np.full(count, p), np.full(count, q), np.full(count, kind))
-            )
-    if not parts:
-        empty = np.zeros(0, dtype=np.intp)
-        return Candidates(empty, empty, empty, empty, empty)
-    columns = [np.concatenate(col).astype(np.intp) for col in zip(*parts, strict=True)]
-    return Candidates(*columns)
-
-
-@dataclass
-class Realized:
-    """One realised exchange, positions on 0-100."""
-
-    index: int
-    kind: int
-    p: int
-    q: int
-    gain: float
-    sides: list[dict[str, Any]]
-    externalities: dict[str, float]
-    third_parties: dict[int, float] = field(default_factory=dict)
-
-
-# -- the compiled round -------------------------------------------------------------------------
 # Per candidate ``c`` and side ``s`` (0 is decide's ``exchange.i``, which supplies ``q``; 1 its
 # ``exchange.j``, which supplies ``p``): ``actor[c, s]`` moves on ``supply[c, s]`` toward its
 # partner's position there and wants its partner to move on ``supply[c, 1 - s]``.
@@ -146,6 +33,8 @@ class Realized:
 # error_model="numpy": divisions follow IEEE (as NumPy's) without the zero check Python's
 # ZeroDivisionError needs; every divisor here is a salience or weight of a trading actor (> 0)
 _jit = njit(cache=True, error_model="numpy")
+
+
 # the small helpers of one candidate are inlined: called, they pass each side's record by
 # value, which cost a quarter of the run time (bench_exchange, 100 x 20)
 _inline = njit(cache=True, error_model="numpy", inline="always")
@@ -605,263 +494,17 @@ def run_round(
     return realized[:done], moved_from[:done], state, gain
 
 
-class Round:
-    """One round (decide's ``ModelLoop.loop``) over fixed round-start positions.
+def compiled_is_cached() -> bool:
+    """Whether the compiled round is ready: compiled in this process, or in Numba's cache
+    on disk for this version of the source (a first run after an install compiles it, for
+    about ten seconds).
 
-    decide keeps one object per candidate exchange with its own copy of the positions it has
-    seen move. Every candidate alive when an exchange is realised receives the same news, so
-    that state is held once per round instead: ``current[a, k]``, where actor ``a`` stands on
-    issue ``k`` in this round so far (decide's supply positions), and, made in :meth:`run`,
-    per demander ``d`` of issue ``k`` where it saw each partner ``a`` move to (decide's
-    ``exchange.updates[k][a]``), kept as the change of ``a``'s weighted position with its
-    sum over partners.
+    Reads Numba's cache index (``FunctionCache._cache_file._load_index``, which discards an
+    index older than the source); a Numba without it counts as not cached.
     """
-
-    def __init__(
-        self,
-        position: np.ndarray,
-        salience: np.ndarray,
-        capability: np.ndarray,
-        present: np.ndarray,
-        *,
-        spread: float,
-        rng: np.random.Generator,
-        random_ties: bool,
-    ) -> None:
-        self.x0 = np.nan_to_num(position)
-        self.s = salience
-        self.present = present
-        self.w = np.where(present, capability[:, None] * salience, 0.0)
-        self.n, self.m = position.shape
-        total = self.w.sum(axis=0)
-        self.start_outcome = np.where(present, self.w * self.x0, 0.0).sum(axis=0) / total
-        self.left = present & (self.x0 <= self.start_outcome + EPS)
-        self.spread = spread
-        self.rng = rng
-        self.random_ties = random_ties
-        self.current = self.x0.copy()
-        self.moved = np.zeros((self.n, self.m), dtype=bool)
-        self.cands = build_candidates(position, salience, self.w, self.left)
-        with np.errstate(divide="ignore"):
-            unratio = np.where(self.w > 0, total / np.where(self.w > 0, self.w, 1.0), np.inf)
-        shape = self.w.shape
-        self.tables = np.stack(
-            [
-                self.x0,
-                salience,
-                self.w / total,
-                unratio,
-                np.broadcast_to(self.start_outcome, shape),
-                np.broadcast_to(1 / total, shape),
-            ]
-        )
-
-    def run(self, third_parties: bool = False, records: bool = True) -> list[Realized]:
-        """Realise the best exchange until none is left (decide's ``ModelLoop.loop``).
-
-        Returns the realised exchanges' records, or nothing without ``records``: the
-        positions the round leaves (``current``, ``moved``) are the same either way.
-        """
-        c, n, m = self.cands, self.n, self.m
-        actor = np.stack([c.i, c.j], axis=1)
-        supply = np.stack([c.q, c.p], axis=1)
-        s_supply = self.s[actor, supply]
-        s_demand = self.s[actor, supply[:, ::-1]]
-        # calculations.by_exchange_ratio: the outcome shift on the partner's supply issue
-        # that gives both sides the gain a unit shift on this side's supply issue gives
-        across = (s_supply + s_demand[:, ::-1]) / (s_demand + s_supply[:, ::-1])
-        seen = (
-            np.zeros((n, m)),
-            np.zeros((n, m, n)),
-            np.zeros((n, m, n), dtype=bool),
-            np.zeros((n, m, n)),
-        )
-        by_supply = self._by_key(actor * m + supply)
-        by_demand = self._by_key(actor * m + supply[:, ::-1])
-        realized, moved_from, state, gain = run_round(
-            actor, supply, across, self.tables, self.w, self.current, self.moved, seen,
-            by_supply, by_demand, self.rng, self.spread, self.random_ties,
-        )  # fmt: skip
-        if not records:
-            return []
-        return self.records(realized, moved_from, state, gain, third_parties)
-
-    def _by_key(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Candidates listed by key (both sides), as (bounds, members): those with key
-        ``k`` are ``members[bounds[k]:bounds[k + 1]]``."""
-        flat = keys.T.reshape(-1)
-        order = np.argsort(flat, kind="stable")
-        bounds = np.searchsorted(flat[order], np.arange(self.n * self.m + 1))
-        return bounds, (order % len(keys)).astype(np.intp)
-
-    def _side_record(
-        self, actor: int, issue: int, partner: int, moved_from: float, state: np.ndarray
-    ) -> dict[str, Any]:
-        """One trader's part of a realised exchange; ``state`` is its (move, vote, gain,
-        outcome before, outcome after)."""
-        return {
-            "actor": int(actor),
-            "issue": int(issue),
-            "partner": int(partner),
-            "from": float(moved_from),
-            "to": float(state[1]),
-            "toward": float(self.x0[partner, issue]),
-            "gain": float(state[2]),
-            "outcome_from": float(state[3]),
-            "outcome_to": float(state[4]),
-        }
-
-    def records(
-        self,
-        realized: np.ndarray,
-        moved_from: np.ndarray,
-        state: np.ndarray,
-        gain: np.ndarray,
-        third_parties: bool,
-    ) -> list[Realized]:
-        """The realised exchanges with their externalities (decide's ``Externalities``).
-
-        ``calculations.actor_externalities``: for an actor on both issues, how much closer
-        (positive) or further (negative) each outcome came to its round-start position,
-        weighted by its saliences. The two traders count the exchange's gain ("own"); the
-        others are inner if they stand in one of the two traders' groups (on this pair of
-        issues, at the start of the round), else outer.
-        """
-        if not len(realized):
-            return []
-        c = self.cands
-        kind, a_i, a_j, p, q = (
-            c.kind[realized],
-            c.i[realized],
-            c.j[realized],
-            c.p[realized],
-            c.q[realized],
-        )
-        gain = gain[realized]
-        from_i, from_j = moved_from.T
-        state_i, state_j = state[realized, 0], state[realized, 1]
-        on_both = (self.present[:, p] & self.present[:, q]).T
-        xp, xq = self.x0[:, p].T, self.x0[:, q].T
-        sp, sq = self.s[:, p].T, self.s[:, q].T
-        closer_p = np.abs(state_j[:, 3:4] - xp) - np.abs(state_j[:, 4:5] - xp)
-        closer_q = np.abs(state_i[:, 3:4] - xq) - np.abs(state_i[:, 4:5] - xq)
-        value = (closer_p * sp + closer_q * sq) * on_both
-        group = (self.left[:, p] + 2 * self.left[:, q].astype(int)).T
-        first = np.array([KINDS[k][0] for k in kind])[:, None]
-        second = np.array([KINDS[k][1] for k in kind])[:, None]
-        inner = on_both & ((group == first) | (group == second))
-        third = np.ones_like(on_both)
-        rows = np.arange(len(realized))
-        third[rows, a_i] = third[rows, a_j] = False
-        positive = value > 0
-        sums = {
-            f"{circle}_{sign}": np.where(
-                third & (inner == inside) & (positive == up), value, 0
-            ).sum(axis=1)
-            for circle, inside in (("inner", True), ("outer", False))
-            for sign, up in (("positive", True), ("negative", False))
-        }
-        out = []
-        for r in range(len(realized)):
-            sides = [
-                self._side_record(a_i[r], q[r], a_j[r], from_i[r], state_i[r]),
-                self._side_record(a_j[r], p[r], a_i[r], from_j[r], state_j[r]),
-            ]
-            totals = {"own": 2 * float(gain[r])}
-            totals.update({key: float(column[r]) for key, column in sums.items()})
-            by_actor = {}
-            if third_parties:
-                others = np.flatnonzero(third[r])
-                by_actor = dict(zip(others.tolist(), value[r, others].tolist(), strict=True))
-            out.append(
-                Realized(
-                    int(realized[r]),
-                    int(kind[r]),
-                    int(p[r]),
-                    int(q[r]),
-                    float(gain[r]),
-                    sides,
-                    totals,
-                    by_actor,
-                )
-            )
-        return out
-
-
-@dataclass
-class RoundResult:
-    """A round: the positions it began from, the votes, and where the next round begins."""
-
-    start: np.ndarray
-    voting: np.ndarray
-    following: np.ndarray
-    start_outcome: np.ndarray
-    voting_outcome: np.ndarray
-    following_outcome: np.ndarray
-    realized: list[Realized]
-
-
-def simulate(
-    position: np.ndarray,
-    salience: np.ndarray,
-    capability: np.ndarray,
-    present: np.ndarray,
-    *,
-    rounds: int = 10,
-    p: float = 0.0,
-    seed: int | None = None,
-    salience_weight: float = 0.4,
-    fixed_weight: float = 0.1,
-    tolerance: float | None = None,
-    third_parties: bool = False,
-    records: bool = True,
-) -> list[RoundResult]:
-    """Run the exchange model; positions on 0-100, actors in the order ties follow.
-
-    Each round the traders vote from where their exchanges took them; the outcome of the
-    round is the weighted mean of those votes. Actors that traded start the next round
-    part of the way from their old position toward their vote
-    (:func:`new_start_positions`); the others stay. With ``tolerance`` the rounds stop once
-    no outcome moved more than that (on 0-100) from the round before. Without
-    ``records`` the rounds hold no realised exchanges, only positions and outcomes.
-    """
-    # the compiled kernel takes a generator even where it draws nothing (no seed, p = 0)
-    rng = np.random.default_rng(seed)
-    weight = np.where(present, capability[:, None] * salience, 0.0)
-    x = np.where(present, position, np.nan)
-    previous = outcomes(x, weight)
-    out = []
-    for _ in range(rounds):
-        rnd = Round(
-            x,
-            salience,
-            capability,
-            present,
-            spread=float(p),  # an int p would compile a second kernel
-            rng=rng,
-            random_ties=seed is not None,
-        )
-        realized = rnd.run(third_parties, records)
-        voting = np.where(present, rnd.current, np.nan)
-        following = np.where(
-            rnd.moved,
-            new_start_positions(x, voting, salience, salience_weight, fixed_weight),
-            x,
-        )
-        voting_outcome = outcomes(voting, weight)
-        out.append(
-            RoundResult(
-                x,
-                voting,
-                following,
-                rnd.start_outcome,
-                voting_outcome,
-                outcomes(following, weight),
-                realized,
-            )
-        )
-        x = following
-        if tolerance is not None and np.max(np.abs(voting_outcome - previous)) <= tolerance:
-            break
-        previous = voting_outcome
-    return out
+    if run_round.signatures:
+        return True
+    try:
+        return bool(run_round._cache._cache_file._load_index())
+    except (AttributeError, OSError):
+        return False

@@ -1,0 +1,43 @@
+"""Compiled kernel of the exchange model: candidate search, the compiled loop, the records.
+
+The model is Stokman and Van Oosten's (1994) exchange model as decide-exchange-model
+2025.3.1 computes it (``decide/model/base.py``, ``equalgain.py``, ``calculations.py``).
+Positions are on 0-100 here, as decide normalises them; :mod:`tawazun.models.exchange`
+converts to and from each issue's scale. :mod:`.candidates` builds a round's candidates
+as rows of arrays, :mod:`.loop` realises them (compiled with Numba), :mod:`.rounds` runs
+the rounds and keeps their records. This package's namespace gathers them all.
+"""
+
+from __future__ import annotations
+
+from tawazun.models._exchange_kernel.candidates import (  # noqa: F401
+    EPS,
+    KIND_NAMES,
+    KINDS,
+    MIN_GAIN,
+    MIN_MOVE,
+    TIE,
+    Candidates,
+    build_candidates,
+    new_start_positions,
+    outcomes,
+)
+from tawazun.models._exchange_kernel.loop import (  # noqa: F401
+    Side,
+    at_least,
+    best,
+    crosses,
+    evaluate,
+    lift,
+    max_tree,
+    maximum_utility,
+    move_is_valid,
+    outcome_at,
+    randomized_gain,
+    run_round,
+    see,
+    shift_to,
+    side_of,
+    stop_at_partner,
+)
+from tawazun.models._exchange_kernel.rounds import Realized, Round, RoundResult, simulate  # noqa: F401
