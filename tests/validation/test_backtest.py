@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +28,6 @@ from tawazun.validation.backtest import (
     share_within,
 )
 from tawazun.validation.deu import Case, DeuData
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "validation.md"
 
 
 # -- metrics on a case worked by hand -----------------------------------------------------------
@@ -191,35 +188,6 @@ def test_a_failed_forecast_is_scored_as_the_midpoint() -> None:
 
 
 # -- DEU III ------------------------------------------------------------------------------------
-def _documented_row(section: str, forecaster: str) -> list[str]:
-    """A row of the 'all' table between the doc's backtest markers for ``section``."""
-    text = DOC.read_text(encoding="utf-8")
-    block = re.search(
-        rf"<!-- backtest {section} begin -->(.*?)<!-- backtest {section} end -->", text, re.S
-    )
-    assert block, f"no backtest {section} block in {DOC}"
-    all_table = block.group(1).split("#### ")[1]
-    for line in all_table.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if cells[0] == forecaster:
-            return cells
-    raise AssertionError(f"no {forecaster} row in the documented table")
-
-
-def _number(cell: str) -> float:
-    return float(cell.split(" ")[0])
-
-
-def test_documented_compromise_scores_match_the_harness(deu_data: DeuData) -> None:
-    result = backtest(deu_data.cases, {COMPARATOR: get_model(COMPARATOR)}, draws=20)
-    row = result.scores.query("subset == 'all' and forecaster == @COMPARATOR").iloc[0]
-    cells = _documented_row("file-row", COMPARATOR)
-    assert int(cells[1]) == row["issues"] == deu_data.issue_count
-    assert _number(cells[2]) == round(row["mae"], 1)
-    assert _number(cells[3]) == round(row["rmse"], 1)
-    assert _number(cells[4]) == round(row["median"], 1)
-
-
 def test_every_registered_model_and_baseline_is_scored(deu_data: DeuData) -> None:
     cases = deu_data.cases[:12]
     from tawazun.models import available
