@@ -268,9 +268,13 @@ def calibration_tables(checked: Any, runs: int) -> list[tuple[str, Sequence[str]
         )
     ]
     if checked.stack_weights:
+        title = "Stacked ensemble: weights chosen in the training folds"
+        if checked.stack_vs_compromise is not None:
+            difference, low, high = checked.stack_vs_compromise
+            title += f" (MAE - compromise {difference:+.2f} [{low:+.2f}, {high:+.2f}])"
         tables.append(
             (
-                "Stacked ensemble: weights chosen in the training folds",
+                title,
                 checks.STACK_HEADERS,
                 checks.stack_rows(checked.stack_weights),
             )

@@ -35,6 +35,7 @@ from scipy.optimize import linprog
 from tawazun.validation import calibration as cal
 from tawazun.validation.backtest import (
     BASELINES,
+    COMPARATOR,
     Backtest,
     bootstrap_counts,
     metric_with_interval,
@@ -65,11 +66,15 @@ class CalibrationCheck:
         One row per forecaster and kind (see :func:`summarise`).
     stack_weights : list of dict
         The stacked ensemble's weights in each outer fold.
+    stack_vs_compromise : tuple of float, optional
+        The stacked ensemble's MAE minus the compromise model's, with its 95%
+        cluster-bootstrap interval (paired, proposals resampled).
     """
 
     issues: pd.DataFrame
     summary: pd.DataFrame
     stack_weights: list[dict[str, float]] = field(default_factory=list)
+    stack_vs_compromise: tuple[float, float, float] | None = None
 
 
 # -- features -----------------------------------------------------------------------------------
@@ -292,7 +297,11 @@ def check(
     issues["proposal"] = frame["proposal"].to_numpy()[issues["issue"]]
     issues["fold"] = fold[issues["issue"]]
     point = {name: np.abs(columns[name] - outcome) for name in columns}
-    return CalibrationCheck(issues, summarise(issues, point), weights_table)
+    versus = None
+    if STACK in point and COMPARATOR in point:
+        counts = bootstrap_counts(frame["proposal"].to_numpy(), 2000, seed)
+        versus = metric_with_interval(point[STACK] - point[COMPARATOR], counts, weighted_mean, 0.95)
+    return CalibrationCheck(issues, summarise(issues, point), weights_table, versus)
 
 
 def summarise(
