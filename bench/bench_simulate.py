@@ -20,20 +20,17 @@ import time
 import numpy as np
 
 import tawazun
-from tawazun.analysis import evaluate
 from tawazun.analysis.simulate import simulate
 from tawazun.analysis.uncertainty import draw, plan_of
-from tawazun.analysis.values import values_of
 from tawazun.models import available
 from tawazun.scenario import Scenario
 
 BASELINE_SAMPLE = 100
-RUN_BY_RUN_SAMPLE = 1000
 
 
 def naive_seconds_per_run(scenario: Scenario, model: str, runs: int) -> float:
     """Validate every variant from scratch and forecast it: the straightforward loop."""
-    batch = draw(plan_of(scenario), values_of(scenario), 0, 0, runs)
+    batch = draw(plan_of(scenario), scenario.arrays(), 0, 0, runs)
     started = time.perf_counter()
     for b in range(runs):
         raw = scenario.model_dump()
@@ -43,7 +40,7 @@ def naive_seconds_per_run(scenario: Scenario, model: str, runs: int) -> float:
                 stance = actor["stances"].get(issue.id)
                 if stance is not None:
                     stance["position"] = float(batch.position[b, i, j])
-                    stance["salience"] = float(batch.salience[b, i, j])
+                    stance["salience"] = float(batch.salience[b, i, j] * scenario.salience_scale)
         Scenario.model_validate(raw).forecast(model)
     return (time.perf_counter() - started) / runs
 
@@ -85,21 +82,6 @@ def main() -> None:
                 f"vectorized={result.execution['vectorized']}); {runs / total:9.0f} runs/s; "
                 f"x{naive * runs / total:.1f} vs naive; {'under' if total < 30 else 'OVER'} 30 s; "
                 f"same numbers as in-process: {same}"
-            )
-        if evaluate.vectorized(name, {}) is not None:
-            sample = min(runs, RUN_BY_RUN_SAMPLE)
-            fast, evaluate.VECTORIZED = evaluate.VECTORIZED, {}
-            try:
-                started = time.perf_counter()
-                slow = simulate(scenario, name, sample, seed=0)
-                total = time.perf_counter() - started
-            finally:
-                evaluate.VECTORIZED = fast
-            same = np.allclose(slow.forecasts, reference[:sample], rtol=1e-12, equal_nan=True)
-            print(
-                f"  {'run by run':<22} {total / sample * 1e3:7.3f} ms/run on {sample} runs "
-                f"(the route of models without a batch form); x{naive * sample / total:.1f} vs "
-                f"naive; same numbers: {same}"
             )
 
 

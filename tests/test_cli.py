@@ -81,7 +81,7 @@ def test_parameters_are_read_as_the_types_the_model_declares(tmp_path: Path) -> 
         ("rounds=1.5", "is not a whole number"),
         ("q=abc", "is not a number"),
         ("q=nan", "finite"),
-        ("rounds=-1", "eum: rounds: rounds = -1 must be 0 or more"),
+        ("rounds=-1", "eum: -p rounds: must be at least 0 (got -1)"),
     ]:
         result = runner.invoke(app, ["forecast", path, "-m", "eum", "-p", bad])
         assert result.exit_code == 2, (bad, result.output)

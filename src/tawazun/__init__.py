@@ -18,3 +18,12 @@ __all__ = [
     "save",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # tawazun.store without importing SQLAlchemy on every `import tawazun`
+    if name == "store":
+        import importlib
+
+        return importlib.import_module("tawazun.store")
+    raise AttributeError(f"module 'tawazun' has no attribute {name!r}")

@@ -8,10 +8,23 @@ and line or row numbers to the problems it finds.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+import unicodedata
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from tawazun.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,6 +37,148 @@ SOURCED_ACTOR_FIELDS = ("capability",)
 SOURCED_STANCE_FIELDS = ("position", "salience", "risk")
 
 Location = tuple[str | int, ...]
+
+#: The largest magnitude a number of a scenario may have. Sums of products of such numbers
+#: over many actors stay far from overflow, so every forecast is a finite number.
+MAX_MAGNITUDE = 1e15
+
+# Arabic-Indic (U+0660..) and Persian (U+06F0..) digits, the Arabic decimal separator and
+# the minus sign read as their ASCII counterparts.
+_DIGITS = str.maketrans(
+    {
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+        **{chr(0x06F0 + d): str(d) for d in range(10)},
+        "\u066b": ".",
+        "\u2212": "-",
+    }
+)
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
+
+
+def parse_number(text: str) -> float:
+    """A number written as an analyst writes it, in ASCII, Arabic-Indic or Persian digits.
+
+    ``٥٠``, ``۵۰`` and ``50`` are 50; ``٠٫٥`` is 0.5. Digit group separators (``5_0``,
+    ``5,000``), words, percentages and non-finite values are refused, so no text is read as
+    a number its author did not write.
+
+    Raises
+    ------
+    ValueError
+        With a message saying why the text is not a number.
+    """
+    stripped = text.strip()
+    ascii_text = stripped.translate(_DIGITS)
+    if not _NUMBER.fullmatch(ascii_text):
+        if stripped.lower().lstrip("+-") in ("inf", "infinity", "nan", ".inf", ".nan"):
+            raise ValueError(_("not a finite number"))
+        if "_" in stripped or "," in stripped or "\u066c" in stripped:
+            raise ValueError(_("not a number: write it without digit separators"))
+        raise ValueError(_("not a number"))
+    value = float(ascii_text)
+    if not math.isfinite(value):
+        raise ValueError(_("a number too large to compute with"))
+    return value
+
+
+def shorten(text: str, width: int = 40) -> str:
+    """Text cut to about ``width`` characters for a message, saying how long it was."""
+    if len(text) <= width:
+        return text
+    return f"{text[: width // 2]}...{text[-8:]} ({len(text)} characters)"
+
+
+def _to_number(value: Any) -> Any:
+    """Text to a number (see :func:`parse_number`); booleans refused; huge integers named."""
+    if isinstance(value, bool):
+        raise ValueError(_("{value} is true/false, not a number").format(value=value))
+    if isinstance(value, str):
+        return parse_number(value)
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:
+            raise ValueError(_("a number too large to compute with")) from None
+    return value
+
+
+def _bounded(value: float) -> float:
+    if abs(value) > MAX_MAGNITUDE:
+        raise ValueError(
+            _("{value:g} is beyond the largest magnitude tawazun reads ({top:g})").format(
+                value=value, top=MAX_MAGNITUDE
+            )
+        )
+    return value + 0.0  # -0.0 reads as 0.0
+
+
+#: A finite number of moderate magnitude, from a number or from text in any digits.
+Number = Annotated[float, BeforeValidator(_to_number), AfterValidator(_bounded)]
+
+
+def _to_whole(value: Any) -> Any:
+    number = _to_number(value)
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
+
+
+#: A whole number, from a number or text in any digits.
+WholeNumber = Annotated[int, BeforeValidator(_to_whole)]
+
+# Characters no id may hold: controls, format characters (zero-width, bidi controls),
+# surrogates, private use, unassigned, line and paragraph separators, spaces other than
+# U+0020 (a no-break space looks like a space).
+_REFUSED_IN_IDS = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+# Characters no text may hold: controls other than tab and line breaks (terminal escapes).
+_REFUSED_IN_TEXT = frozenset({"Cc"})
+
+
+def _character_name(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')}".strip()
+
+
+def _clean_id(value: Any) -> Any:
+    """An id in Unicode NFC, refused when it holds an invisible or control character."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value.strip())
+    for char in text:
+        if char != " " and unicodedata.category(char) in _REFUSED_IN_IDS:
+            raise ValueError(
+                _("the id holds the invisible or control character {char}; retype it").format(
+                    char=_character_name(char)
+                )
+            )
+    return text
+
+
+def _clean_text(value: Any) -> Any:
+    """Text in Unicode NFC without surrounding blanks, refused when it holds a control
+    character (other than tab and line breaks)."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value.strip())
+    for char in text:
+        if char not in "\t\n\r" and unicodedata.category(char) in _REFUSED_IN_TEXT:
+            raise ValueError(
+                _("the text holds the control character {char}; remove it").format(
+                    char=_character_name(char)
+                )
+            )
+    return text
+
+
+#: The id of an issue, actor, band, event or space.
+Id = Annotated[str, BeforeValidator(_clean_id), Field(min_length=1)]
+#: Text written by the analyst: a name, a rationale, a note.
+Words = Annotated[str, BeforeValidator(_clean_text)]
+
+
+def lookalike_key(identifier: str) -> str:
+    """What an id looks like: ids with the same key read the same (NFKC folds Arabic
+    presentation forms, full-width letters and ligatures into their plain letters)."""
+    return unicodedata.normalize("NFKC", identifier)
 
 
 class UnknownName(KeyError):
@@ -55,8 +210,8 @@ class _Strict(BaseModel):
 class Text(_Strict):
     """A name or label in English and Arabic."""
 
-    en: str = Field(min_length=1)
-    ar: str = ""
+    en: Words = Field(min_length=1)
+    ar: Words = ""
 
     def __str__(self) -> str:
         return self.en
@@ -65,8 +220,8 @@ class Text(_Strict):
 class Evidence(_Strict):
     """Why a number has the value it has: a short rationale and the sources it rests on."""
 
-    rationale: str = ""
-    sources: list[str] = Field(default_factory=list)
+    rationale: Words = ""
+    sources: list[Words] = Field(default_factory=list)
 
 
 def _split_sourced(data: Any, fields: tuple[str, ...]) -> Any:
@@ -91,11 +246,36 @@ def _split_sourced(data: Any, fields: tuple[str, ...]) -> Any:
     return data
 
 
+def _distinct_keys(mapping: dict[Any, Any], what: str) -> None:
+    """Refuse keys that become the same id once normalised (NFC vs NFD, lookalikes)."""
+    seen: dict[str, Any] = {}
+    for key in mapping:
+        if not isinstance(key, str):
+            continue
+        folded = lookalike_key(_clean_id(key) if _is_clean_id(key) else key)
+        if folded in seen:
+            raise ValueError(
+                _(
+                    "{what}: the keys {first!r} and {second!r} are the same once Unicode-"
+                    "normalised; give one"
+                ).format(what=what, first=seen[folded], second=key)
+            )
+        seen[folded] = key
+
+
+def _is_clean_id(key: str) -> bool:
+    try:
+        _clean_id(key)
+    except ValueError:
+        return False
+    return True
+
+
 class Scale(_Strict):
     """The numeric range of an issue."""
 
-    min: float = 0.0
-    max: float = 100.0
+    min: Number = 0.0
+    max: Number = 100.0
 
     @model_validator(mode="after")
     def _ordered(self) -> Scale:
@@ -111,9 +291,9 @@ class Scale(_Strict):
 class Band(_Strict):
     """A part of an issue's scale and the outcome it stands for (``lower <= x <= upper``)."""
 
-    id: str = Field(min_length=1)
-    lower: float
-    upper: float
+    id: Id
+    lower: Number
+    upper: Number
     label: Text
 
     @model_validator(mode="after")
@@ -126,20 +306,24 @@ class Band(_Strict):
 class Point(_Strict):
     """A labelled point of an issue's scale."""
 
-    value: float
+    value: Number
     label: Text
 
 
 class Issue(_Strict):
     """One question under negotiation, measured on a scale whose parts are labelled."""
 
-    id: str = Field(min_length=1)
+    id: Id
     name: Text
     scale: Scale = Field(default_factory=Scale)
     bands: list[Band] = Field(default_factory=list)
+    band_gaps: bool = Field(
+        default=False,
+        description="Whether the bands may leave parts of the scale uncovered (gaps).",
+    )
     points: list[Point] = Field(default_factory=list)
-    status_quo: float | None = None
-    space: str | None = Field(
+    status_quo: Number | None = None
+    space: Id | None = Field(
         default=None,
         description="Issues sharing a space form one multi-dimensional policy space.",
     )
@@ -181,9 +365,9 @@ class Spread(_Strict):
     """
 
     distribution: Distribution = "triangular"
-    low: float | None = None
-    high: float | None = None
-    sd: float | None = Field(default=None, gt=0)
+    low: Number | None = None
+    high: Number | None = None
+    sd: Number | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _complete(self) -> Spread:
@@ -211,7 +395,7 @@ class DefaultSpread(_Strict):
     """
 
     distribution: Distribution = "triangular"
-    spread: float = Field(ge=0)
+    spread: Number = Field(ge=0)
 
 
 class UncertaintyDefaults(_Strict):
@@ -235,9 +419,9 @@ def _spreads_contain(owner: Any, spreads: dict[str, Spread]) -> None:
 class Stance(_Strict):
     """An actor's position on an issue, how much it cares, and its risk attitude."""
 
-    position: float
-    salience: float = Field(ge=0)
-    risk: float | None = None
+    position: Number
+    salience: Number = Field(ge=0)
+    risk: Number | None = None
     evidence: dict[str, Evidence] = Field(default_factory=dict)
     uncertainty: dict[Literal["position", "salience"], Spread] = Field(default_factory=dict)
 
@@ -255,18 +439,20 @@ class Stance(_Strict):
 class Actor(_Strict):
     """A stakeholder at the table."""
 
-    id: str = Field(min_length=1)
+    id: Id
     name: Text
-    group: str | None = None
-    capability: float = Field(ge=0)
-    stances: dict[str, Stance] = Field(default_factory=dict)
-    notes: str = ""
+    group: Words | None = None
+    capability: Number = Field(ge=0)
+    stances: dict[Id, Stance] = Field(default_factory=dict)
+    notes: Words = ""
     evidence: dict[str, Evidence] = Field(default_factory=dict)
     uncertainty: dict[Literal["capability"], Spread] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
     def _sourced(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("stances"), dict):
+            _distinct_keys(data["stances"], "stances")
         return _split_sourced(data, SOURCED_ACTOR_FIELDS)
 
     @model_validator(mode="after")
@@ -283,12 +469,12 @@ class Change(_Strict):
     Results that leave the field's allowed range are clipped to it.
     """
 
-    actor: str = Field(min_length=1)
-    issue: str | None = None
+    actor: Id
+    issue: Id | None = None
     field: UncertainField
-    set: float | None = None
-    multiply: float | None = Field(default=None, ge=0)
-    add: float | None = None
+    set: Number | None = None
+    multiply: Number | None = Field(default=None, ge=0)
+    add: Number | None = None
 
     @model_validator(mode="after")
     def _one_operation(self) -> Change:
@@ -311,10 +497,10 @@ class Change(_Strict):
 class Event(_Strict):
     """A dated shock that changes actors' attributes from a round (or a date) on."""
 
-    id: str = Field(min_length=1)
+    id: Id
     name: Text
     date: dt.date | None = None
-    round: int = Field(default=0, ge=0)
+    round: WholeNumber = Field(default=0, ge=0)
     changes: list[Change] = Field(min_length=1)
     evidence: Evidence = Field(default_factory=Evidence)
 
@@ -324,9 +510,9 @@ class Metadata(_Strict):
 
     title: Text
     as_of: dt.date | None = None
-    authors: list[str] = Field(default_factory=list)
-    notes: str = ""
-    sources: list[str] = Field(default_factory=list)
+    authors: list[Words] = Field(default_factory=list)
+    notes: Words = ""
+    sources: list[Words] = Field(default_factory=list)
     headline: Literal["calibrated", "robustness"] = Field(
         default="calibrated",
         description="Which band probabilities reports lead with: 'calibrated' (the model's "
@@ -363,10 +549,9 @@ class Scenario(_Strict):
     def _integral_scale(cls, value: Any) -> Any:
         """Accept ``100.0`` or ``"100"`` from spreadsheets and CSV cells."""
         try:
-            number = float(value)
-        except (TypeError, ValueError):
+            return _to_whole(value)
+        except ValueError:
             return value
-        return int(number) if number.is_integer() else value
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -441,18 +626,17 @@ def semantic_problems(scenario: Scenario) -> Iterator[tuple[Location, str]]:
                 (f"duplicate issue id {issue.id!r} (first at issue {seen_issues[issue.id] + 1})"),
             )
         seen_issues.setdefault(issue.id, j)
+    yield from _lookalikes("issues", "issue", [i.id for i in scenario.issues])
+    yield from _lookalikes("actors", "actor", [a.id for a in scenario.actors])
+    yield from _lookalikes("events", "event", [e.id for e in scenario.events])
+    for j, issue in enumerate(scenario.issues):
         lo, hi = issue.scale.min, issue.scale.max
         if issue.status_quo is not None and not lo <= issue.status_quo <= hi:
             yield (
                 ("issues", j, "status_quo"),
                 (f"status quo {issue.status_quo:g} is outside the scale {lo:g}..{hi:g}"),
             )
-        for k, band in enumerate(issue.bands):
-            if band.lower < lo or band.upper > hi:
-                yield (
-                    ("issues", j, "bands", k),
-                    (f"band {band.lower:g}..{band.upper:g} leaves the scale {lo:g}..{hi:g}"),
-                )
+        yield from _band_problems(issue, j)
     seen_actors: dict[str, int] = {}
     for i, actor in enumerate(scenario.actors):
         if actor.id in seen_actors:
@@ -497,6 +681,90 @@ def semantic_problems(scenario: Scenario) -> Iterator[tuple[Location, str]]:
                 ("issues", j),
                 (f"every actor ignores issue {issue.id!r} (all saliences or capabilities are 0)"),
             )
+
+
+def _lookalikes(where: str, what: str, ids: list[str]) -> Iterator[tuple[Location, str]]:
+    """Distinct ids that read the same (see :func:`lookalike_key`); duplicates are reported
+    on their own."""
+    seen: dict[str, int] = {}
+    for k, identifier in enumerate(ids):
+        key = lookalike_key(identifier)
+        first = seen.setdefault(key, k)
+        if first != k and ids[first] != identifier:
+            yield (
+                (where, k, "id"),
+                _(
+                    "{what} id {id!r} reads the same as {other!r} ({what} {number}) once "
+                    "Unicode-normalised; give them distinct ids"
+                ).format(what=what, id=identifier, other=ids[first], number=first + 1),
+            )
+
+
+def _band_problems(issue: Issue, j: int) -> Iterator[tuple[Location, str]]:
+    """Bands inside the scale, with distinct ids, neither overlapping nor (unless the issue
+    says ``band_gaps: true``) leaving gaps; points on the scale."""
+    lo, hi = issue.scale.min, issue.scale.max
+    seen: dict[str, int] = {}
+    for k, band in enumerate(issue.bands):
+        where: Location = ("issues", j, "bands", k)
+        if band.id in seen:
+            yield (
+                (*where, "id"),
+                _("duplicate band id {id!r} (first at band {first})").format(
+                    id=band.id, first=seen[band.id] + 1
+                ),
+            )
+        seen.setdefault(band.id, k)
+        if band.lower < lo or band.upper > hi:
+            yield where, f"band {band.lower:g}..{band.upper:g} leaves the scale {lo:g}..{hi:g}"
+    for k, point in enumerate(issue.points):
+        if not lo <= point.value <= hi:
+            yield (
+                ("issues", j, "points", k, "value"),
+                _("point {value:g} is outside the scale {lo:g}..{hi:g}").format(
+                    value=point.value, lo=lo, hi=hi
+                ),
+            )
+    if not issue.bands:
+        return
+    order = sorted(range(len(issue.bands)), key=lambda k: issue.bands[k].lower)
+    reached = lo
+    for before, k in zip([None, *order], order, strict=False):
+        band = issue.bands[k]
+        where = ("issues", j, "bands", k)
+        if before is not None and band.lower < issue.bands[before].upper:
+            other = issue.bands[before]
+            yield (
+                where,
+                _(
+                    "band {id!r} ({lower:g}..{upper:g}) overlaps band {other!r} "
+                    "({olower:g}..{oupper:g}); bands may share an edge only"
+                ).format(
+                    id=band.id,
+                    lower=band.lower,
+                    upper=band.upper,
+                    other=other.id,
+                    olower=other.lower,
+                    oupper=other.upper,
+                ),
+            )
+        elif band.lower > reached and not issue.band_gaps:
+            yield (
+                where,
+                _(
+                    "no band covers {start:g}..{end:g} of the scale; extend a band, or say "
+                    "band_gaps: true on the issue if outcomes there have no label"
+                ).format(start=reached, end=band.lower),
+            )
+        reached = max(reached, band.upper)
+    if reached < hi and not issue.band_gaps:
+        yield (
+            ("issues", j, "bands", order[-1]),
+            _(
+                "no band covers {start:g}..{end:g} of the scale; extend a band, or say "
+                "band_gaps: true on the issue if outcomes there have no label"
+            ).format(start=reached, end=hi),
+        )
 
 
 def _event_problems(

@@ -9,7 +9,7 @@ import pytest
 
 import tawazun
 from tawazun.io import ScenarioFileError, format_for
-from tawazun.io.eum_csv import actor_id, sniff
+from tawazun.io.eum_csv import Ids, actor_id, sniff
 
 HEADER = "Actor,Capability,Position,Salience\n"
 
@@ -44,7 +44,7 @@ def test_reads_every_example_file(reference: Path) -> None:
 
 
 def test_ids_come_from_names_and_stay_unique() -> None:
-    taken: set[str] = set()
+    taken = Ids()
     assert actor_id("Labor Party (Corbyn)", taken) == "labor_party_corbyn"
     assert actor_id("Labor-Party Corbyn", taken) == "labor_party_corbyn_2"
     assert actor_id("EUR/JPN", taken) == "eur_jpn"

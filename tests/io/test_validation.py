@@ -206,7 +206,7 @@ def test_json_problems_have_lines(tmp_path: Path) -> None:
             GOOD_CSV.replace("b,x,1,90", "b,x,1,abc"),
             "row 3",
             "actors[b].stances[x].position",
-            "valid number",
+            "not a number",
         ),
         (
             GOOD_CSV.replace("b,x,1,90", "b,x,1,nan"),

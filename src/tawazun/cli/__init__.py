@@ -7,7 +7,7 @@ them, and nothing else changes.
 from tawazun.cli._common import app
 
 # isort: off
-from tawazun.cli import scenarios, analysis, backtest  # noqa: F401  (they register commands)
+from tawazun.cli import scenarios, analysis, backtest, runs, report  # noqa: F401  (they register commands)
 # isort: on
 
 __all__ = ["app"]

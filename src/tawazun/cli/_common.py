@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import typer
-import yaml
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from tawazun import limits
 from tawazun.errors import InputError
+from tawazun.io import _yaml
 from tawazun.models import get_model
 from tawazun.result import Result
-from tawazun.scenario import Scenario, Text, UnknownName
+from tawazun.scenario import Scenario, Text, UnknownName, parse_number
 
 app = typer.Typer(
     help="tawazun (توازن): forecast how a negotiation settles, and explain why.",
@@ -57,6 +61,22 @@ class UsageProblem(Exception):
     """A mistake in how the command was called (exit status 2)."""
 
 
+# Characters user text may not send to a terminal: controls (escape sequences can retitle
+# or clear it) and the bidi embeddings and overrides that reorder what follows them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control or bidi-override character shown as its escape (``\\x1b``),
+    so that a name can neither drive the terminal nor reorder the line it is printed on."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def plain(text: str) -> str:
+    """User text for ``console.print``: :func:`printable`, and Rich markup shown, not read."""
+    return escape(printable(text))
+
+
 @contextmanager
 def clean_errors() -> Iterator[None]:
     """Turn input problems into one line each on stderr and exit status 2, never a traceback."""
@@ -64,10 +84,10 @@ def clean_errors() -> Iterator[None]:
         yield
     except InputError as exc:
         for problem in exc.problems:
-            typer.echo(str(problem), err=True)
+            typer.echo(printable(str(problem)), err=True)
         raise typer.Exit(2) from None
     except (UsageProblem, UnknownName) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(2) from None
 
 
@@ -76,38 +96,105 @@ def print_json(document: Any) -> None:
 
 
 def text_in(text: Text, lang: str) -> str:
-    return text.ar if lang == "ar" and text.ar else text.en
+    """The name or label in ``lang``, ready for ``console.print`` (see :func:`plain`)."""
+    return plain(text.ar if lang == "ar" and text.ar else text.en)
+
+
+def number(value: float, digits: int = 6) -> str:
+    """A number without float noise: ``digits`` significant digits, no ``-0``, no ``e-15``
+    for what is zero within rounding."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if abs(value) < 1e-9:
+        value = 0.0
+    text = f"{value:.{digits}g}"
+    return "0" if float(text) == 0 else text
+
+
+def on_scale(value: float, issue: Any, decimals: int = 1) -> str:
+    """A value of ``issue``'s scale with ``decimals`` decimals, or more where fewer would
+    round it onto or across a band's edge (59.96 in the band 25-60 is not shown as 60.0)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    lo, hi = issue.scale.min, issue.scale.max
+    noise = 1e-9 * (hi - lo)
+    value = min(max(value, lo), hi) if lo - noise <= value <= hi + noise else value
+    band = issue.band_of(value)
+    text = f"{value:.{decimals}f}"
+    while decimals < 12 and issue.bands and issue.band_of(float(text)) is not band:
+        decimals += 1
+        text = f"{value:.{decimals}f}"
+    return text.lstrip("-") if float(text) == 0 else text
 
 
 def coerce(name: str, text: str, hint: Any) -> Any:
-    """The value of ``name=text`` as the type the model's ``run`` declares for it."""
+    """The value of ``name=text`` as the type the model's ``run`` declares for it.
+
+    Simple types are read strictly; any other (``widths={"x": 2}``, a list) is read as YAML
+    (1.2 core, no aliases) and checked against the declared type, so that a value of the
+    wrong shape is a usage error here rather than a crash inside the model.
+    """
     text = text.strip()
     origin, args = get_origin(hint), get_args(hint)
     if origin in (Union, UnionType):
         if type(None) in args and text.lower() in ("", "none", "null"):
             return None
         others = [a for a in args if a is not type(None)]
-        return coerce(name, text, others[0]) if len(others) == 1 else yaml.safe_load(text)
+        if len(others) == 1:
+            return coerce(name, text, others[0])
     if origin is Literal:
         if text not in args:
             raise UsageProblem(f"parameter {name}: {text!r} is not one of {list(args)}")
         return text
     readers: dict[Any, tuple[Callable[[str], Any], str]] = {
-        int: (int, "a whole number"),
-        float: (float, "a number"),
+        int: (_whole, "a whole number"),
+        float: (parse_number, "a number"),
         bool: (lambda t: {"true": True, "false": False}[t.lower()], "true or false"),
         str: (str, "a text"),
     }
     if hint in readers:
         read, what = readers[hint]
         try:
-            value = read(text)
-        except (ValueError, KeyError):
-            raise UsageProblem(f"parameter {name}: {text!r} is not {what}") from None
-        if isinstance(value, float) and not math.isfinite(value):
-            raise UsageProblem(f"parameter {name}: {text!r} is not a finite number")
+            return read(text)
+        except (ValueError, KeyError) as exc:
+            reason = str(exc) if hint is float else f"not {what}"
+            raise UsageProblem(f"parameter {name}: {printable(text)!r} is {reason}") from None
+    try:
+        value = _yaml.load(text)[0]
+    except _yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "malformed"
+        raise UsageProblem(
+            f"parameter {name}: {printable(text)!r} cannot be read ({problem})"
+        ) from None
+    if hint is Any:
         return value
-    return yaml.safe_load(text)
+    try:
+        return TypeAdapter(hint).validate_python(value, strict=False)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        raise UsageProblem(
+            f"parameter {name}: {printable(text)!r} is not {_described(hint)}"
+            + (f" ({where}: {first['msg']})" if where else f" ({first['msg']})")
+        ) from None
+    except Exception:  # a hint pydantic cannot check: let the YAML value through
+        return value
+
+
+def _whole(text: str) -> int:
+    value = parse_number(text)
+    if not value.is_integer():
+        raise ValueError(text)
+    return int(value)
+
+
+def _described(hint: Any) -> str:
+    origin = get_origin(hint)
+    if origin in (dict, Mapping) or hint in (dict, Mapping):
+        return "a mapping such as {ID: NUMBER}"
+    if origin in (list, tuple, Sequence) or hint in (list, tuple):
+        return "a list such as [1, 2]"
+    return f"of type {getattr(hint, '__name__', hint)}"
 
 
 def parameters_for(model: str, pairs: list[str]) -> dict[str, Any]:
@@ -124,25 +211,49 @@ def parameters_for(model: str, pairs: list[str]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         name = key.strip().replace("-", "_")
         if not sep or not name:
-            raise UsageProblem(f"parameter {pair!r} is not of the form NAME=VALUE")
+            raise UsageProblem(f"parameter {printable(pair)!r} is not of the form NAME=VALUE")
         if name not in accepted:
             raise UsageProblem(
-                f"model {model!r} takes the parameters {accepted or 'none'}; got {name!r}"
+                f"model {model!r} takes the parameters {accepted or 'none'}; "
+                f"got {printable(name)!r}"
             )
         parameters[name] = coerce(name, value, hints.get(name, Any))
+        if name in limits.ROUND_PARAMETERS and isinstance(parameters[name], int):
+            limits.check(model, f"-p {name}", parameters[name], "rounds", minimum=0)
+        if name == "seed" and isinstance(parameters[name], int):
+            limits.check(model, "-p seed", parameters[name], "seed", minimum=0)
     return parameters
 
 
+def check_size(scenario: Scenario, model: str, call: str) -> None:
+    """Refuse a scenario too large for ``model`` before it runs (see :mod:`tawazun.limits`)."""
+    limits.check_model_size(
+        call, model, len(scenario.actors), len(scenario.issues), get_model(model).iterative
+    )
+
+
 def run_model(scenario: Scenario, model: str, parameters: dict[str, Any]) -> Result:
-    """The model's forecast; a model refusing the scenario raises an ``InvalidArgument``."""
-    return scenario.forecast(model, **parameters)
+    """The model's forecast, every issue's a finite number.
+
+    A scenario too large for the model is refused before it runs; a model refusing the
+    scenario raises an ``InvalidArgument``.
+    """
+    check_size(scenario, model, "forecast")
+    result = scenario.forecast(model, **parameters)
+    broken = [f.issue for f in result.issues if not math.isfinite(f.forecast)]
+    if broken:
+        raise UsageProblem(
+            f"model {model!r} gave no finite forecast for {broken}: the scenario's numbers are "
+            "too far apart for it (see docs/format.md, Limits)"
+        )
+    return result
 
 
 def forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
     explain: Callable[..., list[str]] | None = get_model(result.model).explain
     names = {actor.id: text_in(actor.name, lang) for actor in scenario.actors}
     title = text_in(scenario.metadata.title, lang)
-    console.print(f"[bold]{title}[/bold]  ·  model [cyan]{result.model}[/cyan]")
+    console.print(f"[bold]{title}[/bold]  ·  model [cyan]{plain(result.model)}[/cyan]")
     if scenario.metadata.as_of:
         console.print(f"data as of {scenario.metadata.as_of.isoformat()}")
     for forecast in result.issues:
@@ -151,9 +262,9 @@ def forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
         console.print()
         console.print(
             f"[bold]{text_in(issue.name, lang)}[/bold] "
-            f"(scale {issue.scale.min:g}-{issue.scale.max:g}): "
-            f"forecast [bold green]{forecast.forecast:.1f}[/bold green]"
-            + (f"  ->  {text_in(band.label, lang)}" if band else "")
+            f"[{plain(issue.id)}] (scale {number(issue.scale.min)}-{number(issue.scale.max)}): "
+            f"forecast [bold green]{on_scale(forecast.forecast, issue)}[/bold green]"
+            + (f"  ->  {text_in(band.label, lang)} [{plain(band.id)}]" if band else "")
         )
         table = Table(show_header=True, header_style="bold")
         for column in ("actor", "position", "salience", "capability"):
@@ -166,14 +277,14 @@ def forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
         for actor, stance in sorted(rows, key=lambda row: row[1].position):
             table.add_row(
                 text_in(actor.name, lang),
-                f"{stance.position:g}",
-                f"{stance.salience:g}",
-                f"{actor.capability:g}",
+                number(stance.position),
+                number(stance.salience),
+                number(actor.capability),
             )
         console.print(table)
         if explain is not None:
             for sentence in explain(forecast, names):
-                console.print(f"  {sentence}", highlight=False)
+                console.print(f"  {plain(sentence)}", highlight=False)
 
 
 # -- analysis: uncertainty, pivotal actors, shocks, what would it take --------------------

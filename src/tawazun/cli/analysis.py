@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from tawazun import io
+from tawazun import io, limits
 from tawazun.cli._calibration import (
     HeadlineOpt,
     assumption_note,
@@ -28,6 +28,7 @@ from tawazun.cli._common import (
     app,
     band_id_of,
     band_label,
+    check_size,
     clean_errors,
     console,
     follow,
@@ -38,9 +39,11 @@ from tawazun.cli._common import (
     spark,
     text_in,
 )
+from tawazun.cli._saving import keep, saved
 
 
 @app.command()
+@saved("simulate")
 def simulate(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -68,6 +71,13 @@ def simulate(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
+        limits.check("simulate", "--runs", runs, "runs")
+        limits.check("simulate", "--workers", 1 if workers is None else workers, "workers")
+        limits.check("simulate", "--batch", 1 if batch is None else batch, "runs")
+        limits.check("simulate", "--seed", seed, "seed", minimum=0)
+        check_size(scenario, model, "simulate")
+        if workers is not None and scheduler is not None:
+            raise UsageProblem("give --workers or --scheduler, not both")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: {runs} runs", total=runs)
             try:
@@ -88,6 +98,7 @@ def simulate(
                 raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
         calibrated = calibrated_issues(scenario, model, result.forecasts)
         lead = headline_of(scenario, headline)
+    keep(scenario, result)
     if as_json:
         document = result.to_dict()
         document["issues"] = with_calibration(document["issues"], calibrated, lead)
@@ -138,6 +149,7 @@ def simulate(
 
 
 @app.command()
+@saved("pivotal")
 def pivotal(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -155,9 +167,11 @@ def pivotal(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
+        check_size(scenario, model, "pivotal")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: pivotal actors", total=None)
             result = find_pivotal(scenario, model, step, progress=follow(bar, task), **parameters)
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -188,6 +202,7 @@ def pivotal(
 
 
 @app.command()
+@saved("shocks")
 def shocks(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -205,7 +220,9 @@ def shocks(
         parameters = parameters_for(model, param or [])
         if not scenario.events:
             raise UsageProblem(f"{path}: the scenario has no events (see docs/analysis.md)")
+        check_size(scenario, model, "shocks")
         result = run_shocks(scenario, model, **parameters)
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return
@@ -239,6 +256,7 @@ def shocks(
 
 
 @app.command()
+@saved("whatif")
 def whatif(
     path: PathArg,
     issue: Annotated[str, typer.Option("--issue", help="The issue's id.")],
@@ -256,11 +274,14 @@ def whatif(
     with clean_errors():
         scenario = io.load(path, source_format)
         parameters = parameters_for(model, param or [])
+        limits.check("whatif", "--grid", grid, "grid", minimum=2)
+        check_size(scenario, model, "whatif")
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(f"{model}: what would it take", total=None)
             result = what_would_it_take(
                 scenario, issue, band, model, grid=grid, progress=follow(bar, task), **parameters
             )
+    keep(scenario, result)
     if as_json:
         print_json(result.to_dict())
         return

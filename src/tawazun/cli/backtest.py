@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from tawazun import limits
 from tawazun.cli._common import (
     UsageProblem,
     app,
@@ -20,6 +21,7 @@ from tawazun.cli._common import (
     print_json,
     progress_bar,
 )
+from tawazun.cli._saving import keep, saved
 from tawazun.models import available, get_model
 
 if TYPE_CHECKING:
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 
 @app.command()
+@saved("backtest")
 def backtest(
     path: Annotated[str, typer.Argument(help="A DEU III file (tab-separated, one row per issue).")],
     model: Annotated[
@@ -85,8 +88,10 @@ def backtest(
             raise UsageProblem(
                 f"--capabilities must be one of {list(CAPABILITY_CHOICES)}; got {capabilities!r}"
             )
-        if runs < 1:
-            raise UsageProblem(f"--runs must be at least 1; got {runs}")
+        limits.check("backtest", "--draws", draws, "draws")
+        limits.check("backtest", "--folds", folds, "folds", minimum=2)
+        limits.check("backtest", "--seed", seed, "seed", minimum=0)
+        limits.check("backtest", "--runs", runs, "runs")
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_cases(path, capabilities)
         with progress_bar(not (as_json or as_markdown) and sys.stderr.isatty()) as bar:
@@ -119,23 +124,24 @@ def backtest(
         f"{data.imputed_saliences} missing saliences set to 50; capabilities {capabilities}; "
         f"{folds}-fold CV and {draws} bootstrap draws by proposal, seed {seed}"
     )
-    if as_json:
-        document = {
-            "file": path,
-            "capabilities": capabilities,
-            "issues": data.issue_count,
-            "cases": len(data.cases),
-            "skipped_rows": [{"line": line, "issue": issue} for line, issue in data.skipped],
-            "imputed_saliences": data.imputed_saliences,
-            "settings": result.settings,
-            "scores": result.scores.replace({float("nan"): None}).to_dict("records"),
-            "tuned": result.tuned,
-            "failures": [vars(failure) for failure in result.failures],
-        }
-        if checked is not None:
-            from tawazun.validation.calibration_backtest import to_document
+    document = {
+        "file": path,
+        "capabilities": capabilities,
+        "issues": data.issue_count,
+        "cases": len(data.cases),
+        "skipped_rows": [{"line": line, "issue": issue} for line, issue in data.skipped],
+        "imputed_saliences": data.imputed_saliences,
+        "settings": result.settings,
+        "scores": result.scores.replace({float("nan"): None}).to_dict("records"),
+        "tuned": result.tuned,
+        "failures": [vars(failure) for failure in result.failures],
+    }
+    if checked is not None:
+        from tawazun.validation.calibration_backtest import to_document
 
-            document["calibration"] = {"runs": runs, **to_document(checked)}
+        document["calibration"] = {"runs": runs, **to_document(checked)}
+    keep(path, document)
+    if as_json:
         print_json(document)
         return
     if as_markdown:

@@ -1,4 +1,4 @@
-"""Commands on one scenario: forecast, validate, show, convert; the models and formats."""
+"""Commands on one scenario: forecast, validate, show, convert, init; models and formats."""
 
 from __future__ import annotations
 
@@ -22,15 +22,20 @@ from tawazun.cli._common import (
     clean_errors,
     console,
     forecast_tables,
+    number,
     parameters_for,
+    plain,
     print_json,
+    printable,
     run_model,
     text_in,
 )
+from tawazun.cli._saving import keep, saved
 from tawazun.models import available
 
 
 @app.command()
+@saved("forecast")
 def forecast(
     path: PathArg,
     model: ModelOpt = "compromise",
@@ -48,6 +53,7 @@ def forecast(
         result = run_model(scenario, model, parameters_for(model, param or []))
         calibrated = calibrated_issues(scenario, model, result.forecasts)
         lead = headline_of(scenario, headline)
+    keep(scenario, result)
     if as_json:
         document = result.to_dict()
         document["issues"] = with_calibration(document["issues"], calibrated, lead)
@@ -64,31 +70,41 @@ def validate(path: PathArg, source_format: FromOpt = None) -> None:
         scenario = io.load(path, source_format)
     actors, issues = len(scenario.actors), len(scenario.issues)
     typer.echo(
-        f"ok {path}: {actors} actor{'s' * (actors != 1)}, {issues} issue{'s' * (issues != 1)}"
+        printable(
+            f"ok {path}: {actors} actor{'s' * (actors != 1)}, {issues} issue{'s' * (issues != 1)}"
+        )
     )
 
 
 @app.command()
 def show(path: PathArg, source_format: FromOpt = None, lang: LangOpt = Lang.en) -> None:
-    """Show a scenario: its issues, their labelled bands, and the actors."""
+    """Show a scenario: its issues and bands (with the ids whatif takes), and the actors."""
     with clean_errors():
         scenario = io.load(path, source_format)
     meta = scenario.metadata
-    console.print(f"[bold]{text_in(meta.title, lang)}[/bold]  ({scenario.id})")
+    console.print(f"[bold]{text_in(meta.title, lang)}[/bold]  ({plain(scenario.id)})")
     if meta.as_of:
         console.print(f"data as of {meta.as_of.isoformat()}")
     for issue in scenario.issues:
         console.print(
-            f"\n[bold]{text_in(issue.name, lang)}[/bold] [{issue.id}] "
-            f"scale {issue.scale.min:g}-{issue.scale.max:g}"
-            + (f", status quo {issue.status_quo:g}" if issue.status_quo is not None else "")
+            f"\n[bold]{text_in(issue.name, lang)}[/bold]  issue [cyan]{plain(issue.id)}[/cyan]  "
+            f"scale {number(issue.scale.min)}-{number(issue.scale.max)}"
+            + (f", status quo {number(issue.status_quo)}" if issue.status_quo is not None else ""),
+            highlight=False,
         )
         for band in issue.bands:
-            console.print(f"  {band.lower:g}-{band.upper:g}  {text_in(band.label, lang)}")
+            console.print(
+                f"  {number(band.lower)}-{number(band.upper)}  band [cyan]{plain(band.id)}[/cyan]"
+                f"  {text_in(band.label, lang)}",
+                highlight=False,
+            )
     table = Table("actor", "name", "group", "capability", show_header=True, header_style="bold")
     for actor in scenario.actors:
         table.add_row(
-            actor.id, text_in(actor.name, lang), actor.group or "", f"{actor.capability:g}"
+            plain(actor.id),
+            text_in(actor.name, lang),
+            plain(actor.group or ""),
+            number(actor.capability),
         )
     console.print()
     console.print(table)
@@ -101,14 +117,36 @@ def convert(
     source_format: FromOpt = None,
     target_format: Annotated[str | None, typer.Option("--to", help="Write as this format.")] = None,
 ) -> None:
-    """Convert a scenario between formats (YAML, JSON, CSV, Excel; import KTAB, decide...)."""
+    """Convert a scenario between formats (YAML, JSON, CSV, Excel; import KTAB, decide...).
+
+    The target is written beside itself and replaces an existing file only once it reads
+    back; the source itself is never a target.
+    """
     with clean_errors():
         scenario = io.load(source, source_format)
-        io.save(scenario, target, target_format)
-        lost = io.lost_in(scenario, io.load(target, target_format))
-    typer.echo(f"wrote {target}")
+        origin = io.shipped().get(source, source) if not Path(source).exists() else source
+        lost = io.save_checked(scenario, target, target_format, source=origin)
+    typer.echo(printable(f"wrote {target}"))
     if lost:
-        typer.echo(f"note: {target} does not hold {', '.join(lost)}", err=True)
+        typer.echo(printable(f"note: {target} does not hold {', '.join(lost)}"), err=True)
+
+
+@app.command()
+def init(
+    target: Annotated[
+        Path, typer.Argument(help="The file to write: FILE.xlsx (a workbook) or FILE.yaml.")
+    ],
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Headers (Excel) and notes in English or Arabic.")
+    ] = Lang.en,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a scenario to fill in: every sheet or field, an example row of each, and notes."""
+    from tawazun.io._template import write_template
+
+    with clean_errors():
+        write_template(target, lang.value, force=force)
+    typer.echo(printable(f"wrote {target}; fill it in, then: tawazun validate {target}"))
 
 
 @app.command()

@@ -8,7 +8,10 @@ extension is shared (``.csv``), from the file's first lines.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tawazun.i18n import _
+from tawazun.io._text import check_readable
 from tawazun.io.errors import Problem, ScenarioFileError, fail
 from tawazun.scenario import Scenario
 
@@ -27,6 +32,7 @@ __all__ = [
     "load",
     "lost_in",
     "save",
+    "save_checked",
     "shipped",
 ]
 
@@ -90,7 +96,8 @@ def shipped() -> dict[str, Path]:
 
 
 def _head(path: Path) -> str:
-    with path.open("rb") as handle:
+    check_readable(path)
+    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
         return handle.read(4096).decode("utf-8-sig", errors="replace")
 
 
@@ -140,32 +147,135 @@ def lost_in(original: Scenario, written: Scenario) -> list[str]:
 def load(source: str | Path, format: str | None = None) -> Scenario:
     """Read a scenario from a file, or a shipped scenario by its id.
 
+    Only regular files are read, up to a byte limit (see :mod:`tawazun.limits`).
+
     Raises
     ------
     ScenarioFileError
         With one :class:`Problem` per thing wrong in the file.
     """
     builtin = shipped()
-    if isinstance(source, str) and source in builtin and not Path(source).exists():
+    if isinstance(source, str) and source in builtin and not os.path.lexists(source):
         source = builtin[source]
     path = Path(source)
-    if not path.exists():
-        raise fail(path, "-", "file", "not found")
-    if path.is_dir():
-        raise fail(path, "-", "file", "is a folder; give a scenario file")
+    if isinstance(source, str) and not source.strip():
+        raise fail(source, "-", "file", _("no file name given"))
+    check_readable(path)
     return format_for(path, format).read(path)
 
 
+def _writable_target(path: Path, spec: FormatSpec) -> None:
+    if spec.write is None:
+        raise fail(
+            path,
+            "-",
+            "format",
+            _("tawazun reads {name} files but does not write them").format(name=spec.name),
+        )
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise fail(
+            path, "-", "file", _("cannot be written: {reason}").format(reason=exc.strerror or exc)
+        ) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise fail(path, "-", "file", _("is a folder; give a file name to write"))
+    if not stat.S_ISREG(status.st_mode):
+        raise fail(path, "-", "file", _("is not a regular file; tawazun writes only to files"))
+
+
+def _write_beside(scenario: Scenario, path: Path, spec: FormatSpec) -> Path:
+    """Write to a new temporary file in the target's folder; the caller renames or removes it."""
+    folder = path.resolve().parent
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=folder)
+    except OSError as exc:
+        raise fail(
+            path, "-", "file", _("cannot be written: {reason}").format(reason=exc.strerror or exc)
+        ) from None
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        assert spec.write is not None
+        spec.write(scenario, temporary)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise fail(
+            path, "-", "file", _("cannot be written: {reason}").format(reason=exc.strerror or exc)
+        ) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _replace(temporary: Path, path: Path) -> None:
+    try:
+        if path.exists():
+            # keep the permissions the user gave the file being replaced
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+        else:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path.resolve() if path.is_symlink() else path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise fail(
+            path, "-", "file", _("cannot be written: {reason}").format(reason=exc.strerror or exc)
+        ) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def save(scenario: Scenario, target: str | Path, format: str | None = None) -> Path:
-    """Write a scenario; the format follows the extension unless ``format`` is given."""
+    """Write a scenario; the format follows the extension unless ``format`` is given.
+
+    The file is written beside the target and renamed over it once complete, so an existing
+    target is never left half-written.
+    """
     path = Path(target)
     spec = format_for(path, format, writing=True)
-    if spec.write is None:
-        raise fail(path, "-", "format", f"tawazun reads {spec.name} files but does not write them")
-    if path.is_dir():
-        raise fail(path, "-", "file", "is a folder; give a file name to write")
-    try:
-        spec.write(scenario, path)
-    except OSError as exc:
-        raise fail(path, "-", "file", f"cannot be written: {exc.strerror or exc}") from None
+    _writable_target(path, spec)
+    _replace(_write_beside(scenario, path, spec), path)
     return path
+
+
+def same_file(one: str | Path, other: str | Path) -> bool:
+    """Whether two names reach the same file (through links, hard links included)."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def save_checked(
+    scenario: Scenario, target: str | Path, format: str | None = None, *, source: str | Path
+) -> list[str]:
+    """Write ``scenario`` to ``target``, read it back, and only then replace ``target``.
+
+    Refuses a target that is ``source`` itself. Returns the fields the written file does
+    not hold (see :func:`lost_in`). Should reading back fail, ``target`` is left untouched.
+    """
+    path = Path(target)
+    if same_file(source, path):
+        raise fail(
+            path,
+            "-",
+            "file",
+            _("is the file being converted ({source}); give another target").format(source=source),
+        )
+    spec = format_for(path, format, writing=True)
+    _writable_target(path, spec)
+    temporary = _write_beside(scenario, path, spec)
+    try:
+        lost = lost_in(scenario, spec.read(temporary))
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _replace(temporary, path)
+    return lost

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from pathlib import Path
 
+from tawazun.i18n import _
 from tawazun.io.errors import fail
+from tawazun.scenario import MAX_MAGNITUDE, parse_number, shorten
 
 
 def required_number(path: Path, where: int | str, column: str, text: str | None) -> float:
@@ -21,12 +22,19 @@ def required_number(path: Path, where: int | str, column: str, text: str | None)
     if not stripped:
         raise fail(path, where, column, "missing value; give a number")
     try:
-        value = float(stripped)
-    except ValueError:
-        raise fail(path, where, column, f"{stripped!r} is not a number") from None
-    if not math.isfinite(value):
-        raise fail(path, where, column, f"{stripped!r} is not a finite number")
-    return value
+        value = parse_number(stripped)
+    except ValueError as exc:
+        raise fail(path, where, column, f"{shorten(stripped)!r} is {exc}") from None
+    if abs(value) > MAX_MAGNITUDE:
+        raise fail(
+            path,
+            where,
+            column,
+            _("{value:g} is beyond the largest magnitude tawazun reads ({top:g})").format(
+                value=value, top=MAX_MAGNITUDE
+            ),
+        )
+    return value + 0.0
 
 
 def number(

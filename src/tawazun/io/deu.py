@@ -40,6 +40,8 @@ from tawazun.io.errors import Locator, fail, validate
 from tawazun.scenario import Location, Scenario
 
 Row = tuple[int, dict[str, str]]
+#: The scale of every DEU III issue (positions, reference points and outcomes).
+DEU_SCALE = (0.0, 100.0)
 
 #: Columns every DEU file has besides the actors' ``p``/``s`` columns.
 ID_COLUMNS = ("prnr", "isnr", "prname", "proc", "counvte", "rp", "out")

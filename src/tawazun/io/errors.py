@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from tawazun.errors import Problem, ScenarioFileError
-from tawazun.scenario import Location, Scenario, SemanticError
+from tawazun.i18n import _
+from tawazun.scenario import Location, Scenario, SemanticError, shorten
 
 __all__ = ["Locator", "Problem", "ScenarioFileError", "fail", "prefix_locator", "validate"]
 
@@ -56,7 +57,11 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown field (check its spelling against the schema in docs/format.md)"
     if "input" in error and not isinstance(error["input"], dict | list):
-        message += f" (got {error['input']!r})"
+        given = error["input"]
+        shown = repr(shorten(given)) if isinstance(given, str) else repr(given)
+        if isinstance(given, int) and given.bit_length() > 128:
+            shown = _("an integer of {digits} digits").format(digits=len(str(given)))
+        message += f" (got {shown})"
     return message
 
 

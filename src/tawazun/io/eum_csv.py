@@ -26,10 +26,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tawazun.i18n import _
 from tawazun.io import FormatSpec
 from tawazun.io._cells import required_number
 from tawazun.io._text import id_from, read_text
-from tawazun.io.errors import fail, prefix_locator, validate
+from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
 from tawazun.scenario import Location, Scenario
 
 COLUMNS = ("actor", "capability", "position", "salience")
@@ -49,14 +50,35 @@ def sniff(head: str) -> bool:
     return False
 
 
-def actor_id(name: str, taken: set[str]) -> str:
+class Ids:
+    """Unique ids made from names, in time linear in the number of names.
+
+    The next free suffix of each base is remembered, so that 30,000 names with the same
+    base (Arabic names all become ``actor``) do not rescan the suffixes taken.
+    """
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.next_suffix: dict[str, int] = {}
+
+    def __contains__(self, candidate: str) -> bool:
+        return candidate in self.taken
+
+    def add(self, base: str) -> str:
+        candidate, suffix = base, self.next_suffix.get(base, 2)
+        if candidate in self.taken:
+            candidate = f"{base}_{suffix}"
+            while candidate in self.taken:
+                suffix += 1
+                candidate = f"{base}_{suffix}"
+            self.next_suffix[base] = suffix + 1
+        self.taken.add(candidate)
+        return candidate
+
+
+def actor_id(name: str, taken: Ids) -> str:
     """An id for ``name``: lower case, other characters as ``_``, unique within ``taken``."""
-    base = re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_") or "actor"
-    candidate, suffix = base, 2
-    while candidate in taken:
-        candidate, suffix = f"{base}_{suffix}", suffix + 1
-    taken.add(candidate)
-    return candidate
+    return taken.add(re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_") or "actor")
 
 
 def _rows(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
@@ -87,37 +109,69 @@ def _rows(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+def _actor(path: Path, line: int, name: str, row: dict[str, str], taken: Ids) -> dict[str, Any]:
+    """One actor of the file; every bad cell of its row is reported."""
+    problems: list[Problem] = []
+    values: dict[str, float] = {}
+    for column in ("Capability", "Position", "Salience"):
+        try:
+            values[column] = required_number(path, line, column, row[column.lower()])
+        except ScenarioFileError as exc:
+            problems.extend(exc.problems)
+    capability, salience = values.get("Capability"), values.get("Salience")
+    if capability is not None and capability < 0:
+        problems.append(
+            Problem(str(path), str(line), "Capability", f"{capability:g} is negative; must be >= 0")
+        )
+    if salience is not None and not 0 <= salience <= 100:
+        problems.append(
+            Problem(str(path), str(line), "Salience", f"{salience:g} is outside 0-1 (or 0-100)")
+        )
+    if problems:
+        raise ScenarioFileError(problems)
+    return {
+        "id": actor_id(name, taken),
+        "name": {"en": name},
+        "capability": values["Capability"],
+        "stances": {ISSUE_ID: {"position": values["Position"], "salience": values["Salience"]}},
+    }
+
+
 def read(path: Path) -> Scenario:
     """Read a four-column expected utility CSV (see the module docstring)."""
     path = Path(path)
     rows = _rows(path, read_text(path))
     actors: list[dict[str, Any]] = []
     locations: dict[Location, str] = {}
-    taken: set[str] = set()
+    taken = Ids()
     seen_names: dict[str, int] = {}
-    for index, (line, row) in enumerate(rows):
+    problems: list[Problem] = []
+    for line, row in rows:
         name = row["actor"].strip()
         if not name:
-            raise fail(path, line, "Actor", "missing name")
+            problems.append(Problem(str(path), str(line), "Actor", _("missing name")))
+            continue
         if name in seen_names:
-            raise fail(path, line, "Actor", f"{name!r} already appears on line {seen_names[name]}")
+            problems.append(
+                Problem(
+                    str(path),
+                    str(line),
+                    "Actor",
+                    _("{name!r} already appears on line {first}").format(
+                        name=name, first=seen_names[name]
+                    ),
+                )
+            )
+            continue
         seen_names[name] = line
-        capability = required_number(path, line, "Capability", row["capability"])
-        position = required_number(path, line, "Position", row["position"])
-        salience = required_number(path, line, "Salience", row["salience"])
-        if capability < 0:
-            raise fail(path, line, "Capability", f"{capability:g} is negative; must be >= 0")
-        if not 0 <= salience <= 100:
-            raise fail(path, line, "Salience", f"{salience:g} is outside 0-1 (or 0-100)")
-        actors.append(
-            {
-                "id": actor_id(name, taken),
-                "name": {"en": name},
-                "capability": capability,
-                "stances": {ISSUE_ID: {"position": position, "salience": salience}},
-            }
-        )
-        locations[("actors", index)] = str(line)
+        try:
+            actors.append(_actor(path, line, name, row, taken))
+        except ScenarioFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        locations[("actors", len(actors) - 1)] = str(line)
+    if problems:
+        raise ScenarioFileError(problems)
     positions = [a["stances"][ISSUE_ID]["position"] for a in actors]
     low, high = min(positions), max(positions)
     if low >= 0 and high <= 100:

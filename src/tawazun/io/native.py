@@ -7,15 +7,18 @@ value, found by walking the YAML node tree (JSON is read for lines the same way)
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tawazun.io import FormatSpec
+from tawazun import limits
+from tawazun.i18n import _
+from tawazun.io import FormatSpec, _yaml
 from tawazun.io._text import read_text
-from tawazun.io.errors import Locator, fail, prefix_locator, validate
+from tawazun.io.errors import Locator, Problem, ScenarioFileError, fail, prefix_locator, validate
 from tawazun.scenario import Location, Scenario
 
 SCHEMA_VERSION = 1
@@ -32,25 +35,47 @@ def _node_lines(node: yaml.Node, prefix: Location, out: dict[Location, str]) -> 
             _node_lines(item, (*prefix, index), out)
 
 
-def line_locator(text: str) -> Locator:
+def node_locator(root: yaml.Node | None) -> Locator:
     """Map paths of the document to the line where their value starts.
 
-    The document is composed a second time, for its line numbers, only once a problem needs
-    locating: valid files, nearly all of them, skip that cost.
+    The map is built only once a problem needs locating: valid files, nearly all of them,
+    skip that cost.
     """
 
     @cache
     def located() -> Locator:
         lines: dict[Location, str] = {}
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            root = None
         if root is not None:
             _node_lines(root, (), lines)
         return prefix_locator(lines, default="1")
 
     return lambda loc: located()(loc)
+
+
+def _duplicate_problems(path: Path, duplicates: list[_yaml.Duplicate]) -> list[Problem]:
+    return [
+        Problem(
+            str(path),
+            str(d.second),
+            d.key,
+            _("duplicate key {key!r}: also on line {first}; give it once").format(
+                key=d.key, first=d.first
+            ),
+        )
+        for d in duplicates
+    ]
+
+
+def _yaml_problem(path: Path, exc: yaml.YAMLError, what: str) -> ScenarioFileError:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return fail(
+        path,
+        line,
+        what.lower(),
+        _("malformed {what}: {problem}").format(what=what, problem=problem),
+    )
 
 
 def _without_version(raw: Any, path: Path) -> Any:
@@ -65,22 +90,78 @@ def _without_version(raw: Any, path: Path) -> Any:
 def read_yaml(path: Path) -> Scenario:
     text = read_text(path)
     try:
-        raw = yaml.safe_load(text)
+        raw, root, duplicates = _yaml.load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise fail(path, line, "yaml", f"malformed YAML: {problem}") from None
-    return validate(_without_version(raw, path), path, line_locator(text))
+        raise _yaml_problem(path, exc, "YAML") from None
+    return _validated(raw, path, root, _duplicate_problems(path, duplicates))
+
+
+def _validated(raw: Any, path: Path, root: yaml.Node | None, problems: list[Problem]) -> Scenario:
+    """The scenario, or every problem: the file's own (``problems``) and the scenario's."""
+    try:
+        scenario = validate(_without_version(raw, path), path, node_locator(root))
+    except ScenarioFileError as exc:
+        problems = problems + exc.problems
+    if problems:
+        raise ScenarioFileError(problems)
+    return scenario
+
+
+def _json_depth(text: str) -> int:
+    """How deeply the document nests, counted without parsing (strings left out)."""
+    depth = deepest = 0
+    for bracket in re.finditer(r'"(?:[^"\\]|\\.)*"|([\[{])|([\]}])', text):
+        if bracket.group(1):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif bracket.group(2):
+            depth -= 1
+    return deepest
 
 
 def read_json(path: Path) -> Scenario:
     text = read_text(path)
+    deepest, limit = _json_depth(text), limits.value("depth")
+    if deepest > limit:
+        raise fail(path, 1, "json", _("nested more than {depth} levels deep").format(depth=limit))
+    duplicated: list[str] = []
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                duplicated.append(key)
+            out.setdefault(key, value)
+        return out
+
     try:
-        raw = json.loads(text)
+        raw = json.loads(
+            text,
+            object_pairs_hook=mapping,
+            parse_constant=_refuse_constant,
+            # an integer too long for Python stays text, for validation to name with its line
+            parse_int=lambda digits: int(digits) if len(digits) <= 400 else digits,
+        )
     except json.JSONDecodeError as exc:
         raise fail(path, exc.lineno, "json", f"malformed JSON: {exc.msg}") from None
-    return validate(_without_version(raw, path), path, line_locator(text))
+    except ValueError as exc:  # a 5000-digit integer, or NaN/Infinity
+        raise fail(path, 1, "json", _("malformed JSON: {reason}").format(reason=exc)) from None
+    try:
+        # JSON is YAML 1.2: the YAML pass gives the lines of values and of duplicate keys
+        root, duplicates = _yaml.load(text)[1:]
+    except yaml.YAMLError:
+        root, duplicates = None, []
+    problems = []
+    if duplicated:
+        problems = _duplicate_problems(path, duplicates) or [
+            Problem(str(path), "-", key, _("duplicate key {key!r}; give it once").format(key=key))
+            for key in duplicated
+        ]
+    return _validated(raw, path, root, problems)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 def _sourced(value: Any, evidence: dict[str, Any], name: str) -> Any:

@@ -20,16 +20,20 @@ The workbook holds the whole native structure in sheets ``scenario`` (key, value
 from __future__ import annotations
 
 import csv
+import difflib
 import io as _io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
+from tawazun.i18n import _
 from tawazun.io import FormatSpec
 from tawazun.io._text import id_from, read_text
 from tawazun.io.errors import Problem, ScenarioFileError, fail, prefix_locator, validate
-from tawazun.scenario import Location, Scenario
+from tawazun.scenario import Location, Scenario, parse_number
 
 SOURCE_SEPARATOR = " | "
 STANCE_FIELDS = ("position", "salience", "risk")
@@ -40,6 +44,11 @@ LONG_COLUMNS = (
     "status_quo", "space", "position", "position_rationale", "position_sources",
     "salience", "salience_rationale", "salience_sources", "risk", "risk_rationale",
     "risk_sources", "salience_scale", "actor_notes",
+)  # fmt: skip
+
+NUMBER_COLUMNS = frozenset(
+    {"capability", "scale_min", "scale_max", "status_quo", "position", "salience", "risk",
+     "salience_scale"}
 )  # fmt: skip
 
 
@@ -103,11 +112,77 @@ def _infer_salience_scale(values: Iterable[str]) -> int:
     """1 unless some salience exceeds 1, then 100 (files rarely declare their scale)."""
     for value in values:
         try:
-            if float(value) > 1:
+            if parse_number(value) > 1:
                 return 100
         except ValueError:
             continue
     return 1
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading formula character gets a ``'`` before it
+    (and so does a ``'`` already there, so that :func:`unescape_formula` restores the text)."""
+    if text.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def unescape_formula(text: str) -> str:
+    """The text :func:`escape_formula` escaped."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def nearest(name: str, known: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the known name nearest to ``name``, or nothing."""
+    found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return _("; did you mean {name!r}?").format(name=found[0]) if found else ""
+
+
+def header_problems(
+    file: str, where: str, header: list[str], known: Iterable[str], letters: bool = False
+) -> list[Problem]:
+    """Columns given twice (naming both places) and unknown columns (with the nearest name)."""
+    known = list(known)
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+
+    def place(index: int) -> str:
+        return get_column_letter(index + 1) if letters else str(index + 1)
+
+    for index, name in enumerate(header):
+        if not name:
+            continue
+        if name in seen:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    name,
+                    _(
+                        "column {name!r} given twice (columns {first} and {second}); give it once"
+                    ).format(name=name, first=place(seen[name]), second=place(index)),
+                )
+            )
+            continue
+        seen[name] = index
+        if name not in known:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    name,
+                    _("unknown column {name!r} (column {place}){hint}; columns are {known}").format(
+                        name=name, place=place(index), hint=nearest(name, known), known=known
+                    ),
+                )
+            )
+    return problems
 
 
 def _consistent(
@@ -132,6 +207,7 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
     actors: dict[str, dict[str, Any]] = {}
     locations: dict[Location, str] = {}
     issue_rows: dict[str, Row] = {}
+    actor_index: dict[str, int] = {}
     for row in rows:
         actor_id, issue_id = row.get("actor"), row.get("issue")
         if actor_id is None or issue_id is None:
@@ -186,7 +262,7 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
                 actors[actor_id].get("capability"),
                 row.get("capability"),
             )
-        index = list(actors).index(actor_id)
+        index = actor_index.setdefault(actor_id, len(actor_index))
         if issue_id in actors[actor_id]["stances"]:
             problems.append(
                 Problem(
@@ -219,43 +295,60 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
     return validate(raw, file, prefix_locator(locations, default=header_where))
 
 
+def _delimiter(first_line: str) -> str:
+    """The separator of a header line: the most frequent of comma, semicolon and tab."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
 def read_long_csv(path: Path) -> Scenario:
     text = read_text(path)
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(_io.StringIO(text, newline=""), dialect, strict=True)
+    file = str(path)
+    reader = csv.reader(
+        _io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]), strict=True
+    )
     try:
         table = list(reader)
     except csv.Error as exc:
         raise fail(path, f"row {reader.line_num}", "csv", f"malformed CSV: {exc}") from None
     header = [h.strip().lower() for h in table[0]]
+    problems = header_problems(file, "row 1", header, LONG_COLUMNS)
     missing = [c for c in LONG_REQUIRED if c not in header]
     if missing:
-        raise fail(
-            path,
-            "row 1",
-            "columns",
-            f"missing required column(s) {missing}; required are {list(LONG_REQUIRED)}",
+        problems.append(
+            Problem(
+                file,
+                "row 1",
+                "columns",
+                f"missing required column(s) {missing}; required are {list(LONG_REQUIRED)}",
+            )
         )
     rows = []
-    problems = []
     for number, cells in enumerate(table[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header):
             problems.append(
                 Problem(
-                    str(path),
+                    file,
                     f"row {number}",
                     "columns",
                     f"{len(cells)} cells but the header has {len(header)}",
                 )
             )
             continue
-        values = {h: v for h, c in zip(header, cells, strict=False) if (v := _clean(c))}
+        values = {
+            h: v if h in NUMBER_COLUMNS else unescape_formula(v)
+            for h, c in zip(header, cells, strict=False)
+            if (v := _clean(c))
+        }
         rows.append(Row(f"row {number}", values))
+    if problems and rows and not missing:
+        # the rows' own problems too, in the same pass
+        try:
+            long_rows_to_scenario(rows, path, "row 1")
+        except ScenarioFileError as exc:
+            problems += exc.problems
     if problems:
         raise ScenarioFileError(problems)
     if not rows:
@@ -295,10 +388,17 @@ def long_rows(scenario: Scenario) -> Iterator[dict[str, Any]]:
 
 
 def write_long_csv(scenario: Scenario, path: Path) -> None:
+    """The long table, text cells escaped against formula injection (:func:`escape_formula`)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=LONG_COLUMNS)
         writer.writeheader()
-        writer.writerows(long_rows(scenario))
+        for row in long_rows(scenario):
+            writer.writerow(
+                {
+                    k: escape_formula(v) if isinstance(v, str) and k not in NUMBER_COLUMNS else v
+                    for k, v in row.items()
+                }
+            )
 
 
 def sniff_long_csv(head: str) -> bool:

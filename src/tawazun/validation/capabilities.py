@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from tawazun.errors import Problem
+from tawazun.i18n import _
 from tawazun.io.deu import DeuTable, file_row_capabilities
 from tawazun.io.errors import fail
 
@@ -93,3 +95,20 @@ def capability_function(
         "capabilities",
         f"unknown capabilities {capabilities!r}; choose from {list(CAPABILITY_CHOICES)}",
     )
+
+
+def unweighted_actors(table: DeuTable) -> list[Problem]:
+    """A problem per actor of the file that :func:`procedure_capability` has no weight for."""
+    return [
+        Problem(
+            str(table.path),
+            "1",
+            f"p{actor}",
+            _(
+                "no Council weight for actor {actor!r}: the 'procedure' capabilities know the EU "
+                "member states, the Commission and the Parliament; use --capabilities file-row"
+            ).format(actor=actor),
+        )
+        for actor in table.actors
+        if actor not in NICE_VOTES and actor not in ("com", "ep")
+    ]

@@ -11,9 +11,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tawazun.io.deu import Row, cell_number, read_table, scenario_of_rows
+from tawazun.errors import Problem, ScenarioFileError
+from tawazun.i18n import _
+from tawazun.io.deu import DEU_SCALE, Row, cell_number, read_table, scenario_of_rows
 from tawazun.scenario import Scenario
-from tawazun.validation.capabilities import Capabilities, capability_function
+from tawazun.validation.capabilities import Capabilities, capability_function, unweighted_actors
 
 logger = logging.getLogger(__name__)
 
@@ -114,13 +116,27 @@ def read_cases(path: str | Path, capabilities: Capabilities | str = "file-row") 
     scored = []
     skipped = []
     outcomes: dict[str, float] = {}
+    problems = unweighted_actors(table) if capabilities == "procedure" else []
     for line, cells in table.rows:
         outcome = cell_number(path, line, "out", cells["out"])
         if outcome is None:
             skipped.append((line, cells["isnr"]))
+        elif not DEU_SCALE[0] <= outcome <= DEU_SCALE[1]:
+            problems.append(
+                Problem(
+                    str(path),
+                    str(line),
+                    "out",
+                    _("outcome {value:g} is outside the scale {lo:g}..{hi:g}").format(
+                        value=outcome, lo=DEU_SCALE[0], hi=DEU_SCALE[1]
+                    ),
+                )
+            )
         else:
             scored.append((line, cells))
             outcomes[cells["isnr"]] = outcome
+    if problems:
+        raise ScenarioFileError(problems)
     if skipped:
         logger.warning("%s: skipped %d rows without an outcome", path, len(skipped))
     cases = []
