@@ -98,10 +98,10 @@ def simulate(
                 raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
         calibrated = calibrated_issues(scenario, model, result.forecasts)
         lead = headline_of(scenario, headline)
-    keep(scenario, result)
+    document = result.to_dict()
+    document["issues"] = with_calibration(document["issues"], calibrated, lead)
+    keep(scenario, document)
     if as_json:
-        document = result.to_dict()
-        document["issues"] = with_calibration(document["issues"], calibrated, lead)
         print_json(document)
         return
     console.print(

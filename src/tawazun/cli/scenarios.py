@@ -53,10 +53,10 @@ def forecast(
         result = run_model(scenario, model, parameters_for(model, param or []))
         calibrated = calibrated_issues(scenario, model, result.forecasts)
         lead = headline_of(scenario, headline)
-    keep(scenario, result)
+    document = result.to_dict()
+    document["issues"] = with_calibration(document["issues"], calibrated, lead)
+    keep(scenario, document)
     if as_json:
-        document = result.to_dict()
-        document["issues"] = with_calibration(document["issues"], calibrated, lead)
         print_json(document)
     else:
         forecast_tables(scenario, result, lang)
