@@ -21,7 +21,7 @@ from tawazun.cli._common import (
     print_json,
     progress_bar,
 )
-from tawazun.cli._saving import keep, saved
+from tawazun.cli._saving import keep, saved, shows
 from tawazun.models import available, get_model
 
 if TYPE_CHECKING:
@@ -118,12 +118,6 @@ def backtest(
                 f"{len(data.cases)} EU legislative proposals, capabilities {capabilities}"
             )
             save(fit_all(result, data.cases, source), save_calibration, {"source": source})
-    summary = (
-        f"{path}: {data.issue_count} issues with an outcome in {len(data.cases)} cases; "
-        f"skipped {data.skipped_count} rows without an outcome; "
-        f"{data.imputed_saliences} missing saliences set to 50; capabilities {capabilities}; "
-        f"{folds}-fold CV and {draws} bootstrap draws by proposal, seed {seed}"
-    )
     document = {
         "file": path,
         "capabilities": capabilities,
@@ -145,27 +139,46 @@ def backtest(
         print_json(document)
         return
     if as_markdown:
-        sys.stdout.write(summary + "\n\n" + to_markdown(result))
-        if checked is not None:
-            sys.stdout.write("\n" + calibration_markdown(checked, runs))
+        sys.stdout.write(backtest_summary(document) + "\n\n" + to_markdown(result))
+        if "calibration" in document:
+            sys.stdout.write("\n" + calibration_markdown(document["calibration"]))
         return
-    console.print(summary, highlight=False)
-    for subset in result.scores["subset"].unique():
+    show_backtest(None, document, "en")
+
+
+def backtest_summary(document: dict[str, Any]) -> str:
+    """What was scored, how, and what was left out: one line."""
+    settings = document["settings"]
+    return (
+        f"{document['file']}: {document['issues']} issues with an outcome in "
+        f"{document['cases']} cases; skipped {len(document['skipped_rows'])} rows without an "
+        f"outcome; {document['imputed_saliences']} missing saliences set to 50; capabilities "
+        f"{document['capabilities']}; {settings['folds']}-fold CV and {settings['draws']} "
+        f"bootstrap draws by proposal, seed {settings['seed']}"
+    )
+
+
+@shows("backtest")
+def show_backtest(_scenario: None, document: dict[str, Any], _lang: str) -> None:
+    import pandas as pd
+
+    scores = pd.DataFrame(document["scores"])
+    console.print(backtest_summary(document), highlight=False)
+    for subset in scores["subset"].unique():
         full = subset == "all"
         headers = FULL_HEADERS if full else SUBSET_HEADERS
-        rows = (full_rows if full else subset_rows)(result.scores, subset)
-        table = Table(*headers, title=subset_title(result.scores, subset))
+        rows = (full_rows if full else subset_rows)(scores, subset)
+        table = Table(*headers, title=subset_title(scores, subset))
         for row in rows:
             table.add_row(*row)
         console.print(table)
-    for label, chosen in result.tuned.items():
+    for label, chosen in document["tuned"].items():
         console.print(f"{label}: values chosen per fold {chosen}", highlight=False)
-    if checked is not None:
-        for title, headers, rows in calibration_tables(checked, runs):
-            table = Table(*headers, title=title)
-            for row in rows:
-                table.add_row(*row)
-            console.print(table)
+    for title, headers, rows in calibration_tables(document.get("calibration")):
+        table = Table(*headers, title=title)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
 
 
 # -- tables -------------------------------------------------------------------------------
@@ -262,35 +275,39 @@ def to_markdown(result: Backtest) -> str:
     return "\n".join(parts)
 
 
-def calibration_tables(checked: Any, runs: int) -> list[tuple[str, Sequence[str], list[list[str]]]]:
-    """The calibration check's tables: (title, headers, rows)."""
+def calibration_tables(
+    calibration: Mapping[str, Any] | None,
+) -> list[tuple[str, Sequence[str], list[list[str]]]]:
+    """The calibration check's tables, (title, headers, rows), from its JSON document."""
+    import pandas as pd
+
     from tawazun.validation import calibration_backtest as checks
 
+    if not calibration:
+        return []
+    summary = pd.DataFrame(calibration["summary"]).astype({"mae": float})
     tables = [
         (
-            f"Calibrated distributions, out of sample by proposal (robustness shares: {runs} runs)",
+            "Calibrated distributions, out of sample by proposal "
+            f"(robustness shares: {calibration['runs']} runs)",
             checks.CALIBRATION_HEADERS,
-            checks.calibration_rows(checked.summary),
+            checks.calibration_rows(summary),
         )
     ]
-    if checked.stack_weights:
+    if calibration["stack_weights"]:
         title = "Stacked ensemble: weights chosen in the training folds"
-        if checked.stack_vs_compromise is not None:
-            difference, low, high = checked.stack_vs_compromise
+        if calibration.get("stack_vs_compromise") is not None:
+            difference, low, high = calibration["stack_vs_compromise"]
             title += f" (MAE - compromise {difference:+.2f} [{low:+.2f}, {high:+.2f}])"
         tables.append(
-            (
-                title,
-                checks.STACK_HEADERS,
-                checks.stack_rows(checked.stack_weights),
-            )
+            (title, checks.STACK_HEADERS, checks.stack_rows(calibration["stack_weights"]))
         )
     return tables
 
 
-def calibration_markdown(checked: Any, runs: int) -> str:
+def calibration_markdown(calibration: Mapping[str, Any]) -> str:
     """The calibration check's tables in markdown (docs/validation.md)."""
     return "\n".join(
         f"#### {title}\n\n{markdown_table(headers, rows)}\n"
-        for title, headers, rows in calibration_tables(checked, runs)
+        for title, headers, rows in calibration_tables(calibration)
     )

@@ -411,7 +411,11 @@ def stack_rows(weights: Sequence[Mapping[str, float]]) -> list[list[str]]:
 def to_document(checked: CalibrationCheck) -> dict[str, Any]:
     """Everything of a check as plain JSON types (per-issue rows left out)."""
     summary = checked.summary.replace({np.nan: None})
-    return {"summary": summary.to_dict("records"), "stack_weights": checked.stack_weights}
+    return {
+        "summary": summary.to_dict("records"),
+        "stack_weights": checked.stack_weights,
+        "stack_vs_compromise": checked.stack_vs_compromise,
+    }
 
 
 def run_check(
