@@ -107,3 +107,12 @@ def calibrated_tables(
     console.print(
         assumption_note() + " " + _("Robustness shares: tawazun simulate."), highlight=False
     )
+
+
+def show_calibrated(scenario: Scenario, document: dict[str, Any], lang: str) -> None:
+    """:func:`calibrated_tables` from a forecast's JSON document (nothing for documents
+    written before calibration existed)."""
+    if not any("calibrated" in entry for entry in document["issues"]):
+        return
+    calibrated = {entry["issue"]: entry.get("calibrated") for entry in document["issues"]}
+    calibrated_tables(scenario, calibrated, lang)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from tawazun import io
-from tawazun.cli._calibration import HeadlineOpt, calibrated_tables, headline_of, with_calibration
+from tawazun.cli._calibration import HeadlineOpt, headline_of, show_calibrated, with_calibration
 from tawazun.cli._common import (
     FromOpt,
     JsonOpt,
@@ -62,7 +62,7 @@ def forecast(
         print_json(document)
     else:
         forecast_tables(scenario, result, lang)
-        calibrated_tables(scenario, calibrated, lang)
+        show_calibrated(scenario, document, lang)
 
 
 @app.command()
