@@ -72,7 +72,14 @@ def parse_number(text: str) -> float:
     if not _NUMBER.fullmatch(ascii_text):
         if stripped.lower().lstrip("+-") in ("inf", "infinity", "nan", ".inf", ".nan"):
             raise ValueError(_("not a finite number"))
-        if "_" in stripped or "," in stripped or "\u066c" in stripped:
+        if "," in stripped or "\u060c" in stripped:
+            raise ValueError(
+                _(
+                    "not a number: a comma is neither a decimal point nor a digit separator here; "
+                    "write 0.5 or 5000"
+                )
+            )
+        if "_" in stripped or "\u066c" in stripped or " " in stripped:
             raise ValueError(_("not a number: write it without digit separators"))
         raise ValueError(_("not a number"))
     value = float(ascii_text)
