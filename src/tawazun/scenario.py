@@ -161,13 +161,13 @@ def _clean_id(value: Any) -> Any:
 
 
 def _clean_text(value: Any) -> Any:
-    """Text in Unicode NFC without surrounding blanks, refused when it holds a control
-    character (other than tab and line breaks)."""
+    """Text in Unicode NFC without surrounding blanks, its line breaks ``\\n``, refused when
+    it holds a control character (other than tab and line breaks)."""
     if not isinstance(value, str):
         return value
-    text = unicodedata.normalize("NFC", value.strip())
+    text = unicodedata.normalize("NFC", value.strip()).replace("\r\n", "\n").replace("\r", "\n")
     for char in text:
-        if char not in "\t\n\r" and unicodedata.category(char) in _REFUSED_IN_TEXT:
+        if char not in "\t\n" and unicodedata.category(char) in _REFUSED_IN_TEXT:
             raise ValueError(
                 _("the text holds the control character {char}; remove it").format(
                     char=_character_name(char)
