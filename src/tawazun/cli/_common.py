@@ -335,11 +335,19 @@ def follow(bar: Any, task: Any) -> Callable[[int, int], None]:
     return update
 
 
-def signed(value: float, digits: int = 2) -> str:
-    """A change with its sign; one that rounds to zero is ``+0.00``, never ``-0.00``."""
-    if value != value:
+def signed(value: float | None, digits: int = 2) -> str:
+    """A change with its sign; one that rounds to zero is ``+0.00``, never ``-0.00``.
+
+    None is a NaN as the JSON documents write it.
+    """
+    if value is None or value != value:
         return "-"
     return f"{(value if round(value, digits) != 0 else 0.0):+.{digits}f}"
+
+
+def fixed(value: float | None, digits: int = 1) -> str:
+    """A number to ``digits`` decimals; ``nan`` for a missing one (NaN, or JSON's null)."""
+    return "nan" if value is None else f"{value:.{digits}f}"
 
 
 def band_id_of(issue: Any, value: float) -> str | None:
