@@ -280,9 +280,10 @@ def test_export_writes_formula_like_text_as_text(sqlite_url: str, tmp_path: Path
     book = tmp_path / "r.xlsx"
     assert invoke("runs", "export", run.id, "--to", str(book), "--store", sqlite_url).exit_code == 0
     sheet = load_workbook(book)["forecasts"]
-    labels = [cell.value for cell in sheet["E"][1:]]
-    assert labels and all(v.startswith("'=") for v in labels)
-    assert all(cell.data_type == "s" for cell in sheet["E"][1:])
+    column = [cell.value for cell in sheet[1]].index("band_label")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert cells and all(cell.value.startswith("'=") for cell in cells)
+    assert all(cell.data_type == "s" for cell in cells)
 
 
 def test_rerun_says_identical_and_notices_a_difference(sqlite_url: str) -> None:
