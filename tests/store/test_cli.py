@@ -346,3 +346,16 @@ def test_user_text_is_printed_as_text(sqlite_url: str) -> None:
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.stdout
         assert "[red]" in result.stdout  # markup shown, not read (nor a crash)
+
+
+def test_a_run_that_cannot_be_saved_is_still_printed(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise store.StoreError("sqlite:///x", "cannot save the run: database is locked")
+
+    monkeypatch.setattr(store.Store, "save", refuse)
+    result = invoke("forecast", "iraq-2024", "--json", "--store", sqlite_url)
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["scenario"] == "iraq-2024"
+    assert result.stderr.strip() == "sqlite:///x: store: cannot save the run: database is locked"
