@@ -34,6 +34,7 @@ from tawazun.cli._common import (
     text_in,
 )
 from tawazun.cli._saving import keep, saved, shows
+from tawazun.i18n import _
 
 if TYPE_CHECKING:
     from tawazun.scenario import Scenario
@@ -305,8 +306,10 @@ def show_whatif(scenario: Scenario, document: dict[str, Any], lang: str) -> None
     found = document["singles"] or document["pairs"]
     if closest is not None:
         console.print(
-            f"closest approach: forecast {fixed(closest['forecast'])}, "
-            f"{fixed(closest['distance'])} from the band, with",
+            _("closest approach: forecast {forecast}, {distance} from the band, with").format(
+                forecast=fixed(closest["forecast"]),
+                distance=fixed(closest["distance"]),
+            ),
             highlight=False,
         )
         found = [closest]
@@ -323,8 +326,10 @@ def show_whatif(scenario: Scenario, document: dict[str, Any], lang: str) -> None
     console.print(table)
     if any(c["beyond_others"] for entry in found[:10] for c in entry["changes"]):
         console.print(
-            "* beyond the range the other actors at the table span: weigh it before calling "
-            "it plausible",
+            _(
+                "* beyond the range the other actors at the table span: weigh it before "
+                "calling it plausible"
+            ),
             highlight=False,
         )
 
