@@ -377,7 +377,11 @@ class TestCharts:
         assert "positions round by round" in english
         assert "positions round by round" not in arabic
         with using("ar"):
-            words = _("{issue}: positions round by round ({model})").split("{issue}: ")[1]
+            # the catalog wraps placeholders in bidi isolates (U+2068, U+2069)
+            title = _("{issue}: positions round by round ({model})").translate(
+                {0x2068: None, 0x2069: None}
+            )
+            words = title.split("{issue}: ")[1]
         # the words between the placeholders, as plotly writes them (non-ASCII escaped)
         assert json.dumps(words.split(" ({model})")[0])[1:-1] in arabic
 
