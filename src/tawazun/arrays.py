@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tawazun.errors import InvalidArgument
+from tawazun.i18n import _
+
 if TYPE_CHECKING:
     from tawazun.scenario import Scenario
 
@@ -150,7 +153,9 @@ class ScenarioArrays:
             present=self.present[rows],
         )
 
-    def issues_subset(self, columns: Sequence[int], scenario_id: str | None = None):
+    def issues_subset(
+        self, columns: Sequence[int], scenario_id: str | None = None
+    ) -> ScenarioArrays:
         """Only the issues ``columns``, and the actors with a stance on one of them."""
         cols = list(columns)
         narrowed = replace(
@@ -186,7 +191,22 @@ def _bands(issue: Any) -> BandEdges:
 
 
 def to_arrays(scenario: Scenario) -> ScenarioArrays:
-    """The scenario's numbers as arrays (see :class:`ScenarioArrays`): the only conversion."""
+    """The scenario's numbers as arrays (see :class:`ScenarioArrays`): the only conversion.
+
+    Raises
+    ------
+    InvalidArgument
+        When a draft still leaves an actor's capability to the analyst.
+    """
+    unset = [a.id for a in scenario.actors if a.capability is None]
+    if unset:
+        raise InvalidArgument(
+            scenario.id,
+            "capability",
+            _("no capability yet for {actors} (a draft): set one before forecasting").format(
+                actors=", ".join(unset)
+            ),
+        )
     n, m = len(scenario.actors), len(scenario.issues)
     position = np.full((n, m), np.nan)
     salience = np.zeros((n, m))

@@ -217,11 +217,48 @@ class Text(_Strict):
         return self.en
 
 
+class Quote(_Strict):
+    """A passage of an article, located so that ``text[start:end]`` gives it back.
+
+    ``start`` and ``end`` are character offsets into the article's text as
+    :func:`tawazun.draft.read_article` reads it (the file itself for plain text);
+    ``paragraph`` counts from 1.
+    """
+
+    article: Words = Field(min_length=1)
+    paragraph: int = Field(ge=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    #: the article's characters as they are (not normalised, so that the offsets hold)
+    text: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _span_fits(self) -> Quote:
+        if self.end - self.start != len(self.text):
+            raise ValueError(
+                _(
+                    "offsets {start}..{end} span {span} characters but the quote has {length}"
+                ).format(
+                    start=self.start,
+                    end=self.end,
+                    span=self.end - self.start,
+                    length=len(self.text),
+                )
+            )
+        return self
+
+
 class Evidence(_Strict):
-    """Why a number has the value it has: a short rationale and the sources it rests on."""
+    """Why a number has the value it has: a short rationale and the sources it rests on.
+
+    ``draft`` marks a value suggested by ``tawazun draft`` and not yet confirmed by an
+    analyst (``validate`` warns about each); ``quotes`` locates the passages behind it.
+    """
 
     rationale: Words = ""
     sources: list[Words] = Field(default_factory=list)
+    draft: bool = False
+    quotes: list[Quote] = Field(default_factory=list)
 
 
 def _split_sourced(data: Any, fields: tuple[str, ...]) -> Any:
@@ -409,7 +446,7 @@ class UncertaintyDefaults(_Strict):
 def _spreads_contain(owner: Any, spreads: dict[str, Spread]) -> None:
     for name, spread in spreads.items():
         value = getattr(owner, name)
-        if not spread.contains(value):
+        if value is not None and not spread.contains(value):
             raise ValueError(
                 f"uncertainty.{name}: the range {spread.low}..{spread.high} does not contain "
                 f"the {name} {value:g}"
@@ -442,7 +479,10 @@ class Actor(_Strict):
     id: Id
     name: Text
     group: Words | None = None
-    capability: Number = Field(ge=0)
+    capability: Number | None = Field(
+        ge=0,
+        description="null only in a draft (draft: true): left to the analyst; models refuse it.",
+    )
     stances: dict[Id, Stance] = Field(default_factory=dict)
     notes: Words = ""
     evidence: dict[str, Evidence] = Field(default_factory=dict)
@@ -457,6 +497,12 @@ class Actor(_Strict):
 
     @model_validator(mode="after")
     def _uncertainty_contains_value(self) -> Actor:
+        if self.capability is None:
+            evidence = self.evidence.get("capability")
+            if evidence is None or not evidence.draft:
+                raise ValueError(
+                    _("capability: a number is required (null only in a draft, with draft: true)")
+                )
         _spreads_contain(self, self.uncertainty)
         return self
 
@@ -575,6 +621,26 @@ class Scenario(_Strict):
                 if stance is not None:
                     yield actor, issue, stance
 
+    def drafts(self) -> Iterator[tuple[Location, str]]:
+        """Values ``tawazun draft`` suggested that no analyst has confirmed yet.
+
+        Each is ``(location, message)``, the location a path in the native structure as in
+        :class:`SemanticError`. Confirming a value is removing its ``draft: true``.
+        """
+        for i, actor in enumerate(self.actors):
+            capability = actor.evidence.get("capability")
+            if actor.capability is None:
+                yield ("actors", i, "capability"), _("left to the analyst: set a capability")
+            elif capability is not None and capability.draft:
+                yield ("actors", i, "capability"), _("draft value: confirm or change it")
+            for issue_id, stance in actor.stances.items():
+                for name, evidence in stance.evidence.items():
+                    if evidence.draft:
+                        yield (
+                            ("actors", i, "stances", issue_id, name),
+                            _("draft value: confirm or change it"),
+                        )
+
     # -- views --------------------------------------------------------------------------
     def arrays(self) -> ScenarioArrays:
         """The scenario's numbers as arrays (see :func:`tawazun.arrays.to_arrays`)."""
@@ -663,8 +729,10 @@ def semantic_problems(scenario: Scenario) -> Iterator[tuple[Location, str]]:
                 )
     yield from _event_problems(scenario, seen_issues, seen_actors)
     for j, issue in enumerate(scenario.issues):
+        # a draft's unset capability (None) may yet be positive
         stakes = [
-            actor.capability * actor.stances[issue.id].salience
+            (actor.capability if actor.capability is not None else 1.0)
+            * actor.stances[issue.id].salience
             for actor in scenario.actors
             if issue.id in actor.stances
         ]

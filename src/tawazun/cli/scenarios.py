@@ -31,6 +31,8 @@ from tawazun.cli._common import (
     text_in,
 )
 from tawazun.cli._saving import keep, saved
+from tawazun.i18n import _
+from tawazun.io.errors import draft_warnings
 from tawazun.models import available
 
 
@@ -66,6 +68,8 @@ def validate(path: PathArg, source_format: FromOpt = None) -> None:
             f"ok {path}: {actors} actor{'s' * (actors != 1)}, {issues} issue{'s' * (issues != 1)}"
         )
     )
+    for problem in draft_warnings(scenario, path):
+        typer.echo(printable(_("warning: {problem}").format(problem=problem)), err=True)
 
 
 @app.command()
@@ -96,7 +100,7 @@ def show(path: PathArg, source_format: FromOpt = None, lang: LangOpt = Lang.en) 
             plain(actor.id),
             text_in(actor.name, lang),
             plain(actor.group or ""),
-            number(actor.capability),
+            "" if actor.capability is None else number(actor.capability),
         )
     console.print()
     console.print(table)

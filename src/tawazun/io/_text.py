@@ -52,8 +52,11 @@ def _os_message(exc: OSError) -> str:
     return _("cannot be read: {reason}").format(reason=exc.strerror or exc)
 
 
-def read_bytes(path: Path) -> bytes:
-    """The whole file, refused when it is not a regular file or is above the byte limit."""
+def read_bytes(path: Path, empty: str | None = None) -> bytes:
+    """The whole file, refused when it is not a regular file or is above the byte limit.
+
+    ``empty`` is the message for a file without text (a scenario's by default).
+    """
     check_readable(path)
     cap = limits.value("file_bytes")
     try:
@@ -76,7 +79,7 @@ def read_bytes(path: Path) -> bytes:
             ),
         )
     if not data.strip():
-        raise fail(path, 1, "file", _("is empty; a scenario needs issues and actors"))
+        raise fail(path, 1, "file", empty or _("is empty; a scenario needs issues and actors"))
     return data
 
 

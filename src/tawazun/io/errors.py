@@ -101,3 +101,21 @@ def prefix_locator(locations: Mapping[Location, str], default: str = "-") -> Loc
         return default
 
     return locate
+
+
+def draft_warnings(scenario: Scenario, file: str | Path) -> list[Problem]:
+    """The values of ``scenario`` (read from ``file``) still marked draft, located.
+
+    Lines are found for the native formats; other formats name the field only.
+    """
+    drafts = list(scenario.drafts())
+    if not drafts:
+        return []
+    path = Path(file)
+    locate: Locator = lambda loc: ""  # noqa: E731
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        from tawazun.io.native import text_locator
+
+        locate = text_locator(path.read_text(encoding="utf-8-sig"))
+    raw = scenario.model_dump(mode="json")
+    return [Problem(str(file), locate(loc), field_name(loc, raw), msg) for loc, msg in drafts]

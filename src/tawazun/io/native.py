@@ -52,6 +52,16 @@ def node_locator(root: yaml.Node | None) -> Locator:
     return lambda loc: located()(loc)
 
 
+def text_locator(text: str) -> Locator:
+    """Where each path of a YAML or JSON text starts, for problems found after reading it
+    (the values a draft still marks, a gazetteer's fields)."""
+    try:
+        root = _yaml.load(text)[1]
+    except yaml.YAMLError:
+        root = None
+    return node_locator(root)
+
+
 def _duplicate_problems(path: Path, duplicates: list[_yaml.Duplicate]) -> list[Problem]:
     return [
         Problem(
@@ -177,7 +187,7 @@ def to_native(scenario: Scenario) -> dict[str, Any]:
     data["metadata"] = scenario.metadata.model_dump(mode="json", exclude_defaults=True)
     for actor in data["actors"]:
         evidence = actor.pop("evidence", {})
-        actor["capability"] = _sourced(actor.get("capability", 0.0), evidence, "capability")
+        actor["capability"] = _sourced(actor["capability"], evidence, "capability")
         if evidence:
             actor["evidence"] = evidence
         for stance in actor.get("stances", {}).values():
