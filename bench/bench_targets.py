@@ -164,6 +164,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="share of the runs")
     parser.add_argument("--baseline", default=BASELINE, help="the commit to compare with")
     parser.add_argument("--repeat", type=int, default=3, help="command timings (best kept)")
+    parser.add_argument(
+        "--skip-baseline", nargs="*", default=[], help="targets timed on this checkout only"
+    )
     args = parser.parse_args()
     here, before = ROOT / "src", baseline_source(args.baseline)
     names = args.only or [*TARGETS, *COMMANDS]
@@ -181,13 +184,18 @@ def main() -> None:
 
                 code = code.replace("{runs:10000}", str(runs(10000)))
                 code = code.replace("{runs:2000}", str(runs(2000))).format()
-                now, then = timed_code(here, code), timed_code(before, code)
-                scaled = args.scale != 1 and "runs" in code and "simulate(" in code
+                now = timed_code(here, code)
+                then = float("nan") if name in args.skip_baseline else timed_code(before, code)
+                scaled = args.scale != 1 and name.startswith("simulate-")
             else:
                 command, target, what = COMMANDS[name]
                 command = [str(csv) if a == "{csv}" else a for a in command]
                 now = min(timed_command(here, command) for _ in range(args.repeat))
-                then = min(timed_command(before, command) for _ in range(args.repeat))
+                then = (
+                    float("nan")
+                    if name in args.skip_baseline
+                    else min(timed_command(before, command) for _ in range(args.repeat))
+                )
                 scaled = False
             met = "(scaled)" if scaled else ("yes" if now < target else "NO")
             print(f"{name:<20}{now:>9.2f}{then:>10.2f}{then / now:>8.1f}{target:>10.1f}  {met}")

@@ -153,7 +153,9 @@ class ScenarioArrays:
             present=self.present[rows],
         )
 
-    def issues_subset(self, columns: Sequence[int], scenario_id: str | None = None):
+    def issues_subset(
+        self, columns: Sequence[int], scenario_id: str | None = None
+    ) -> ScenarioArrays:
         """Only the issues ``columns``, and the actors with a stance on one of them."""
         cols = list(columns)
         narrowed = replace(

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 import tawazun
 from tawazun import limits
 from tawazun.cli import app
-from tawazun.cli._common import number, on_scale, printable
+from tawazun.cli._common import number, on_scale, printable, signed
 from tawazun.errors import InputError
 from tawazun.io.eum_csv import Ids
 from tawazun.io.excel import write_excel
@@ -244,8 +244,11 @@ def ten_thousand_actors(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("model", ["eum", "exchange", "smp"])
 def test_pairwise_models_refuse_10000_actors(ten_thousand_actors: Path, model: str) -> None:
     code, output = cli("forecast", str(ten_thousand_actors), "-m", model)
-    assert code == 2 and "compares every pair of actors" in output
+    assert code == 2 and "every pair of actors" in output and "TAWAZUN_MAX_" in output
     limits.check_model_size("forecast", "compromise", 10_000, 1, pairwise=False)
+    limits.check_model_size("forecast", "smp", 200, 1, pairwise=True)
+    with pytest.raises(InputError, match="64,000,000 triples"):
+        limits.check_model_size("forecast", "smp", 400, 1, pairwise=True)
 
 
 # -- no data lost ---------------------------------------------------------------------------
@@ -681,3 +684,7 @@ def test_procedure_capabilities_name_an_actor_without_a_council_weight(
     path = write(tmp_path, "deu.csv", "\n".join(lines) + "\n")
     code, output = cli("backtest", str(path), "--capabilities", "procedure", "--draws", "10")
     assert code == 2 and "deu.csv:1: pxx: no Council weight for actor 'xx'" in output
+
+
+def test_changes_that_round_to_zero_carry_no_minus_sign() -> None:
+    assert [signed(v) for v in (-0.0001, -0.0, 1.234, -1.5)] == ["+0.00", "+0.00", "+1.23", "-1.50"]

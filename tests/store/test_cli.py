@@ -147,6 +147,35 @@ def test_list_show_and_the_stored_json(sqlite_url: str) -> None:
     assert human.exit_code == 0 and "forecast" in human.stdout and "median" in human.stdout
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["forecast", "iraq-2024", "-m", "eum", "--lang", "ar"],
+        ["simulate", "iraq-2024", "--runs", "20"],
+        ["pivotal", "iraq-2024"],
+        ["shocks", "iraq-2024"],
+        ["whatif", "iraq-2024", "--issue", "us-presence", "--band", "token-presence"],
+        ["whatif", "iraq-2024", "--issue", "us-presence", "--band", "full-withdrawal"],
+    ],
+    ids=lambda c: "-".join(c[:1] + c[-1:]),
+)
+def test_show_prints_the_result_as_the_command_did(command: list[str], sqlite_url: str) -> None:
+    original = invoke(*command, "--store", sqlite_url)
+    run_id = saved_id(original)
+    lang = ["--lang", "ar"] if "ar" in command else []
+    shown = invoke("runs", "show", run_id, *lang, "--store", sqlite_url)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.endswith(original.stdout) and len(shown.stdout) > len(original.stdout)
+    assert run_id in shown.stdout.splitlines()[0]
+
+
+def test_show_prints_a_backtest_as_it_did(deu: Path, sqlite_url: str) -> None:
+    original = invoke("backtest", str(deu), "-m", "median", "--draws", "20", "--store", sqlite_url)
+    shown = invoke("runs", "show", saved_id(original), "--store", sqlite_url)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.endswith(original.stdout)
+
+
 def test_list_since_a_date(sqlite_url: str) -> None:
     saved_id(invoke("forecast", "iraq-2024", "--store", sqlite_url))
     later = invoke("runs", "list", "--since", "2999-01-01", "--json", "--store", sqlite_url)
@@ -302,3 +331,17 @@ def test_a_bad_input_saves_no_run(sqlite_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     with store.open(sqlite_url) as runs:
         assert runs.runs().empty
+
+
+def test_user_text_is_printed_as_text(sqlite_url: str) -> None:
+    hostile = "[red]loud[/] \x1b]0;retitled\x07 [link=http://x]click[/link]"
+    run_id = saved_id(
+        invoke(
+            "forecast", "iraq-2024", "--store", sqlite_url, "--label", hostile, "--note", hostile
+        )
+    )
+    for arguments in (["list"], ["show", run_id]):
+        result = invoke("runs", *arguments, "--store", sqlite_url)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout
+        assert "[red]" in result.stdout  # markup shown, not read (nor a crash)

@@ -24,6 +24,7 @@ from tawazun import store
 from tawazun.cli import app
 from tawazun.scenario import Scenario
 from tests.factories import one_issue
+from tests.store._writer import document, save_one
 from tests.store.conftest import postgres_url
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,30 +32,24 @@ runner = CliRunner()
 WRITERS = 50
 
 
-def _document(k: int) -> dict:
-    return {
-        "scenario": "test",
-        "model": "median",
-        "parameters": {},
-        "issues": [{"issue": "x", "forecast": float(k), "band": None}],
-    }
-
-
-def _save_one(url: str, k: int, barrier: multiprocessing.synchronize.Barrier) -> None:
-    scenario = one_issue([0, 50, 90], [1, 1, 1], [2, 1, 1])
-    barrier.wait(timeout=120)
-    with store.open(url) as runs:
-        runs.save(_document(k), scenario, model="median", parameters={}, options={"k": k})
-
-
 @pytest.mark.parametrize("created", [False, True], ids=["new store", "existing store"])
-def test_fifty_processes_saving_at_once_lose_nothing(tmp_path: Path, created: bool) -> None:
+def test_fifty_processes_saving_at_once_lose_nothing(
+    tmp_path: Path, created: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
     if created:
         store.open(url).close()
-    context = multiprocessing.get_context("fork")
+    # forkserver: the writers fork from a fresh process that imported only the store, not
+    # from this one with its threads (a fork while another thread holds a lock can hang)
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    monkeypatch.setenv("PYTHONPATH", path)  # the fork server imports tests.store._writer
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tests.store._writer"])
     barrier = context.Barrier(WRITERS)
-    writers = [context.Process(target=_save_one, args=(url, k, barrier)) for k in range(WRITERS)]
+    scenario = one_issue([0, 50, 90], [1, 1, 1], [2, 1, 1]).model_dump_json()
+    writers = [
+        context.Process(target=save_one, args=(url, scenario, k, barrier)) for k in range(WRITERS)
+    ]
     for writer in writers:
         writer.start()
     for writer in writers:
@@ -66,7 +61,7 @@ def test_fifty_processes_saving_at_once_lose_nothing(tmp_path: Path, created: bo
         found = sorted(runs.get(run_id).options["k"] for run_id in frame.index)
         for run_id in frame.index:
             run = runs.get(run_id)
-            assert run.document == _document(run.options["k"])
+            assert run.document == document(run.options["k"])
         assert len(runs.scenarios()) == 1  # one scenario version, however many writers
     assert found == list(range(WRITERS))
 
@@ -276,10 +271,10 @@ def test_fifty_threads_sharing_one_store_lose_nothing(store_url: str, scenario: 
     with store.open(store_url) as runs:
 
         def save(k: int) -> str:
-            return runs.save(_document(k), scenario, model="median", options={"k": k}).id
+            return runs.save(document(k), scenario, model="median", options={"k": k}).id
 
         with ThreadPoolExecutor(max_workers=WRITERS) as pool:
             ids = list(pool.map(save, range(WRITERS)))
         assert len(set(ids)) == WRITERS
         assert sorted(runs.get(i).options["k"] for i in ids) == list(range(WRITERS))
-        assert all(runs.get(i).document == _document(runs.get(i).options["k"]) for i in ids)
+        assert all(runs.get(i).document == document(runs.get(i).options["k"]) for i in ids)

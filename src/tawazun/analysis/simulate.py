@@ -157,18 +157,22 @@ class Simulation:
 def _seconds_per_run(
     arrays: ScenarioArrays, model: str, parameters: dict[str, Any], plan: Plan, seed: int
 ) -> float:
-    """The cost of one more run in a batch, from two small trial batches (1 and 16 runs).
+    """The cost of one more run in a batch, from small trial batches (1, then 16 runs).
 
     A batched model's call costs about the same for one run as for many, so the cost of a
-    run is the difference between the two trials; the trials only size the batches and are
-    not part of the results.
+    run is the difference between the two trials; a model taking over a tenth of a second
+    for one run is timed on that run alone (a second trial would cost more than it tells).
+    The trials only size the batches and are not part of the results.
     """
-    seconds = []
-    for trial in (1, 16):
-        started = time.perf_counter()
-        simulate_batch(arrays, model, parameters, plan, seed, 0, trial)
-        seconds.append(time.perf_counter() - started)
-    return max((seconds[1] - seconds[0]) / 15, seconds[1] / 16 / 100)
+    started = time.perf_counter()
+    simulate_batch(arrays, model, parameters, plan, seed, 0, 1)
+    one = time.perf_counter() - started
+    if one > 0.1:
+        return one
+    started = time.perf_counter()
+    simulate_batch(arrays, model, parameters, plan, seed, 0, 16)
+    sixteen = time.perf_counter() - started
+    return max((sixteen - one) / 15, sixteen / 16 / 100)
 
 
 def simulate(

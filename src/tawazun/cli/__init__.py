@@ -7,7 +7,15 @@ them, and nothing else changes.
 from tawazun.cli._common import app
 
 # isort: off
-from tawazun.cli import scenarios, analysis, backtest, runs, report, draft  # noqa: F401  (they register commands)
+from tawazun.cli import (  # noqa: F401  (they register commands)
+    scenarios,
+    analysis,
+    backtest,
+    runs,
+    report,
+    draft,
+    serve,
+)
 # isort: on
 
 __all__ = ["app"]

@@ -13,13 +13,14 @@ from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import typer
-from pydantic import TypeAdapter, ValidationError
+from pydantic import PydanticUserError, TypeAdapter, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from tawazun import limits
 from tawazun.errors import InputError
+from tawazun.i18n import _
 from tawazun.io import _yaml
 from tawazun.models import get_model
 from tawazun.result import Result
@@ -164,7 +165,9 @@ def coerce(name: str, text: str, hint: Any) -> Any:
     except _yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "malformed"
         raise UsageProblem(
-            f"parameter {name}: {printable(text)!r} cannot be read ({problem})"
+            _("parameter {name}: {text!r} cannot be read ({problem})").format(
+                name=name, text=printable(text), problem=problem
+            )
         ) from None
     if hint is Any:
         return value
@@ -174,10 +177,12 @@ def coerce(name: str, text: str, hint: Any) -> Any:
         first = exc.errors()[0]
         where = ".".join(map(str, first["loc"]))
         raise UsageProblem(
-            f"parameter {name}: {printable(text)!r} is not {_described(hint)}"
+            _("parameter {name}: {text!r} is not {what}").format(
+                name=name, text=printable(text), what=_described(hint)
+            )
             + (f" ({where}: {first['msg']})" if where else f" ({first['msg']})")
         ) from None
-    except Exception:  # a hint pydantic cannot check: let the YAML value through
+    except PydanticUserError:  # a hint pydantic cannot check: let the YAML value through
         return value
 
 
@@ -191,9 +196,9 @@ def _whole(text: str) -> int:
 def _described(hint: Any) -> str:
     origin = get_origin(hint)
     if origin in (dict, Mapping) or hint in (dict, Mapping):
-        return "a mapping such as {ID: NUMBER}"
+        return _("a mapping such as {{ID: NUMBER}}").format()
     if origin in (list, tuple, Sequence) or hint in (list, tuple):
-        return "a list such as [1, 2]"
+        return _("a list such as [1, 2]")
     return f"of type {getattr(hint, '__name__', hint)}"
 
 
@@ -243,8 +248,10 @@ def run_model(scenario: Scenario, model: str, parameters: dict[str, Any]) -> Res
     broken = [f.issue for f in result.issues if not math.isfinite(f.forecast)]
     if broken:
         raise UsageProblem(
-            f"model {model!r} gave no finite forecast for {broken}: the scenario's numbers are "
-            "too far apart for it (see docs/format.md, Limits)"
+            _(
+                "model {model!r} gave no finite forecast for {issues}: the scenario's numbers "
+                "are too far apart for it (see docs/format.md, Limits)"
+            ).format(model=model, issues=broken)
         )
     return result
 
@@ -328,8 +335,19 @@ def follow(bar: Any, task: Any) -> Callable[[int, int], None]:
     return update
 
 
-def signed(value: float, digits: int = 2) -> str:
-    return "-" if value != value else f"{value:+.{digits}f}"
+def signed(value: float | None, digits: int = 2) -> str:
+    """A change with its sign; one that rounds to zero is ``+0.00``, never ``-0.00``.
+
+    None is a NaN as the JSON documents write it.
+    """
+    if value is None or value != value:
+        return "-"
+    return f"{(value if round(value, digits) != 0 else 0.0):+.{digits}f}"
+
+
+def fixed(value: float | None, digits: int = 1) -> str:
+    """A number to ``digits`` decimals; ``nan`` for a missing one (NaN, or JSON's null)."""
+    return "nan" if value is None else f"{value:.{digits}f}"
 
 
 def band_id_of(issue: Any, value: float) -> str | None:

@@ -52,6 +52,19 @@ NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with th
 NOT_RECORDED = ("path", "as_json", "as_markdown", "lang", "source_format")
 #: Command name -> the command's function without saving (for ``runs rerun``).
 SAVED: dict[str, Callable[..., None]] = {}
+#: Command name -> how it prints a result, from its JSON document and the scenario (``None``
+#: for a backtest), so that ``runs show`` prints a stored run as the command did.
+SHOWN: dict[str, Callable[[Any, dict[str, Any], str], None]] = {}
+
+
+def shows(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register ``command``'s printer of a result document in :data:`SHOWN`."""
+
+    def register(printer: Callable[..., None]) -> Callable[..., None]:
+        SHOWN[command] = printer
+        return printer
+
+    return register
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -24,6 +24,7 @@ from tawazun.cli._common import (
     check_size,
     clean_errors,
     console,
+    fixed,
     follow,
     parameters_for,
     print_json,
@@ -32,7 +33,11 @@ from tawazun.cli._common import (
     spark,
     text_in,
 )
-from tawazun.cli._saving import keep, saved
+from tawazun.cli._saving import keep, saved, shows
+from tawazun.i18n import _
+
+if TYPE_CHECKING:
+    from tawazun.scenario import Scenario
 
 
 @app.command()
@@ -91,22 +96,30 @@ def simulate(
     if as_json:
         print_json(result.to_dict())
         return
+    show_simulation(scenario, result.to_dict(), lang)
+
+
+@shows("simulate")
+def show_simulation(scenario: Scenario, document: dict[str, Any], lang: str) -> None:
+    execution = document["execution"]
     console.print(
-        f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]  ·  "
-        f"{runs} runs, seed {seed}, {result.uncertain_values} uncertain values  ·  "
-        f"{result.execution['where']}, {result.execution['seconds']:.1f} s"
+        f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  "
+        f"model [cyan]{document['model']}[/cyan]  ·  "
+        f"{document['runs']} runs, seed {document['seed']}, "
+        f"{document['uncertain_values']} uncertain values  ·  "
+        f"{execution['where']}, {execution['seconds']:.1f} s"
     )
-    for summary in result.issues():
+    for summary in document["issues"]:
         issue = scenario.issue(summary["issue"])
         base = summary["baseline"]
         q = summary["quantiles"]
         console.print()
         console.print(
             f"[bold]{text_in(issue.name, lang)}[/bold] (scale {issue.scale.min:g}-"
-            f"{issue.scale.max:g}): as stated [bold green]{base['forecast']:.1f}[/bold green] "
+            f"{issue.scale.max:g}): as stated [bold green]{fixed(base['forecast'])}[/bold green] "
             f"({band_label(scenario, issue.id, base['band'], lang)}); over the runs mean "
-            f"{summary['mean']:.1f}, sd {summary['sd']:.1f}, 90% between {q['0.05']:.1f} and "
-            f"{q['0.95']:.1f}, median {q['0.5']:.1f}"
+            f"{fixed(summary['mean'])}, sd {fixed(summary['sd'])}, 90% between "
+            f"{fixed(q['0.05'])} and {fixed(q['0.95'])}, median {fixed(q['0.5'])}"
             + (f"; [red]{summary['failed']} runs failed[/red]" if summary["failed"] else "")
         )
         table = Table("band", "range", "probability", "", header_style="bold")
@@ -115,8 +128,8 @@ def simulate(
             table.add_row(
                 band_label(scenario, issue.id, band_id, lang),
                 f"{band.lower:g}-{band.upper:g}" if band else "",
-                f"{share:.1%}",
-                "█" * round(share * 30),
+                "-" if share is None else f"{share:.1%}",
+                "█" * round((share or 0) * 30),
             )
         if issue.bands:
             console.print(table)
@@ -153,28 +166,34 @@ def pivotal(
     if as_json:
         print_json(result.to_dict())
         return
+    show_pivotal(scenario, result.to_dict(), lang)
+
+
+@shows("pivotal")
+def show_pivotal(scenario: Scenario, document: dict[str, Any], lang: str) -> None:
     console.print(
-        f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]"
+        f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  "
+        f"model [cyan]{document['model']}[/cyan]"
     )
-    for issue_id, effects in result.effects.items():
-        issue = scenario.issue(issue_id)
+    for entry in document["issues"]:
+        issue = scenario.issue(entry["issue"])
         console.print()
         console.print(
             f"[bold]{text_in(issue.name, lang)}[/bold]: forecast "
-            f"{result.baseline[issue_id]:.1f}. Change of the forecast if the actor leaves, and "
+            f"{fixed(entry['baseline'])}. Change of the forecast if the actor leaves, and "
             "if its position, salience or capability moves by 10% of its range"
         )
         table = Table(
             "#", "actor", "leaves", "position", "salience", "capability", header_style="bold"
         )
-        for rank, effect in enumerate(effects, 1):
+        for rank, effect in enumerate(entry["actors"], 1):
             table.add_row(
                 str(rank),
-                text_in(scenario.actor(effect.actor).name, lang),
-                signed(effect.leave, 1),
-                signed(effect.position_10pct),
-                signed(effect.salience_10pct),
-                signed(effect.capability_10pct),
+                text_in(scenario.actor(effect["actor"]).name, lang),
+                signed(effect["leave"], 1),
+                signed(effect["position_10pct"]),
+                signed(effect["salience_10pct"]),
+                signed(effect["capability_10pct"]),
             )
         console.print(table)
 
@@ -191,7 +210,6 @@ def shocks(
 ) -> None:
     """The forecast without the scenario's events, with each alone, and along the timeline."""
     from tawazun.analysis.shocks import shocks as run_shocks
-    from tawazun.analysis.shocks import timeline
 
     with clean_errors():
         scenario = io.load(path, source_format)
@@ -204,32 +222,42 @@ def shocks(
     if as_json:
         print_json(result.to_dict())
         return
+    show_shocks(scenario, result.to_dict(), lang)
+
+
+@shows("shocks")
+def show_shocks(scenario: Scenario, document: dict[str, Any], lang: str) -> None:
+    from tawazun.analysis.shocks import timeline
+
     console.print(
-        f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  model [cyan]{model}[/cyan]"
+        f"[bold]{text_in(scenario.metadata.title, lang)}[/bold]  ·  "
+        f"model [cyan]{document['model']}[/cyan]"
     )
-    for j, issue in enumerate(scenario.issues):
-        base_band = band_label(scenario, issue.id, band_id_of(issue, result.baseline[j]), lang)
+    events = {entry["event"]: entry for entry in document["events"]}
+    for issue in scenario.issues:
+        base = document["baseline"][issue.id]
+        base_band = band_label(scenario, issue.id, band_id_of(issue, base), lang)
         console.print()
         console.print(
-            f"[bold]{text_in(issue.name, lang)}[/bold]: without events "
-            f"{result.baseline[j]:.1f} ({base_band})"
+            f"[bold]{text_in(issue.name, lang)}[/bold]: without events {fixed(base)} ({base_band})"
         )
         table = Table(
             "event", "date", "round", "alone", "change", "timeline", "band", header_style="bold"
         )
         for event in timeline(scenario.events):
-            alone, along = result.alone[event.id][j], result.cumulative[event.id][j]
+            alone = events[event.id]["alone"][issue.id]
+            along = events[event.id]["timeline"][issue.id]
             table.add_row(
                 text_in(event.name, lang),
                 event.date.isoformat() if event.date else "",
                 str(event.round),
-                f"{alone:.1f}",
-                signed(alone - result.baseline[j], 1),
-                f"{along:.1f}",
+                fixed(alone),
+                signed(events[event.id]["alone_change"][issue.id], 1),
+                fixed(along),
                 band_id_of(issue, along) or "-",
             )
         console.print(table)
-    for note in result.notes:
+    for note in document["notes"]:
         console.print(f"[yellow]note[/yellow]: {note}", highlight=False)
 
 
@@ -263,20 +291,28 @@ def whatif(
     if as_json:
         print_json(result.to_dict())
         return
+    show_whatif(scenario, result.to_dict(), lang)
+
+
+@shows("whatif")
+def show_whatif(scenario: Scenario, document: dict[str, Any], lang: str) -> None:
+    issue, band, closest = document["issue"], document["band"], document["closest"]
     target = scenario.issue(issue)
     console.print(
-        f"[bold]{text_in(target.name, lang)}[/bold]  ·  model [cyan]{model}[/cyan]: forecast "
-        f"{result.baseline:.1f}; target {band_label(scenario, issue, band, lang)}"
+        f"[bold]{text_in(target.name, lang)}[/bold]  ·  model [cyan]{document['model']}[/cyan]: "
+        f"forecast {fixed(document['baseline'])}; target {band_label(scenario, issue, band, lang)}"
     )
-    console.print(f"[bold]{result.answer}[/bold]", highlight=False)
-    found = result.singles or result.pairs
-    if result.closest is not None:
+    console.print(f"[bold]{document['answer']}[/bold]", highlight=False)
+    found = document["singles"] or document["pairs"]
+    if closest is not None:
         console.print(
-            f"closest approach: forecast {result.closest['forecast']:.1f}, "
-            f"{result.closest['distance']:.1f} from the band, with",
+            _("closest approach: forecast {forecast}, {distance} from the band, with").format(
+                forecast=fixed(closest["forecast"]),
+                distance=fixed(closest["distance"]),
+            ),
             highlight=False,
         )
-        found = [result.closest]
+        found = [closest]
     if not found:
         return
     table = Table("#", "change", "share of range", "forecast", header_style="bold")
@@ -285,13 +321,15 @@ def whatif(
             str(rank),
             "; ".join(describe_change(scenario, c, lang) for c in entry["changes"]),
             f"{entry['share']:.1%}",
-            f"{entry['forecast']:.1f}",
+            fixed(entry["forecast"]),
         )
     console.print(table)
     if any(c["beyond_others"] for entry in found[:10] for c in entry["changes"]):
         console.print(
-            "* beyond the range the other actors at the table span: weigh it before calling "
-            "it plausible",
+            _(
+                "* beyond the range the other actors at the table span: weigh it before "
+                "calling it plausible"
+            ),
             highlight=False,
         )
 

@@ -20,7 +20,7 @@ from tawazun.cli._common import (
     print_json,
     progress_bar,
 )
-from tawazun.cli._saving import keep, saved
+from tawazun.cli._saving import keep, saved, shows
 from tawazun.models import available, get_model
 
 if TYPE_CHECKING:
@@ -80,12 +80,6 @@ def backtest(
                 draws=draws,
                 progress=follow(bar, task),
             )
-    summary = (
-        f"{path}: {data.issue_count} issues with an outcome in {len(data.cases)} cases; "
-        f"skipped {data.skipped_count} rows without an outcome; "
-        f"{data.imputed_saliences} missing saliences set to 50; capabilities {capabilities}; "
-        f"{folds}-fold CV and {draws} bootstrap draws by proposal, seed {seed}"
-    )
     document = {
         "file": path,
         "capabilities": capabilities,
@@ -103,18 +97,38 @@ def backtest(
         print_json(document)
         return
     if as_markdown:
-        sys.stdout.write(summary + "\n\n" + to_markdown(result))
+        sys.stdout.write(backtest_summary(document) + "\n\n" + to_markdown(result))
         return
-    console.print(summary, highlight=False)
-    for subset in result.scores["subset"].unique():
+    show_backtest(None, document, "en")
+
+
+def backtest_summary(document: dict[str, Any]) -> str:
+    """What was scored, how, and what was left out: one line."""
+    settings = document["settings"]
+    return (
+        f"{document['file']}: {document['issues']} issues with an outcome in "
+        f"{document['cases']} cases; skipped {len(document['skipped_rows'])} rows without an "
+        f"outcome; {document['imputed_saliences']} missing saliences set to 50; capabilities "
+        f"{document['capabilities']}; {settings['folds']}-fold CV and {settings['draws']} "
+        f"bootstrap draws by proposal, seed {settings['seed']}"
+    )
+
+
+@shows("backtest")
+def show_backtest(_scenario: None, document: dict[str, Any], _lang: str) -> None:
+    import pandas as pd
+
+    scores = pd.DataFrame(document["scores"])
+    console.print(backtest_summary(document), highlight=False)
+    for subset in scores["subset"].unique():
         full = subset == "all"
         headers = FULL_HEADERS if full else SUBSET_HEADERS
-        rows = (full_rows if full else subset_rows)(result.scores, subset)
-        table = Table(*headers, title=subset_title(result.scores, subset))
+        rows = (full_rows if full else subset_rows)(scores, subset)
+        table = Table(*headers, title=subset_title(scores, subset))
         for row in rows:
             table.add_row(*row)
         console.print(table)
-    for label, chosen in result.tuned.items():
+    for label, chosen in document["tuned"].items():
         console.print(f"{label}: values chosen per fold {chosen}", highlight=False)
 
 

@@ -25,9 +25,11 @@ from tawazun.cli._common import (
     clean_errors,
     console,
     forecast_tables,
+    plain,
     print_json,
+    printable,
 )
-from tawazun.cli._saving import SAVED, StoreOpt, capturing, open_store
+from tawazun.cli._saving import SAVED, SHOWN, StoreOpt, capturing, open_store, shows
 from tawazun.i18n import _
 
 if TYPE_CHECKING:
@@ -41,16 +43,6 @@ runs_app = typer.Typer(
 )
 app.add_typer(runs_app, name="runs")
 
-#: The columns of each result table that fit a terminal (`runs export` writes them all).
-TERMINAL_COLUMNS = {
-    "forecasts": ["issue", "forecast", "band"],
-    "distribution": ["issue", "mean", "sd", "quantile_0.05", "quantile_0.5", "quantile_0.95"],
-    "probabilities": ["issue", "band", "probability"],
-    "pivotal": ["issue", "rank", "actor", "leave", "position_10pct", "salience_10pct"],
-    "shocks": ["event", "issue", "alone", "alone_change", "timeline"],
-    "changes": ["kind", "rank", "actor", "field", "from", "to", "share", "forecast"],
-    "scores": ["subset", "forecaster", "issues", "mae", "rmse", "median", "within10"],
-}
 ID_WIDTH = 8
 RunArg = Annotated[
     str, typer.Argument(help="A run id, its first 4+ characters, last, or last~N (before it).")
@@ -106,7 +98,7 @@ def _text(value: Any) -> str:
 def _print_frame(frame: pd.DataFrame, title: str | None = None) -> None:
     table = Table(*map(str, frame.columns), title=title, header_style="bold", title_justify="left")
     for row in frame.itertuples(index=False):
-        table.add_row(*(_text(v) for v in row))
+        table.add_row(*(plain(_text(v)) for v in row))
     console.print(table)
 
 
@@ -185,11 +177,11 @@ def list_runs(
             table.add_row(
                 str(run_id),
                 _when(row["created"]),
-                row["command"],
-                _text(row["model"]),
-                row["scenario"],
-                _text(row["label"]),
-                _forecasts_line(_summary_of(row)),
+                plain(row["command"]),
+                plain(_text(row["model"])),
+                plain(row["scenario"]),
+                plain(_text(row["label"])),
+                plain(_forecasts_line(_summary_of(row))),
             )
         console.print(table)
         if len(shown) < len(frame):
@@ -203,29 +195,28 @@ def list_runs(
 
 def _header(run: Run) -> None:
     console.print(
-        f"[bold]{_('run')} {run.id}[/bold]  ·  {run.command}  ·  {_when(run.created)}  ·  "
-        f"tawazun {run.version}" + (f"  ·  {run.seconds:.1f} s" if run.seconds else ""),
+        f"[bold]{_('run')} {run.id}[/bold]  ·  {plain(run.command)}  ·  {_when(run.created)}  ·  "
+        f"tawazun {plain(run.version)}" + (f"  ·  {run.seconds:.1f} s" if run.seconds else ""),
         highlight=False,
     )
     console.print(
-        f"{_('scenario')}: {run.scenario_title} ({run.scenario_id}, {run.scenario_hash[:12]})",
+        f"{_('scenario')}: {plain(run.scenario_title)} ({plain(run.scenario_id)}, "
+        f"{run.scenario_hash[:12]})",
         highlight=False,
-        markup=False,
     )
     if run.label or run.note:
         console.print(
-            f"{_('label')}: {run.label or ''}"
-            + (f"  ·  {_('note')}: {run.note}" if run.note else ""),
+            f"{_('label')}: {plain(run.label or '')}"
+            + (f"  ·  {_('note')}: {plain(run.note)}" if run.note else ""),
             highlight=False,
-            markup=False,
         )
     given = {k: v for k, v in run.options.items() if k not in ("param", "file")}
     if run.model or given:
         settings = ", ".join(f"{k}={_setting(v)}" for k, v in (given | run.parameters).items())
         console.print(
-            f"{_('model')}: {run.model or ''}" + (f"  ({settings})" if settings else ""),
+            f"{_('model')}: {plain(run.model or '')}"
+            + (f"  ({plain(settings)})" if settings else ""),
             highlight=False,
-            markup=False,
         )
 
 
@@ -256,19 +247,20 @@ def show(run: RunArg, as_json: JsonOpt = False, lang: LangOpt = Lang.en, store: 
             return
         _header(found)
         console.print()
-        if found.command == "forecast":
-            forecast_tables(found.scenario(), _as_result(found.document), lang)
-            return
-        if found.command == "whatif":
-            console.print(found.document.get("answer", ""), highlight=False, markup=False)
-        for name, frame in found.tables().items():
-            columns = [c for c in TERMINAL_COLUMNS.get(name, []) if c in frame.columns]
-            if columns and not frame.empty:
-                _print_frame(frame[columns], title=name)
-        console.print(
-            _("every table: tawazun runs export {run} --to result.xlsx").format(run=found.id),
-            highlight=False,
-        )
+        printer = SHOWN.get(found.command)
+        if printer is None:
+            raise UsageProblem(
+                _("this tawazun cannot show a {command} run; try --json").format(
+                    command=found.command
+                )
+            )
+        scenario = found.scenario() if found.source.kind == "scenario" else None
+        printer(scenario, found.document, lang)
+
+
+@shows("forecast")
+def show_forecast(scenario: Any, document: dict[str, Any], lang: str) -> None:
+    forecast_tables(scenario, _as_result(document), lang)
 
 
 @runs_app.command()
@@ -378,16 +370,14 @@ def rerun(
         parameters = _parameters_now(found)
         for name in sorted(parameters.keys() | found.parameters.keys()):
             if parameters.get(name) != found.parameters.get(name):
-                typer.echo(
-                    _("note: {model}'s {name} is {now} now, was {then} in run {run}").format(
-                        model=found.model,
-                        name=name,
-                        now=_text(parameters.get(name)),
-                        then=_text(found.parameters.get(name)),
-                        run=found.id,
-                    ),
-                    err=True,
+                note = _("note: {model}'s {name} is {now} now, was {then} in run {run}").format(
+                    model=found.model,
+                    name=name,
+                    now=_setting(parameters.get(name)),
+                    then=_setting(found.parameters.get(name)),
+                    run=found.id,
                 )
+                typer.echo(printable(note), err=True)
         document = _rerun(found)
         if save:
             new = runs.save(
@@ -415,8 +405,10 @@ def rerun(
         a, b = before.get(issue, {}), after.get(issue, {})
         if a != b:
             typer.echo(
-                f"  {issue}: {_text(a.get('forecast'))} {a.get('band') or ''} -> "
-                f"{_text(b.get('forecast'))} {b.get('band') or ''}"
+                printable(
+                    f"  {issue}: {_text(a.get('forecast'))} {a.get('band') or ''} -> "
+                    f"{_text(b.get('forecast'))} {b.get('band') or ''}"
+                )
             )
     raise typer.Exit(1)
 
@@ -431,7 +423,8 @@ def label(
     """Label a run (and set its note)."""
     with _store(store) as runs:
         found = runs.label(run, text, note)
-    typer.echo(_("run {run}: label {label}").format(run=found.id, label=found.label or "-"))
+    message = _("run {run}: label {label}").format(run=found.id, label=found.label or "-")
+    typer.echo(printable(message))
 
 
 @runs_app.command()
@@ -452,7 +445,7 @@ def delete(
                 when=_when(found.created),
                 scenario=found.scenario_id,
             )
-            if not typer.confirm(question):
+            if not typer.confirm(printable(question)):
                 raise typer.Exit(1)
         runs.delete(found.id)
     typer.echo(_("deleted run {run}").format(run=found.id))

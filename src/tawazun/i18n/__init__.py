@@ -41,8 +41,10 @@ To add messages after marking them in code (``pybabel`` is Babel's command line)
     pybabel extract -F src/tawazun/i18n/babel.cfg -o /tmp/tawazun.pot .
     pybabel update -i /tmp/tawazun.pot -d src/tawazun/i18n/locale -D tawazun --no-fuzzy-matching
 
-then translate the new entries of ``tawazun.po``; ``tests/i18n/test_catalog.py`` lists any
-message without an Arabic translation.
+then translate the new entries of ``tawazun.po``, with each placeholder and Latin word of an
+Arabic sentence in first-strong isolates (U+2068 ... U+2069, as the catalog does: so that a
+name or a command filled in keeps its direction in any caller); ``tests/i18n/test_catalog.py``
+lists any message without an Arabic translation.
 """
 
 from __future__ import annotations

@@ -197,9 +197,11 @@ def _write_beside(scenario: Scenario, path: Path, spec: FormatSpec) -> Path:
         ) from None
     os.close(fd)
     temporary = Path(name)
+    write = spec.write
     try:
-        assert spec.write is not None
-        spec.write(scenario, temporary)
+        if write is None:  # checked by _writable_target
+            raise fail(path, "-", "format", spec.name)
+        write(scenario, temporary)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise fail(
@@ -227,7 +229,15 @@ def _replace(temporary: Path, path: Path) -> None:
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask, read without changing it where the system says it (Linux): the
+    web app may write from several threads, and ``os.umask`` sets it for all of them."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
 

@@ -469,7 +469,9 @@ def batch(
     """The forecasts ``(b, m)`` of a batch of variants: :func:`run`'s, without trajectories.
 
     Parameters are :func:`run`'s (``offers`` only shapes a trajectory and changes nothing
-    here). Each variant runs :func:`play`, as :func:`run` does, so the doubles are the same.
+    here). Small tables run all variants together (:func:`play_batch`, which :func:`run`
+    uses with a batch of one), larger ones variant by variant (:func:`play`): the doubles
+    are :func:`run`'s either way.
     """
     choices = {"probability": probability, "capitulation": capitulation}
     choices |= {"compromise": compromise, "risk": risk}

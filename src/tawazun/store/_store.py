@@ -234,7 +234,10 @@ class Store:
                 from tawazun.models import get_model
 
                 parameters = get_model(model).defaults | parameters
-        as_scenario = version.scenario() if version.kind == "scenario" else None
+        # the scenario finds the bands that documents like pivotal's do not name
+        as_scenario = None
+        if version.kind == "scenario":
+            as_scenario = scenario.scenario() if isinstance(scenario, ScenarioVersion) else scenario
         row = {
             "created": dt.datetime.now(dt.UTC),
             "command": command,
@@ -245,7 +248,7 @@ class Store:
             "version": _version(),
             "scenario_hash": version.hash,
             "document": text,
-            "summary": documents.summary(command, document, as_scenario),  # type: ignore[arg-type]
+            "summary": documents.summary(command, document, as_scenario),
             "seconds": seconds,
             "label": label,
             "note": note,
