@@ -53,6 +53,7 @@ ACTOR_COLOURS = qualitative.Dark24
 BAND_OPACITY = 0.28
 WIDTH, HEIGHT = 900, 460
 _RLI, _PDI = "\u2067", "\u2069"
+_NO_ISOLATES = {0x2068: None, 0x2069: None}
 #: CSS a page showing figures needs (it is in :func:`figure_html`'s output).
 CHART_CSS = "#js-plotly-tester{direction:ltr}"
 
@@ -66,7 +67,11 @@ def _t(text: str) -> str:
     SVG text is laid out left to right unless told otherwise; isolating the whole text as
     right to left makes an Arabic sentence with Latin names in it read in order.
     """
-    return f"{_RLI}{text}{_PDI}" if is_rtl() and text else text
+    if not (is_rtl() and text):
+        return text
+    # inside SVG text, nested first-strong isolates (the catalog's) move neutral marks
+    # such as a colon to the line's end in Chromium: the one right-to-left isolate suffices
+    return f"{_RLI}{text.translate(_NO_ISOLATES)}{_PDI}"
 
 
 def model_colour(model: str) -> str:
@@ -346,6 +351,7 @@ def band_probability_chart(
     issue_id: str,
     probabilities: Mapping[str, Mapping[str, float]],
     runs: int | None = None,
+    title: str | None = None,
 ) -> go.Figure:
     """The probability of each band of an issue, a group of bars per band, a bar per model.
 
@@ -356,6 +362,9 @@ def band_probability_chart(
         (outside every band) is shown when present.
     runs : int, optional
         The number of runs behind the probabilities, for the axis title.
+    title : str, optional
+        A title in the current language with an ``{issue}`` placeholder (default: the
+        probability of each outcome band).
     """
     issue = scenario.issue(issue_id)
     bands: list[tuple[str, str]] = [(b.id, localized(b.label)) for b in issue.bands]
@@ -380,11 +389,13 @@ def band_probability_chart(
         )
     _dress(
         figure,
-        _("{issue}: probability of each outcome band").format(issue=isolate(localized(issue.name))),
+        (title or _("{issue}: probability of each outcome band")).format(
+            issue=isolate(localized(issue.name))
+        ),
         _("outcome band"),
         ngettext("share of the {count} run", "share of the {count} runs", runs).format(count=runs)
         if runs
-        else _("share of the runs"),
+        else _("probability"),
     )
     figure.update_yaxes(tickformat=".0%", range=[0, 1.12])
     figure.update_layout(barmode="group")

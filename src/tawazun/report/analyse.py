@@ -20,6 +20,7 @@ from tawazun.analysis.whatif import WhatIf, what_would_it_take
 from tawazun.models import ModelSpec, available, get_model
 from tawazun.result import Result
 from tawazun.scenario import Scenario
+from tawazun.validation.calibration import calibrated_issues
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,17 @@ class ModelFindings:
     shocks: Shocks | None = None
     whatif: dict[str, list[WhatIf]] = field(default_factory=dict)
     without: dict[str, Simulation] = field(default_factory=dict)
+    calibrated: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     refused: str = ""
 
     @property
     def model(self) -> str:
         return self.spec.name
+
+    def calibrated_bands(self, issue_id: str) -> dict[str, float] | None:
+        """The calibrated probability of each band (None: the model has no calibration)."""
+        found = self.calibrated.get(issue_id)
+        return None if found is None else found["bands"]
 
     def bands(self, issue_id: str) -> dict[str, float]:
         """``simulate``'s probability of each band of the issue."""
@@ -127,5 +134,9 @@ def analyse(
         for actor_id, reduced in absent.items():
             log(f"{spec.name}: simulate without {actor_id}")
             gone[actor_id] = simulate(reduced, spec.name, runs, seed, parameters=own)
-        found.append(ModelFindings(spec, result, simulation, ranked, timeline, searches, gone))
+        # the model's errors on real outcomes (DEU III) around the runs' forecasts
+        calibrated = calibrated_issues(scenario, spec.name, simulation.forecasts)
+        found.append(
+            ModelFindings(spec, result, simulation, ranked, timeline, searches, gone, calibrated)
+        )
     return Findings(scenario, found, runs, seed, tuple(absent))

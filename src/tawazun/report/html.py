@@ -207,6 +207,12 @@ def trajectory_section(findings: Findings, static: bool) -> list[dict[str, Any]]
     return out
 
 
+def _share_cell(shares: dict[str, float], fitted: dict[str, float] | None, band_id: str) -> str:
+    """``calibrated · robustness`` (the robustness share alone without a calibration)."""
+    share = percent(shares.get(band_id, 0.0))
+    return share if fitted is None else f"{percent(fitted.get(band_id, 0.0))} · {share}"
+
+
 def probability_section(findings: Findings, static: bool) -> list[dict[str, Any]]:
     scenario = findings.scenario
     out = []
@@ -214,15 +220,21 @@ def probability_section(findings: Findings, static: bool) -> list[dict[str, Any]
         if not issue.bands:
             continue
         by_model = {m.model: m.bands(issue.id) for m in findings.ran()}
+        calibrated = {m.model: m.calibrated_bands(issue.id) for m in findings.ran()}
         failed = {m.model: m.simulation.issues()[j]["failed"] for m in findings.ran()}
+
         out.append(
             {
                 "issue": localized(issue.name),
                 "models": list(by_model),
+                "calibrated": any(c is not None for c in calibrated.values()),
                 "rows": [
                     (
                         localized(band.label),
-                        [percent(shares.get(band.id, 0.0)) for shares in by_model.values()],
+                        [
+                            _share_cell(by_model[model], calibrated[model], band.id)
+                            for model in by_model
+                        ],
                     )
                     for band in issue.bands
                 ],
@@ -238,6 +250,19 @@ def probability_section(findings: Findings, static: bool) -> list[dict[str, Any]
                 "chart": _chart(
                     charts.band_probability_chart(scenario, issue.id, by_model, findings.runs),
                     static,
+                ),
+                "calibrated_chart": (
+                    _chart(
+                        charts.band_probability_chart(
+                            scenario,
+                            issue.id,
+                            {m: c for m, c in calibrated.items() if c is not None},
+                            title=_("{issue}: calibrated probability of each outcome band"),
+                        ),
+                        static,
+                    )
+                    if any(c is not None for c in calibrated.values())
+                    else ""
                 ),
             }
         )
