@@ -19,6 +19,7 @@ import pytest
 import tawazun
 from tawazun.i18n import _, using
 from tawazun.report import analyse, render, write_report
+from tawazun.validation.calibration import shipped
 
 HERE = Path(__file__).parent
 ARTIFACTS = HERE.parent / "artifacts" / "report"
@@ -141,7 +142,8 @@ def test_every_chart_is_on_the_page(pages, scenario):
     expected = (
         issues  # the scale with every forecast
         + iterative * issues  # trajectories
-        + issues  # band probabilities
+        + issues  # band probabilities: robustness shares
+        + issues * any(m in shipped() for m in MODELS)  # and calibrated probabilities
         + len(MODELS) * issues  # tornadoes
         + len(MODELS) * issues  # shocks
     )
@@ -164,6 +166,7 @@ def test_the_page_loads_nothing_from_another_host(pages):
 
 def test_the_probability_section_says_what_it_means_and_does_not(pages):
     assert "What this probability means." in pages["en"]
+    assert "an assumption, not a measurement" in pages["en"]  # what the calibration assumes
     assert "It is not the chance that the outcome happens in the world." in pages["en"]
     with using("ar"):
         assert _("What it does not mean.") in pages["ar"]

@@ -18,7 +18,8 @@ from tawazun.cli import app
 from tests.factories import one_issue
 
 runner = CliRunner()
-SAVED = re.compile(r"saved run ([0-9a-z]{8})")
+# the run id as `saved run ID` says it, or the `runs show ID` every language keeps
+SAVED = re.compile(r"(?:saved run|runs show) ([0-9a-z]{8})")
 
 
 def invoke(*arguments: str) -> object:
