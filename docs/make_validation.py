@@ -1,8 +1,13 @@
-"""Regenerate the tables of docs/validation.md: ``python docs/make_validation.py``.
+"""Regenerate the tables of docs/validation.md and the shipped calibrations.
 
-Runs ``tawazun backtest DEU --markdown`` with each capability scheme (the file's row and
-the procedure-aware one) and writes each output between its ``<!-- backtest SCHEME begin
--->`` and ``<!-- backtest SCHEME end -->`` markers; the page's prose stays.
+``python docs/make_validation.py`` runs ``tawazun backtest DEU --markdown`` with each
+capability scheme (the file's row and the procedure-aware one) and writes each output
+between its ``<!-- backtest SCHEME begin -->`` and ``<!-- backtest SCHEME end -->``
+markers; the page's prose stays. The file-row run adds ``--calibration`` (the
+out-of-sample check of the calibrated distributions) and ``--save-calibration``, which
+rewrites ``src/tawazun/data/calibration-deu3.json``, the calibrations ``forecast`` and
+``simulate`` use. ``tests/validation/test_validation_doc.py`` fails when the tables no
+longer match what the code computes.
 """
 
 from __future__ import annotations
@@ -14,15 +19,21 @@ from pathlib import Path
 
 PAGE = Path(__file__).with_name("validation.md")
 DEU = "../shared/reference/deu/deu3.csv"
+#: Each documented run: the capability scheme and the options beyond --markdown.
+RUNS = {
+    "file-row": ["--calibration", "--save-calibration", "src/tawazun/data/calibration-deu3.json"],
+    "procedure": [],
+}
 
 
 def main() -> None:
     page = PAGE.read_text(encoding="utf-8")
-    for scheme in ("file-row", "procedure"):
+    for scheme, extra in RUNS.items():
         command = [sys.executable, "-m", "tawazun.cli", "backtest", DEU, "--markdown"]
-        print("+", " ".join(command[2:]), "--capabilities", scheme, file=sys.stderr)
+        command += ["--capabilities", scheme, *extra]
+        print("+", " ".join(command[2:]), file=sys.stderr)
         output = subprocess.run(
-            [*command, "--capabilities", scheme],
+            command,
             check=True,
             capture_output=True,
             text=True,

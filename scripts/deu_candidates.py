@@ -2,14 +2,21 @@
 
 Run from the repository root::
 
-    python scripts/deu_candidates.py ../shared/reference/deu/deu3.csv [--seed 0]
+    python scripts/deu_candidates.py ../shared/reference/deu/deu3.csv [--seed 0] \
+        [--actor-weights] [--models]
 
 Each candidate is a family of forecasts indexed by a parameter grid. Its parameter is chosen
 by 10-fold cross-validation with folds by proposal (the same folds and choice rule as
 ``tawazun backtest``), so every issue is forecast with a value fitted on other proposals.
 The printed table gives the cross-validated MAE and the paired difference with the compromise
-model, with a 95% cluster-bootstrap interval (proposals resampled). docs/validation.md
-reports the outcome.
+model, with a 95% cluster-bootstrap interval (proposals resampled), and the count of
+candidates tried. docs/validation.md reports the outcome.
+
+``--models`` adds candidates built on the registered models' forecasts (it runs them all, about
+half a minute): a correction of the compromise toward each model, ``c + b (m - c)`` with ``b``
+fitted by least absolute deviations on the training folds; one such regression on every
+model at once; the compromise shifted by the median residual of its fifth of the scale; the
+Nash solution with damped capabilities ``c^g s``.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
-from scipy.optimize import minimize, minimize_scalar
+from scipy.optimize import linprog, minimize, minimize_scalar
 
 from tawazun.stats import weighted_mean
 from tawazun.validation.backtest import (
@@ -162,6 +169,69 @@ def actor_weights_cv(data: dict, fold: np.ndarray) -> np.ndarray:
     return forecast
 
 
+def lad_coefficients(design: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """argmin_b sum |target - design b| (a linear programme, coefficients free in sign)."""
+    k, m = len(target), design.shape[1]
+    cost = np.r_[np.zeros(2 * m), np.ones(2 * k)]
+    equalities = np.c_[design, -design, np.eye(k), -np.eye(k)]
+    solved = linprog(cost, A_eq=equalities, b_eq=target, bounds=(0, None), method="highs")
+    return solved.x[:m] - solved.x[m : 2 * m]
+
+
+def model_candidates(
+    data: dict, fold: np.ndarray, cases: list
+) -> dict[str, tuple[np.ndarray, list[str]]]:
+    """Candidates on the registered models' forecasts, each fitted on the training folds."""
+    from tawazun.models import available
+    from tawazun.models.nash import nash_point, worst_points
+    from tawazun.validation.backtest import backtest
+
+    frame = backtest(cases, available(), draws=1).forecasts
+    assert np.allclose(frame["outcome"].to_numpy(float), data["out"])
+    out = data["out"]
+    compromise = frame["compromise"].to_numpy(float)
+    others = [m for m in available() if m != "compromise"]
+    gaps = {m: np.nan_to_num(frame[m].to_numpy(float) - compromise) for m in others}
+    found: dict[str, tuple[np.ndarray, list[str]]] = {}
+
+    def corrected(design: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        forecast = np.empty(len(out))
+        for k in np.unique(fold):
+            train = fold != k
+            b = lad_coefficients(design[train], out[train] - compromise[train])
+            forecast[~train] = compromise[~train] + design[~train] @ b
+        return np.clip(forecast, 0, 100), ["-"]
+
+    for name, gap in gaps.items():
+        found[f"compromise + b ({name} - compromise), b by LAD"] = corrected(gap[:, None])
+    found["compromise + LAD on every model's difference"] = corrected(
+        np.column_stack(list(gaps.values()))
+    )
+    fifth = np.clip((compromise // 20).astype(int), 0, 4)
+    shifted = compromise.copy()
+    for k in np.unique(fold):
+        train = fold != k
+        for q in range(5):
+            here = train & (fifth == q)
+            offset = np.median(out[here] - compromise[here]) if here.sum() > 5 else 0.0
+            shifted[(~train) & (fifth == q)] += offset
+    found["compromise + median residual of its fifth of the scale"] = (shifted, ["-"])
+    gammas = [0.25, 0.5, 0.75, 1.0]
+    nash = np.empty((len(gammas), len(out)))
+    for g, gamma in enumerate(gammas):
+        weight = data["capability"] ** gamma * data["salience"]
+        for j in range(len(out)):
+            here = data["present"][j] & (weight[j] > 0)
+            x = data["position"][j, here]
+            nash[g, j] = nash_point(x, weight[j, here], worst_points(x, 0, 100), 0, 100)
+    choice, chosen = cross_validated_choice(np.abs(nash - out), fold)
+    found["nash with damped capabilities (c^g s)"] = (
+        nash[choice, np.arange(len(out))],
+        sorted({f"g={gammas[v]}" for v in chosen.values()}),
+    )
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
@@ -169,9 +239,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--draws", type=int, default=2000)
     parser.add_argument("--actor-weights", action="store_true", help="also the slow per-actor fit")
+    parser.add_argument("--models", action="store_true", help="also candidates on the models")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
-    data = stacked(read_cases(args.path, args.capabilities).cases)
+    cases = read_cases(args.path, args.capabilities).cases
+    data = stacked(cases)
     assignment = proposal_folds(data["proposal"], 10, args.seed)
     fold = np.array([assignment[p] for p in data["proposal"]])
     counts = bootstrap_counts(data["proposal"], args.draws, args.seed)
@@ -189,6 +261,8 @@ def main() -> None:
         )
     if args.actor_weights:
         found["per-actor weights (30 parameters, ridge)"] = (actor_weights_cv(data, fold), ["-"])
+    if args.models:
+        found.update(model_candidates(data, fold, cases))
     for name, (forecast, chosen) in found.items():
         error = np.abs(forecast - out)
         diff, low, high = metric_with_interval(
@@ -198,6 +272,7 @@ def main() -> None:
             f"| {name} | {error.mean():.2f} | {diff:+.2f} [{low:+.2f}, {high:+.2f}] | "
             f"{', '.join(chosen)} |"
         )
+    print(f"\n{len(found)} candidates")
 
 
 if __name__ == "__main__":

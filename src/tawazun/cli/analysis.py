@@ -9,6 +9,13 @@ import typer
 from rich.table import Table
 
 from tawazun import io, limits
+from tawazun.cli._calibration import (
+    HeadlineOpt,
+    assumption_note,
+    headline_of,
+    interval_line,
+    with_calibration,
+)
 from tawazun.cli._common import (
     FromOpt,
     JsonOpt,
@@ -60,9 +67,11 @@ def simulate(
     param: ParamOpt = None,
     source_format: FromOpt = None,
     lang: LangOpt = Lang.en,
+    headline: HeadlineOpt = None,
 ) -> None:
     """Forecast many random variants of a scenario: probabilities of each outcome band."""
     from tawazun.analysis.simulate import simulate as run_simulation
+    from tawazun.validation.calibration import calibrated_issues
 
     with clean_errors():
         scenario = io.load(path, source_format)
@@ -92,11 +101,15 @@ def simulate(
                 if scheduler is None:
                     raise
                 raise UsageProblem(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
-    keep(scenario, result)
+        calibrated = calibrated_issues(scenario, model, result.forecasts)
+        lead = headline_of(scenario, headline)
+    document = result.to_dict()
+    document["issues"] = with_calibration(document["issues"], calibrated, lead)
+    keep(scenario, document)
     if as_json:
-        print_json(result.to_dict())
+        print_json(document)
         return
-    show_simulation(scenario, result.to_dict(), lang)
+    show_simulation(scenario, document, lang)
 
 
 @shows("simulate")
@@ -122,14 +135,23 @@ def show_simulation(scenario: Scenario, document: dict[str, Any], lang: str) -> 
             f"{fixed(q['0.05'])} and {fixed(q['0.95'])}, median {fixed(q['0.5'])}"
             + (f"; [red]{summary['failed']} runs failed[/red]" if summary["failed"] else "")
         )
-        table = Table("band", "range", "probability", "", header_style="bold")
+        # Documents stored before calibration existed have neither key: shares lead.
+        calibration = summary.get("calibrated")
+        lead = summary.get("headline", "robustness")
+        console.print(f"  {interval_line(calibration)}", highlight=False)
+        table = Table(
+            "band", "range", "calibrated probability", "robustness share", lead, header_style="bold"
+        )
         for band_id, share in summary["bands"].items():
             band = issue.band(band_id) if band_id else None
+            probability = calibration["bands"].get(band_id) if calibration else None
+            leading = probability if lead == "calibrated" and probability is not None else share
             table.add_row(
                 band_label(scenario, issue.id, band_id, lang),
                 f"{band.lower:g}-{band.upper:g}" if band else "",
+                "-" if probability is None else f"{probability:.1%}",
                 "-" if share is None else f"{share:.1%}",
-                "█" * round((share or 0) * 30),
+                "█" * round((leading or 0) * 30),
             )
         if issue.bands:
             console.print(table)
@@ -137,6 +159,8 @@ def show_simulation(scenario: Scenario, document: dict[str, Any], lang: str) -> 
             f"  {issue.scale.min:g} {spark(summary['histogram']['counts'])} {issue.scale.max:g}",
             highlight=False,
         )
+    console.print()
+    console.print(assumption_note(), highlight=False)
 
 
 @app.command()

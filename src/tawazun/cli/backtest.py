@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -54,6 +55,28 @@ def backtest(
     as_markdown: Annotated[
         bool, typer.Option("--markdown", help="Print the tables in markdown (docs/validation.md).")
     ] = False,
+    calibration: Annotated[
+        bool,
+        typer.Option(
+            "--calibration",
+            help="Also check the calibrated forecast distributions out of sample: coverage of "
+            "50/80/90% intervals, PIT, CRPS and Brier against climatology and robustness shares.",
+        ),
+    ] = False,
+    save_calibration: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-calibration",
+            help="Write every model's calibration fitted on all issues to this JSON file "
+            "(the shipped one is src/tawazun/data/calibration-deu3.json).",
+        ),
+    ] = None,
+    runs: Annotated[
+        int,
+        typer.Option(
+            "--runs", help="With --calibration: simulate runs per case for the robustness shares."
+        ),
+    ] = 200,
 ) -> None:
     """Score every model against recorded outcomes: MAE, RMSE, median error, hits within 10."""
     from tawazun.validation.backtest import backtest as run_backtest
@@ -68,6 +91,7 @@ def backtest(
         limits.check("backtest", "--draws", draws, "draws")
         limits.check("backtest", "--folds", folds, "folds", minimum=2)
         limits.check("backtest", "--seed", seed, "seed", minimum=0)
+        limits.check("backtest", "--runs", runs, "runs")
         specs = {name: get_model(name) for name in model} if model else available()
         data = read_cases(path, capabilities)
         with progress_bar(not (as_json or as_markdown) and sys.stderr.isatty()) as bar:
@@ -80,6 +104,20 @@ def backtest(
                 draws=draws,
                 progress=follow(bar, task),
             )
+        checked = None
+        if calibration:
+            from tawazun.validation.calibration_backtest import run_check
+
+            checked = run_check(data.cases, result, runs, seed)
+        if save_calibration is not None:
+            from tawazun.validation.calibration import save
+            from tawazun.validation.calibration_backtest import fit_all
+
+            source = (
+                f"DEU III (Arregui and Perarnaud 2021): {data.issue_count} issues of "
+                f"{len(data.cases)} EU legislative proposals, capabilities {capabilities}"
+            )
+            save(fit_all(result, data.cases, source), save_calibration, {"source": source})
     document = {
         "file": path,
         "capabilities": capabilities,
@@ -92,12 +130,18 @@ def backtest(
         "tuned": result.tuned,
         "failures": [vars(failure) for failure in result.failures],
     }
+    if checked is not None:
+        from tawazun.validation.calibration_backtest import to_document
+
+        document["calibration"] = {"runs": runs, **to_document(checked)}
     keep(path, document)
     if as_json:
         print_json(document)
         return
     if as_markdown:
         sys.stdout.write(backtest_summary(document) + "\n\n" + to_markdown(result))
+        if "calibration" in document:
+            sys.stdout.write("\n" + calibration_markdown(document["calibration"]))
         return
     show_backtest(None, document, "en")
 
@@ -130,6 +174,11 @@ def show_backtest(_scenario: None, document: dict[str, Any], _lang: str) -> None
         console.print(table)
     for label, chosen in document["tuned"].items():
         console.print(f"{label}: values chosen per fold {chosen}", highlight=False)
+    for title, headers, rows in calibration_tables(document.get("calibration")):
+        table = Table(*headers, title=title)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
 
 
 # -- tables -------------------------------------------------------------------------------
@@ -224,3 +273,41 @@ def to_markdown(result: Backtest) -> str:
         parts.append(f"#### {subset_title(scores, subset)}\n")
         parts.append(markdown_table(SUBSET_HEADERS, subset_rows(scores, subset)) + "\n")
     return "\n".join(parts)
+
+
+def calibration_tables(
+    calibration: Mapping[str, Any] | None,
+) -> list[tuple[str, Sequence[str], list[list[str]]]]:
+    """The calibration check's tables, (title, headers, rows), from its JSON document."""
+    import pandas as pd
+
+    from tawazun.validation import calibration_backtest as checks
+
+    if not calibration:
+        return []
+    summary = pd.DataFrame(calibration["summary"]).astype({"mae": float})
+    tables = [
+        (
+            "Calibrated distributions, out of sample by proposal "
+            f"(robustness shares: {calibration['runs']} runs)",
+            checks.CALIBRATION_HEADERS,
+            checks.calibration_rows(summary),
+        )
+    ]
+    if calibration["stack_weights"]:
+        title = "Stacked ensemble: weights chosen in the training folds"
+        if calibration.get("stack_vs_compromise") is not None:
+            difference, low, high = calibration["stack_vs_compromise"]
+            title += f" (MAE - compromise {difference:+.2f} [{low:+.2f}, {high:+.2f}])"
+        tables.append(
+            (title, checks.STACK_HEADERS, checks.stack_rows(calibration["stack_weights"]))
+        )
+    return tables
+
+
+def calibration_markdown(calibration: Mapping[str, Any]) -> str:
+    """The calibration check's tables in markdown (docs/validation.md)."""
+    return "\n".join(
+        f"#### {title}\n\n{markdown_table(headers, rows)}\n"
+        for title, headers, rows in calibration_tables(calibration)
+    )

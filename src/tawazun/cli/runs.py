@@ -260,7 +260,10 @@ def show(run: RunArg, as_json: JsonOpt = False, lang: LangOpt = Lang.en, store: 
 
 @shows("forecast")
 def show_forecast(scenario: Any, document: dict[str, Any], lang: str) -> None:
+    from tawazun.cli._calibration import show_calibrated
+
     forecast_tables(scenario, _as_result(document), lang)
+    show_calibrated(scenario, document, lang)
 
 
 @runs_app.command()

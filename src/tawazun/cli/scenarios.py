@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.table import Table
 
 from tawazun import io
+from tawazun.cli._calibration import HeadlineOpt, headline_of, show_calibrated, with_calibration
 from tawazun.cli._common import (
     FromOpt,
     JsonOpt,
@@ -45,16 +45,24 @@ def forecast(
     param: ParamOpt = None,
     source_format: FromOpt = None,
     lang: LangOpt = Lang.en,
+    headline: HeadlineOpt = None,
 ) -> None:
-    """Forecast where each issue of a scenario settles."""
+    """Forecast where each issue of a scenario settles, with calibrated intervals."""
+    from tawazun.validation.calibration import calibrated_issues
+
     with clean_errors():
         scenario = io.load(path, source_format)
         result = run_model(scenario, model, parameters_for(model, param or []))
-    keep(scenario, result)
+        calibrated = calibrated_issues(scenario, model, result.forecasts)
+        lead = headline_of(scenario, headline)
+    document = result.to_dict()
+    document["issues"] = with_calibration(document["issues"], calibrated, lead)
+    keep(scenario, document)
     if as_json:
-        sys.stdout.write(result.to_json() + "\n")
+        print_json(document)
     else:
         forecast_tables(scenario, result, lang)
+        show_calibrated(scenario, document, lang)
 
 
 @app.command()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -46,12 +46,16 @@ Metric = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 @dataclass(frozen=True)
 class Failure:
-    """A forecaster that gave no forecast for an issue, and why."""
+    """A forecaster that gave no forecast for an issue, and why.
+
+    ``parameters`` names the grid value that failed, for models whose parameters are tuned.
+    """
 
     forecaster: str
     proposal: str
     issue: str
     reason: str
+    parameters: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -231,9 +235,15 @@ def cross_validated_choice(
     for k in np.unique(fold):
         train = fold != k
         forecast = ~np.isnan(errors[:, train])
-        total = np.where(forecast, errors[:, train], 0).sum(1)
-        # A candidate is judged on the issues it forecast; one that forecast none is never chosen.
-        train_error = np.where(forecast.any(1), total / np.maximum(forecast.sum(1), 1), np.inf)
+        # Candidates are compared on the same issues: the training issues every candidate
+        # that forecast any of them forecast (a candidate failing on hard issues must not be
+        # judged on the easy rest alone). One that forecast none is never chosen.
+        alive = forecast.any(1)
+        common = forecast[alive].all(0)
+        if not common.any():
+            common = forecast.any(0)
+        judged = np.where(forecast[:, common], errors[:, train][:, common], np.inf)
+        train_error = np.where(alive, judged.mean(1), np.inf)
         chosen[int(k)] = int(np.argmin(train_error))
         choice[~train] = chosen[int(k)]
     return choice, chosen
@@ -336,17 +346,24 @@ def score_forecaster(
     groups: np.ndarray,
     counts: np.ndarray,
     level: float,
+    fallback_errors: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Metrics with intervals for one forecaster on one subset, and its paired difference.
 
-    The paired difference is the forecaster's MAE minus the comparator's on the issues both
-    forecast, with the same bootstrap draws (negative: the forecaster is more accurate).
+    Where the forecaster gave no forecast, ``fallback_errors`` (if given) stand in, so that
+    it is scored on every issue like the others; otherwise those issues are left out. The
+    paired difference is the forecaster's MAE minus the comparator's on the issues both are
+    scored on, with the same bootstrap draws (negative: the forecaster is more accurate).
+    ``failed`` counts the issues without a forecast of the forecaster's own.
     """
+    failed = int(np.isnan(errors).sum())
+    if fallback_errors is not None:
+        errors = np.where(np.isnan(errors), fallback_errors, errors)
     have = ~np.isnan(errors)
     row: dict[str, float] = {
         "issues": int(have.sum()),
         "proposals": int(len(np.unique(groups[have]))),
-        "failed": int((~have).sum()),
+        "failed": failed,
     }
     for name, metric in METRICS.items():
         if not have.any():
@@ -398,6 +415,14 @@ def score_table(
         One row per subset and forecaster: ``issues``, ``proposals``, ``failed``, then
         ``mae``, ``rmse``, ``median``, ``within10`` and ``vs_compromise`` each with
         ``_low``/``_high`` interval bounds.
+
+    Notes
+    -----
+    Models are scored on every issue: where a model gave no forecast, the scale midpoint (the
+    forecast of knowing nothing) stands in and the issue counts as failed, so that a model
+    failing on hard issues is not judged on the easier rest, and a model's scores do not
+    depend on which other models are scored. The baselines, which lack values by design (the
+    reference point exists for 253 of 353 issues), are scored on the issues they have.
     """
     rows = []
     for subset, mask in subsets(frame):
@@ -407,9 +432,11 @@ def score_table(
         comparator = (
             scaled_errors(part[COMPARATOR].to_numpy(float), part) if COMPARATOR in part else None
         )
+        midpoint = scaled_errors(((part["scale_min"] + part["scale_max"]) / 2).to_numpy(), part)
         for name in forecasters:
             errors = scaled_errors(part[name].to_numpy(float), part)
-            row = score_forecaster(errors, comparator, groups, counts, level)
+            fallback = None if name in BASELINES else midpoint
+            row = score_forecaster(errors, comparator, groups, counts, level, fallback)
             rows.append({"subset": subset, "forecaster": name, **row})
     return pd.DataFrame(rows)
 
@@ -482,7 +509,7 @@ def backtest(
         for parameters in grid:
             by_issue, failed = _run_everywhere(spec, cases, label, parameters, advance)
             candidates.append(_column(frame, by_issue))
-        failures.extend(failed)
+            failures.extend(replace(failure, parameters=parameters) for failure in failed)
         forecasts = np.array(candidates)
         errors = scaled_errors(forecasts, frame)
         choice, chosen = cross_validated_choice(errors, frame["fold"].to_numpy())
@@ -497,5 +524,11 @@ def backtest(
         )
     frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
     scores = score_table(frame, list(columns), draws, seed, level)
-    settings = {"folds": folds, "seed": seed, "draws": draws, "level": level}
+    settings = {
+        "folds": folds,
+        "seed": seed,
+        "draws": draws,
+        "level": level,
+        "failed_forecasts_scored_as": MIDPOINT,
+    }
     return Backtest(frame, scores, failures, tuned_choices, settings)
