@@ -72,7 +72,14 @@ def parse_number(text: str) -> float:
     if not _NUMBER.fullmatch(ascii_text):
         if stripped.lower().lstrip("+-") in ("inf", "infinity", "nan", ".inf", ".nan"):
             raise ValueError(_("not a finite number"))
-        if "_" in stripped or "," in stripped or "\u066c" in stripped:
+        if "," in stripped or "\u060c" in stripped:
+            raise ValueError(
+                _(
+                    "not a number: a comma is neither a decimal point nor a digit separator here; "
+                    "write 0.5 or 5000"
+                )
+            )
+        if "_" in stripped or "\u066c" in stripped or " " in stripped:
             raise ValueError(_("not a number: write it without digit separators"))
         raise ValueError(_("not a number"))
     value = float(ascii_text)
@@ -154,13 +161,13 @@ def _clean_id(value: Any) -> Any:
 
 
 def _clean_text(value: Any) -> Any:
-    """Text in Unicode NFC without surrounding blanks, refused when it holds a control
-    character (other than tab and line breaks)."""
+    """Text in Unicode NFC without surrounding blanks, its line breaks ``\\n``, refused when
+    it holds a control character (other than tab and line breaks)."""
     if not isinstance(value, str):
         return value
-    text = unicodedata.normalize("NFC", value.strip())
+    text = unicodedata.normalize("NFC", value.strip()).replace("\r\n", "\n").replace("\r", "\n")
     for char in text:
-        if char not in "\t\n\r" and unicodedata.category(char) in _REFUSED_IN_TEXT:
+        if char not in "\t\n" and unicodedata.category(char) in _REFUSED_IN_TEXT:
             raise ValueError(
                 _("the text holds the control character {char}; remove it").format(
                     char=_character_name(char)

@@ -101,3 +101,19 @@ def scenario_with(scenario: Scenario, arrays: Any) -> Scenario:
         capability = float(arrays.capability[i])
         actors.append(actor.model_copy(update={"capability": capability, "stances": stances}))
     return scenario.model_copy(update={"actors": actors})
+
+
+def even_table(band: list[dict]) -> Scenario:
+    """Four equal actors at 0: one actor alone can pull the mean to 40 at most."""
+    raw = small_raw()
+    raw["issues"] = [{"id": "presence", "name": {"en": "P"}, "bands": band}]
+    raw["actors"] = [
+        {
+            "id": k,
+            "name": {"en": k},
+            "capability": 10,
+            "stances": {"presence": {"position": 0, "salience": 100}},
+        }
+        for k in "pqrs"
+    ]
+    return Scenario.model_validate(raw)

@@ -13,7 +13,7 @@ from tawazun.analysis.whatif import what_would_it_take
 from tawazun.errors import InvalidArgument
 from tawazun.models import get_model
 
-from .conftest import bands, small_raw
+from .conftest import bands, even_table
 
 
 @pytest.mark.parametrize(
@@ -45,20 +45,7 @@ def test_progress_reaches_the_total(small):
 
 
 def test_when_nothing_suffices_the_closest_approach_is_reported():
-    from tawazun.scenario import Scenario
-
-    raw = small_raw()
-    raw["issues"] = [{"id": "presence", "name": {"en": "P"}, "bands": bands(0, 90, 100)}]
-    raw["actors"] = [
-        {
-            "id": k,
-            "name": {"en": k},
-            "capability": 10,
-            "stances": {"presence": {"position": 0, "salience": 100}},
-        }
-        for k in "pqrs"
-    ]
-    result = what_would_it_take(Scenario.model_validate(raw), "presence", "b1", "compromise")
+    result = what_would_it_take(even_table(bands(0, 90, 100)), "presence", "b1", "compromise")
     assert result.singles == [] and result.pairs == []
     closest = result.to_dict()["closest"]
     # two of four equal actors moving all the way pull the mean to 50, 40 short of the band

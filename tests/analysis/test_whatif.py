@@ -8,7 +8,7 @@ import pytest
 from tawazun.analysis.whatif import what_would_it_take
 from tawazun.scenario import Scenario
 
-from .conftest import bands, scenario_with, small_raw
+from .conftest import bands, even_table, scenario_with, small_raw
 
 
 def smallest_share_closed_form(scenario: Scenario, issue: str, target: float) -> float:
@@ -70,22 +70,6 @@ def test_every_reported_change_lands_in_the_band(small, model):
                     arrays.position[i, 0] = change["to"]
             forecast = scenario_with(small, arrays).forecast(model)["presence"]
             assert forecast.band == band
-
-
-def even_table(band: list[dict]) -> Scenario:
-    """Four equal actors at 0: one actor alone can pull the mean to 40 at most."""
-    raw = small_raw()
-    raw["issues"] = [{"id": "presence", "name": {"en": "P"}, "bands": band}]
-    raw["actors"] = [
-        {
-            "id": k,
-            "name": {"en": k},
-            "capability": 10,
-            "stances": {"presence": {"position": 0, "salience": 100}},
-        }
-        for k in "pqrs"
-    ]
-    return Scenario.model_validate(raw)
 
 
 def test_when_one_actor_cannot_two_together_may():

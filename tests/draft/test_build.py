@@ -141,3 +141,16 @@ def test_an_actor_named_without_what_it_wants_gets_no_value(tmp_path: Path) -> N
     assert "oil-exports" in result.scenario.actor("krg").stances
     assert not result.scenario.actor("turkey").stances  # named, but wants nothing here
     assert "turkey" in result.actors_without_stance
+
+
+def test_intensity_words_count_once_with_clitics_and_across_words() -> None:
+    from tawazun.draft.suggest import intensity
+
+    assert intensity("وترفض أربيل ذلك وتصرّ على خط أحمر لا يمكن تجاوزه", "ar") == 4
+    assert intensity("They demanded a full withdrawal and called for talks.", "en") == 3
+    assert intensity("The weather was fine.", "en") == 0
+
+
+def test_an_unknown_language_is_refused() -> None:
+    with pytest.raises(InvalidArgument, match="ar or en"):
+        read_article(FIXTURES / "gulf-talks-en.txt", lang="fr")

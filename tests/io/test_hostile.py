@@ -316,9 +316,11 @@ def test_excel_unknown_and_doubled_sheets_are_errors(tmp_path: Path) -> None:
     assert any("a second sheet named 'Actors '" in p for p in problems)
 
 
-texts = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=30).filter(
-    lambda t: t.strip()
-)
+texts = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs"), whitelist_characters="\t\n\r"),
+    min_size=1,
+    max_size=30,
+).filter(lambda t: t.strip())
 
 
 @settings(max_examples=40, deadline=None)
@@ -688,3 +690,20 @@ def test_procedure_capabilities_name_an_actor_without_a_council_weight(
 
 def test_changes_that_round_to_zero_carry_no_minus_sign() -> None:
     assert [signed(v) for v in (-0.0001, -0.0, 1.234, -1.5)] == ["+0.00", "+0.00", "+1.23", "-1.50"]
+
+
+def test_hidden_rows_and_columns_of_a_sheet_are_refused(tmp_path: Path) -> None:
+    path = workbook(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["stances"].row_dimensions[3].hidden = True
+    book["actors"].column_dimensions["D"].hidden = True
+    book.save(path)
+    problems = refused(path)
+    assert any(":stances: sheet: hidden rows 3;" in p for p in problems), problems
+    assert any(":actors: sheet: hidden columns D;" in p for p in problems), problems
+
+
+def test_a_decimal_comma_is_refused_with_a_hint(tmp_path: Path) -> None:
+    text = "actor;issue;capability;position;salience\na;x;2;10;0,5\nb;x;1;90;1\n"
+    [problem] = refused(write(tmp_path, "s.csv", text))
+    assert "row 2: actors[a].stances[x].salience: " in problem and "write 0.5" in problem

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import tawazun
 from oracles import exchange as oracle
 from tawazun.errors import InvalidArgument
+from tawazun.i18n import using
 from tawazun.models import _exchange_kernel as kernel
 from tawazun.models import get_model
 from tawazun.models._exchange_kernel import simulate
@@ -309,13 +310,17 @@ def test_third_parties_count_what_the_outcomes_did_for_them() -> None:
 def test_explain_names_the_trades() -> None:
     result = two_actor_scenario().forecast("exchange", rounds=1)
     lines = get_model("exchange").explain(result["P"])
-    assert lines[0].startswith("The outcome went from 27.27 to 9.091 in 1 round(s)")
+    assert lines[0].startswith("The outcome went from 27.27 to 9.091 in 1 round through")
     assert lines[1] == (
-        "B conceded to A in 1 exchange(s), in return for A's moves on Q "
+        "B conceded to A in 1 exchange, in return for A's moves on Q "
         "(its moves add up to 66.7 points over the rounds)."
     )
     named = get_model("exchange").explain(result["P"], {"A": "Alpha", "B": "Beta"})
     assert named[1].startswith("Beta conceded to Alpha")
+    with using("ar"):
+        arabic = get_model("exchange").explain(result["P"], {"A": "ألف", "B": "باء"})
+    # one exchange is said in words, and each name sits in its own bidi isolate
+    assert arabic[1].startswith("تنازل \u2068باء\u2069 لـ\u2068ألف\u2069 في تبادل واحد")
 
 
 def test_tolerance_stops_once_outcomes_settle() -> None:

@@ -18,7 +18,7 @@ from tawazun.cli import app
 from tests.factories import one_issue
 
 runner = CliRunner()
-SAVED = re.compile(r"saved run ([0-9a-z]{8})")
+SAVED = re.compile(r"tawazun runs show ([0-9a-z]{8})")  # in every language
 
 
 def invoke(*arguments: str) -> object:
@@ -280,9 +280,10 @@ def test_export_writes_formula_like_text_as_text(sqlite_url: str, tmp_path: Path
     book = tmp_path / "r.xlsx"
     assert invoke("runs", "export", run.id, "--to", str(book), "--store", sqlite_url).exit_code == 0
     sheet = load_workbook(book)["forecasts"]
-    labels = [cell.value for cell in sheet["E"][1:]]
-    assert labels and all(v.startswith("'=") for v in labels)
-    assert all(cell.data_type == "s" for cell in sheet["E"][1:])
+    column = [cell.value for cell in sheet[1]].index("band_label")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert cells and all(cell.value.startswith("'=") for cell in cells)
+    assert all(cell.data_type == "s" for cell in cells)
 
 
 def test_rerun_says_identical_and_notices_a_difference(sqlite_url: str) -> None:
@@ -345,3 +346,16 @@ def test_user_text_is_printed_as_text(sqlite_url: str) -> None:
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.stdout
         assert "[red]" in result.stdout  # markup shown, not read (nor a crash)
+
+
+def test_a_run_that_cannot_be_saved_is_still_printed(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise store.StoreError("sqlite:///x", "cannot save the run: database is locked")
+
+    monkeypatch.setattr(store.Store, "save", refuse)
+    result = invoke("forecast", "iraq-2024", "--json", "--store", sqlite_url)
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["scenario"] == "iraq-2024"
+    assert result.stderr.strip() == "sqlite:///x: store: cannot save the run: database is locked"

@@ -338,8 +338,9 @@ class TestSecurity:
             ok = remote.get("/api/scenarios", headers={"Authorization": "Bearer s3cret"})
             assert ok.status_code == 200
             # the link the server prints: the token moves into a cookie
-            first = remote.get("/?token=s3cret", follow_redirects=False)
-            assert first.status_code == 303 and "token" not in first.headers["location"]
+            first = remote.get("/runs?token=s3cret&lang=ar&x=a%26b", follow_redirects=False)
+            assert first.status_code == 303
+            assert first.headers["location"] == "/runs?lang=ar&x=a%26b"
             assert remote.get("/").status_code == 200
 
     def test_no_token_beyond_loopback_is_refused_at_start(self, tmp_path):
@@ -377,9 +378,10 @@ class TestCharts:
         assert "positions round by round" in english
         assert "positions round by round" not in arabic
         with using("ar"):
-            words = _("{issue}: positions round by round ({model})").split("{issue}: ")[1]
-        # the words between the placeholders, as plotly writes them (non-ASCII escaped)
-        assert json.dumps(words.split(" ({model})")[0])[1:-1] in arabic
+            title = _("{issue}: positions round by round ({model})")
+        # the title's Arabic words, as plotly writes them (non-ASCII escaped)
+        words = max(re.findall("[\u0600-\u06ff][\u0600-\u06ff ]*", title), key=len)
+        assert len(words) > 5 and json.dumps(words)[1:-1] in arabic
 
     def test_names_with_markup_stay_text_in_figures(self, client):
         raw = yaml.safe_load(flagship_yaml(id="xss2"))
@@ -465,6 +467,14 @@ class TestEditing:
             "/scenarios/iraq-2024/check", data={"csrf": csrf, "remove": "isis"}
         ).json()["problems"]
         assert any("unknown actor 'isis'" in m for ms in problems.values() for m in ms)
+
+    def test_a_new_actor_under_a_taken_id_is_flagged_on_its_own_row(self, client):
+        csrf = csrf_of(client, "/scenarios/iraq-2024/edit")
+        problems = client.post(
+            "/scenarios/iraq-2024/check",
+            data={"csrf": csrf, "new.id": "us", "new.name.en": "Again", "new.capability": "1"},
+        ).json()["problems"]
+        assert "new.id" in problems and "duplicate" in problems["new.id"][0]
 
     def test_a_new_actor_with_problems_is_not_saved(self, client):
         csrf = csrf_of(client, "/scenarios/iraq-2024/edit")

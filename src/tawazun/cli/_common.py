@@ -19,19 +19,31 @@ from rich.markup import escape
 from rich.table import Table
 
 from tawazun import limits
+from tawazun.cli._lang import TranslatedCommand, TranslatedGroup, choose_language
 from tawazun.errors import InputError
-from tawazun.i18n import _
+from tawazun.i18n import ENVIRONMENT, N_, _
 from tawazun.io import _yaml
 from tawazun.models import get_model
 from tawazun.result import Result
 from tawazun.scenario import Scenario, Text, UnknownName, parse_number
 
 app = typer.Typer(
-    help="tawazun (توازن): forecast how a negotiation settles, and explain why.",
+    cls=TranslatedGroup,
+    help=N_("tawazun (توازن): forecast how a negotiation settles, and explain why."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+_register = app.command
+
+
+def _command(*args: Any, **kwargs: Any) -> Any:
+    """``app.command``, whose commands show their help in the current language."""
+    kwargs.setdefault("cls", TranslatedCommand)
+    return _register(*args, **kwargs)
+
+
+app.command = _command  # type: ignore[method-assign]
 console = Console()
 
 PathArg = Annotated[
@@ -43,13 +55,22 @@ FromOpt = Annotated[
 
 
 class Lang(StrEnum):
-    """The language of names and labels in tables."""
+    """The language of everything a command prints."""
 
     en = "en"
     ar = "ar"
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Names and labels in English or Arabic.")]
+LangOpt = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        envvar=ENVIRONMENT,
+        callback=choose_language,
+        is_eager=True,
+        help=N_("Everything printed in English or Arabic (or set TAWAZUN_LANG)."),
+    ),
+]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="See `tawazun models`.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 ParamOpt = Annotated[

@@ -5,7 +5,9 @@ adds the options ``--store URL`` (or ``TAWAZUN_DATABASE_URL``), ``--no-save``, `
 and ``--note`` and opens the store before any work starts (a store that cannot be used fails
 at once, not after a long simulation); and one call of :func:`keep` with what the command
 read and computed, which saves the run in one transaction. The run id goes to stderr after
-the command's output, never into ``--json``.
+the command's output, never into ``--json``. A run that cannot be saved (the server went
+away, the file stayed locked too long) is still printed; the command then exits 2 with the
+store's words.
 
 ``tawazun runs rerun`` calls the same command function again through :data:`SAVED`, with
 :func:`capturing` in place of saving.
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 import typer
 
 from tawazun.cli._common import clean_errors
+from tawazun.errors import InputError
 from tawazun.i18n import _
 
 if TYPE_CHECKING:
@@ -76,6 +79,7 @@ class _Pending:
     note: str | None = None
     started: float = field(default_factory=time.perf_counter)
     saved: str | None = None
+    failure: InputError | None = None
     captured: list[dict[str, Any]] | None = None
 
 
@@ -117,6 +121,9 @@ def saved(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
                 _pending.reset(token)
                 if opened is not None:
                     opened.close()
+            if pending.failure is not None:
+                with clean_errors():
+                    raise pending.failure
             if pending.saved:
                 typer.echo(
                     _("saved run {run} (tawazun runs show {run})").format(run=pending.saved),
@@ -174,7 +181,7 @@ def keep(source: Scenario | str | Path, result: Any) -> None:
     if pending.store is None:
         return
     seconds = time.perf_counter() - pending.started
-    with clean_errors():
+    try:
         run = pending.store.save(
             document,
             source,
@@ -184,6 +191,10 @@ def keep(source: Scenario | str | Path, result: Any) -> None:
             note=pending.note,
             **recorded(pending.command, pending.arguments),
         )
+    except InputError as exc:
+        # the result is still printed; the command then fails with the store's words
+        pending.failure = exc
+        return
     pending.saved = run.id
 
 

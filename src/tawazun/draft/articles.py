@@ -132,6 +132,8 @@ def read_article(path: str | Path, lang: str | None = None) -> Article:
         When the file is missing, not a regular file, too large, not UTF-8 text, or holds
         no text.
     """
+    if lang not in (None, "ar", "en"):
+        raise InvalidArgument("draft", "lang", _("the language is ar or en"))
     path = Path(path)
     if not path.exists():
         raise InvalidArgument("draft", str(path), _("article not found"))

@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tawazun.draft.articles import Article, Span
 from tawazun.draft.gazetteer import Entry, Gazetteer
 from tawazun.draft.llm import ModelValue
-from tawazun.draft.mentions import Matcher, Mention, NewName, new_names
+from tawazun.draft.mentions import Matcher, Mention, NewName, new_names, paragraph_of
 from tawazun.draft.suggest import (
     RELEVANCE,
     Position,
@@ -32,13 +33,16 @@ from tawazun.errors import InvalidArgument
 from tawazun.i18n import _
 from tawazun.scenario import Actor, Evidence, Issue, Metadata, Quote, Scenario, Stance, Text
 
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
 #: At most this many quotes are written per value (the strongest first).
 MAX_QUOTES = 4
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A sentence of an article, quoted."""
+    """A clause of an article that names an actor next to what it wants, quoted."""
 
     article: Article
     span: Span
@@ -133,11 +137,52 @@ def _key(surface: str) -> str:
     return " ".join(words(surface))
 
 
-def _sentence_of(article: Article, sentences: list[Span], mention: Mention) -> Span:
-    for sentence in sentences:
-        if sentence.start <= mention.span.start < sentence.end:
-            return sentence
+def _containing(spans: list[Span], mention: Mention) -> Span:
+    """The span (sentence or clause) a mention starts in."""
+    for span in spans:
+        if span.start <= mention.span.start < span.end:
+            return span
     return mention.span
+
+
+def _on_issue(
+    model: TfidfVectorizer, articles: list[Article], sentences: list[list[Span]], issue: Issue
+) -> list[set[tuple[int, int]]]:
+    """Per article, the sentences about ``issue`` (as their offsets)."""
+    return [
+        {
+            (s.start, s.end)
+            for s, score in zip(
+                spans, relevance(model, [a.quote(s) for s in spans], issue, a.lang), strict=True
+            )
+            if score >= RELEVANCE
+        }
+        for a, spans in zip(articles, sentences, strict=True)
+    ]
+
+
+def _passages(
+    actors: list[Found],
+    articles: list[Article],
+    sentences: list[list[Span]],
+    on_issue: dict[str, list[set[tuple[int, int]]]],
+) -> dict[str, dict[str, list[Passage]]]:
+    """For each actor and issue, the clauses that name it next to what it wants."""
+    passages: dict[str, dict[str, list[Passage]]] = {}
+    for actor in actors:
+        for issue_id, about in on_issue.items():
+            chosen: dict[tuple[int, int, int], Passage] = {}
+            for mention in actor.mentions:
+                article = articles[mention.article]
+                sentence = _containing(sentences[mention.article], mention)
+                if (sentence.start, sentence.end) not in about[mention.article]:
+                    continue
+                clause = _containing(article.clauses(sentence), mention)
+                if states_a_stake(article, clause, mention):
+                    chosen[(mention.article, clause.start, clause.end)] = Passage(article, clause)
+            if chosen:
+                passages.setdefault(actor.id, {})[issue_id] = list(chosen.values())
+    return passages
 
 
 def draft_scenario(
@@ -162,80 +207,38 @@ def draft_scenario(
     if not actors:
         raise InvalidArgument("draft", "articles", _("the articles name no actor we know"))
     sentences = [article.sentences() for article in articles]
-    every_sentence = [a.quote(s) for a, ss in zip(articles, sentences, strict=True) for s in ss]
     labels = [
-        c.label
-        for issue in template.issues
-        for lang in ("ar", "en")
-        for c in candidates(issue, lang)
+        c.label for i in template.issues for lang in ("ar", "en") for c in candidates(i, lang)
     ]
-    model = vectorizer(every_sentence + labels)
-
-    on_issue: dict[str, list[set[tuple[int, int]]]] = {}
-    for issue in template.issues:
-        on_issue[issue.id] = [
-            {
-                (s.start, s.end)
-                for s, score in zip(
-                    ss, relevance(model, [a.quote(s) for s in ss], issue, a.lang), strict=True
-                )
-                if score >= RELEVANCE
-            }
-            for a, ss in zip(articles, sentences, strict=True)
-        ]
-
-    passages: dict[str, dict[str, list[Passage]]] = {}
-    for actor in actors:
-        for issue in template.issues:
-            chosen: dict[tuple[int, int, int], Passage] = {}
-            for mention in actor.mentions:
-                article = articles[mention.article]
-                sentence = _sentence_of(article, sentences[mention.article], mention)
-                if (sentence.start, sentence.end) not in on_issue[issue.id][mention.article]:
-                    continue
-                clause = _sentence_of(article, article.clauses(sentence), mention)
-                if not states_a_stake(article, clause, mention):
-                    continue
-                chosen[(mention.article, clause.start, clause.end)] = Passage(article, clause)
-            if chosen:
-                passages.setdefault(actor.id, {})[issue.id] = list(chosen.values())
-
+    model = vectorizer(
+        [a.quote(s) for a, spans in zip(articles, sentences, strict=True) for s in spans] + labels
+    )
+    on_issue = {i.id: _on_issue(model, articles, sentences, i) for i in template.issues}
+    passages = _passages(actors, articles, sentences, on_issue)
     positions: dict[str, dict[str, Position]] = {}
     for actor_id, by_issue in passages.items():
         for issue in template.issues:
-            found = by_issue.get(issue.id)
-            if not found:
-                continue
-            position = suggest_position(model, [(p.text, p.article.lang) for p in found], issue)
-            if position is not None:
-                positions.setdefault(actor_id, {})[issue.id] = position
+            if issue.id in by_issue:
+                texts = [(p.text, p.article.lang) for p in by_issue[issue.id]]
+                position = suggest_position(model, texts, issue)
+                if position is not None:
+                    positions.setdefault(actor_id, {})[issue.id] = position
 
     notes: list[str] = []
-    model_salience: dict[tuple[str, str], float] = {}
+    given: dict[tuple[str, str], float] = {}  # the model's saliences
     if llm is not None:
-        url, values, dropped = llm
-        kept = 0
-        for value in values:
-            actor = _model_actor(value, articles, actors, gazetteer, as_of)
-            if actor is None:
-                dropped += 1
-                continue
-            issue = template.issue(value.issue)
-            band = issue.band(value.band)
-            passage = Passage(articles[value.article], value.span)
-            found = passages.setdefault(actor.id, {}).setdefault(issue.id, [])
-            if all(p.span != passage.span for p in found):
-                found.insert(0, passage)
-            candidate = next(c for c in candidates(issue, "en") if c.id == band.id)
-            positions.setdefault(actor.id, {})[issue.id] = Position(
-                candidate, 0.0, None, 0.0, float("nan"), by=url
-            )
-            model_salience[(actor.id, issue.id)] = value.salience / 100
-            kept += 1
         notes.append(
-            _(
-                "{url}: {kept} value(s) kept, {dropped} dropped (no verbatim quote or no fit)"
-            ).format(url=url, kept=kept, dropped=dropped)
+            _apply_model(
+                llm,
+                articles,
+                template,
+                gazetteer,
+                as_of,
+                actors,
+                passages,
+                positions,
+                given,
+            )
         )
 
     issues = [i for i in template.issues if any(i.id in p for p in positions.values())]
@@ -254,7 +257,7 @@ def draft_scenario(
         )
         for issue in issues
     }
-    for (actor_id, issue_id), value in model_salience.items():
+    for (actor_id, issue_id), value in given.items():
         salience[issue_id][actor_id] = value
     written = [
         _actor(actor, issues, passages, positions, salience, template.salience_scale)
@@ -277,49 +280,65 @@ def draft_scenario(
     )
 
 
-def _model_actor(
-    value: ModelValue,
+def _apply_model(
+    llm: tuple[str, list[ModelValue], int],
     articles: list[Article],
-    actors: list[Found],
+    template: Scenario,
     gazetteer: Gazetteer,
     as_of: dt.date | None,
+    actors: list[Found],
+    passages: dict[str, dict[str, list[Passage]]],
+    positions: dict[str, dict[str, Position]],
+    saliences_given: dict[tuple[str, str], float],
+) -> str:
+    """Put the model's verified values in place of the offline ones; say how many held."""
+    url, values, dropped = llm
+    kept = 0
+    matcher = Matcher(gazetteer.names(as_of))
+    for value in values:
+        actor = _model_actor(value, articles, actors, matcher)
+        if actor is None:
+            dropped += 1
+            continue
+        issue = template.issue(value.issue)
+        passage = Passage(articles[value.article], value.span)
+        found = passages.setdefault(actor.id, {}).setdefault(issue.id, [])
+        if all(p.span != passage.span for p in found):
+            found.insert(0, passage)
+        candidate = next(c for c in candidates(issue, "en") if c.id == value.band)
+        positions.setdefault(actor.id, {})[issue.id] = Position(
+            candidate, 0.0, None, 0.0, float("nan"), by=url
+        )
+        saliences_given[(actor.id, issue.id)] = value.salience / 100
+        kept += 1
+    return _("{url}: {kept} value(s) kept, {dropped} dropped (no verbatim quote or no fit)").format(
+        url=url, kept=kept, dropped=dropped
+    )
+
+
+def _model_actor(
+    value: ModelValue, articles: list[Article], actors: list[Found], matcher: Matcher
 ) -> Found | None:
     """The actor a model's entry names: a gazetteer actor the articles name, or a name
-    written verbatim in an article; None otherwise (the entry is dropped)."""
-    name = Article("name", value.actor, "", (Span(1, 0, len(value.actor)),))
-    named = Matcher(gazetteer.names(as_of)).mentions(name, 0)
+    written verbatim in an article (added as a new actor); None otherwise."""
     by_id = {a.id: a for a in actors}
-    if named and named[0].actor in by_id:
-        return by_id[named[0].actor]
+    named = matcher.mentions(Article("name", value.actor, "", (Span(1, 0, len(value.actor)),)), 0)
     if named:
-        return None
+        return by_id.get(named[0].actor)
     for index, article in enumerate(articles):
         start = article.text.find(value.actor)
-        if start < 0:
-            continue
-        paragraph = _paragraph_at(article, start)
+        paragraph = paragraph_of(article, start) if start >= 0 else None
         if paragraph is None:
             continue
-        mention = Mention("", index, Span(paragraph, start, start + len(value.actor)), value.actor)
-        key = _key(value.actor)
-        new = NewName(key, value.actor, index, mention.span)
-        actor_id = _pattern_id(new, by_id)
+        span = Span(paragraph, start, start + len(value.actor))
+        actor_id = _pattern_id(NewName(_key(value.actor), value.actor, index, span), by_id)
         if actor_id not in by_id:
             arabic = not value.actor.isascii()
-            found = Found(
-                actor_id, Text(en=value.actor, ar=value.actor if arabic else ""), None, None
-            )
-            found.mentions.append(Mention(actor_id, index, mention.span, value.actor))
-            actors.append(found)
-            by_id[actor_id] = found
+            name = Text(en=value.actor, ar=value.actor if arabic else "")
+            actors.append(Found(actor_id, name, None, None))
+            by_id[actor_id] = actors[-1]
+        by_id[actor_id].mentions.append(Mention(actor_id, index, span, value.actor))
         return by_id[actor_id]
-    return None
-
-
-def _paragraph_at(article: Article, offset: int) -> int | None:
-    for paragraph in article.paragraphs:
-        if paragraph.start <= offset < paragraph.end:
-            return paragraph.paragraph
     return None
 
 
@@ -354,7 +373,7 @@ def _actor(
                     draft=True,
                 ),
                 "salience": Evidence(
-                    rationale=_salience_rationale(found),
+                    rationale=_salience_rationale(found, position),
                     sources=sources,
                     quotes=quotes,
                     draft=True,
@@ -412,7 +431,12 @@ def _position_rationale(position: Position, count: int) -> str:
     return text + f"); confidence {position.confidence:.2f}. Check it against the quotes."
 
 
-def _salience_rationale(found: list[Passage]) -> str:
+def _salience_rationale(found: list[Passage], position: Position) -> str:
+    if position.by != "tf-idf":
+        return (
+            f"Suggested by the language model at {position.by}, with the first quote below. "
+            "Check it against the quotes."
+        )
     strong = sum(intensity(p.text, p.article.lang) for p in found)
     return (
         f"Suggested by tawazun draft from how often and how strongly the stake is stated: "

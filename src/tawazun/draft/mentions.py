@@ -146,7 +146,7 @@ class Matcher:
                 i += width
                 continue
             start, end = norm.span(words[i].start, words[i + width - 1].end)
-            paragraph = _paragraph_of(article, start)
+            paragraph = paragraph_of(article, start)
             if paragraph is not None:
                 found.append(
                     Mention(
@@ -198,7 +198,8 @@ def _letters(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
-def _paragraph_of(article: Article, offset: int) -> int | None:
+def paragraph_of(article: Article, offset: int) -> int | None:
+    """The number of the paragraph ``offset`` lies in; None between paragraphs."""
     for paragraph in article.paragraphs:
         if paragraph.start <= offset < paragraph.end:
             return paragraph.paragraph
@@ -224,7 +225,7 @@ def new_names(article: Article, index: int, known: list[Mention]) -> list[NewNam
             i += 1
             continue
         start, end = norm.span(words[i].start, words[i + width - 1].end)
-        paragraph = _paragraph_of(article, start)
+        paragraph = paragraph_of(article, start)
         overlaps = any(s < end and start < e for s, e in taken)
         if paragraph is not None and not overlaps:
             key = " ".join(w.text for w in words[i : i + width])

@@ -32,7 +32,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from tawazun.draft.articles import Article, Span
 from tawazun.draft.mentions import Mention
 from tawazun.draft.text import clitic_readings, normal_form, words
-from tawazun.scenario import Issue
+from tawazun.scenario import Issue, Text
 
 #: A sentence is about an issue from this cosine similarity to the issue's text.
 RELEVANCE = 0.12
@@ -40,55 +40,18 @@ TOP_SALIENCE = 0.9
 FLOOR_SALIENCE = 0.2
 NGRAMS = (3, 5)
 
-#: Words that state a stake strongly (normalised forms; Arabic stems match by prefix).
+#: Words that state a stake strongly (normalised; ``_`` joins the words of one cue).
+_ARABIC_INTENSITY = """
+    يطالب تطالب المطالب مطالب يرفض ترفض رفض يصر تصر اصرار يدعو تدعو الدعوات يدفعون ركيزه
+    اساسي ضروري حاسم خط_احمر لا_يمكن لا_يستطيع بحاجه استهدفت هجمات الكامل
+"""
+_ENGLISH_INTENSITY = """
+    demand insist reject refuse call_for must vital essential
+    red_line pillar cannot needs attack full_withdrawal determined
+"""
 INTENSITY = {
-    "ar": (
-        "يطالب",
-        "تطالب",
-        "المطالب",
-        "مطالب",
-        "يرفض",
-        "ترفض",
-        "رفض",
-        "يصر",
-        "تصر",
-        "اصرار",
-        "يدعو",
-        "تدعو",
-        "الدعوات",
-        "يدفعون",
-        "ركيزه",
-        "اساسي",
-        "ضروري",
-        "حاسم",
-        "خط احمر",
-        "لا يمكن",
-        "لا يستطيع",
-        "بحاجه",
-        "استهدفت",
-        "هجمات",
-        "الكامل",
-        "بالكامل",
-    ),
-    "en": (
-        "demand",
-        "insist",
-        "reject",
-        "refuse",
-        "call for",
-        "calls for",
-        "called for",
-        "must",
-        "vital",
-        "essential",
-        "red line",
-        "pillar",
-        "cannot",
-        "needs",
-        "attack",
-        "full withdrawal",
-        "determined",
-    ),
+    lang: tuple(tuple(cue.split("_")) for cue in text.split())
+    for lang, text in (("ar", _ARABIC_INTENSITY), ("en", _ENGLISH_INTENSITY))
 }
 
 
@@ -118,7 +81,7 @@ class Position:
 def candidates(issue: Issue, lang: str) -> list[Candidate]:
     """The issue's bands and points with their labels in ``lang`` (English when missing)."""
 
-    def label(text) -> str:
+    def label(text: Text) -> str:
         return text.ar if lang == "ar" and text.ar else text.en
 
     found = [
@@ -183,11 +146,24 @@ def suggest_position(
     )
 
 
+def _readings(word: str, lang: str) -> frozenset[str] | tuple[str, ...]:
+    return clitic_readings(word) if lang == "ar" else (word,)
+
+
+def _cue_at(found: tuple[str, ...], k: int, cue: tuple[str, ...], lang: str) -> bool:
+    """Whether ``cue`` starts at word ``k``: its first word begins a reading of the text's
+    word (clitics allowed: وترفض), the others begin the words that follow."""
+    if k + len(cue) > len(found):
+        return False
+    if not any(r.startswith(cue[0]) for r in _readings(found[k], lang)):
+        return False
+    return all(found[k + n].startswith(cue[n]) for n in range(1, len(cue)))
+
+
 def intensity(passage: str, lang: str) -> int:
-    """How many intensity words ``passage`` holds."""
-    padded = " " + " ".join(words(passage))
-    # a cue matches at a word's start: يطالبون, demands, attacked
-    return sum(padded.count(" " + " ".join(words(cue))) for cue in INTENSITY[lang])
+    """How many intensity words ``passage`` holds (at a word's start: يطالبون, demands)."""
+    found = words(passage)
+    return sum(_cue_at(found, k, cue, lang) for k in range(len(found)) for cue in INTENSITY[lang])
 
 
 def saliences(stakes: dict[str, float]) -> dict[str, float]:
@@ -226,5 +202,5 @@ def states_a_stake(article: Article, clause: Span, mention: Mention) -> bool:
     return any(
         reading.startswith(cues)
         for word in (*before, *after)
-        for reading in (clitic_readings(word) if article.lang == "ar" else (word,))
+        for reading in _readings(word, article.lang)
     )

@@ -193,6 +193,34 @@ def _sheet_rows(sheet: Any, file: str, problems: list[Problem]) -> list[Row] | N
     if (too_large := _sheet_size_problem(file, sheet)) is not None:
         problems.append(too_large)
         return None
+    hidden_rows = [r for r, d in sheet.row_dimensions.items() if d.hidden and r > 1]
+    hidden_columns = [c for c, d in sheet.column_dimensions.items() if d.hidden]
+    hidden = (
+        (
+            hidden_rows,
+            _(
+                "hidden rows {places}; unhide them, or delete what tawazun should not read (it "
+                "reads hidden cells too)"
+            ),
+        ),
+        (
+            hidden_columns,
+            _(
+                "hidden columns {places}; unhide them, or delete what tawazun should not read "
+                "(it reads hidden cells too)"
+            ),
+        ),
+    )
+    for places, message in hidden:
+        if places:
+            problems.append(
+                Problem(
+                    file,
+                    sheet.title,
+                    "sheet",
+                    message.format(places=", ".join(map(str, places[:10]))),
+                )
+            )
     first = next(sheet.iter_rows(max_row=1, values_only=True), ())
     header = [english_name(str(h)) if h is not None else "" for h in first]
     while header and not header[-1]:

@@ -24,6 +24,7 @@ from tawazun.models._eum_kernel import (
     DENSE_TERMS,
     Offers,
     Rules,
+    choose_offers,
     expected_utility,
     risk_from_danger,
     status_quo_term,
@@ -141,29 +142,7 @@ def make_offers(state: Batch, r: np.ndarray, rules: Rules) -> Offers:
     """Every offer and the one each actor accepts, with a leading batch axis
     (:func:`tawazun.models._eum_kernel.make_offers`)."""
     eu_ij, eu_ji = challenge_utilities(state, r, rules)
-    x = state.x[:, :, None]
-    apart = state.gap != 0
-    gaining = apart & (eu_ji > 0) & (eu_ij < 0)
-    confront = apart & (eu_ji > eu_ij) & (eu_ij > 0)
-    compromise = gaining & (eu_ji > np.abs(eu_ij))
-    capitulate = gaining & (eu_ji < np.abs(eu_ij)) & (rules.capitulation == "paper")
-    target = np.broadcast_to(state.x[:, None, :], eu_ij.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        conceded = x + (target - x) * np.abs(eu_ij / eu_ji)
-        weighted = (np.abs(eu_ij) * x + np.abs(eu_ji) * target) / (np.abs(eu_ij) + np.abs(eu_ji))
-    position = np.where(compromise, conceded, target)
-    kind = np.select([confront, compromise, capitulate], [0, 1, 2], default=-1)
-    move = np.abs(x - position)
-    compromise_key = weighted if rules.compromise == "weighted_position" else move
-    chosen = np.full(state.x.shape, -1)
-    undecided = np.ones(state.x.shape, dtype=bool)
-    for code, key in ((0, move), (1, compromise_key), (2, move)):
-        mine = kind == code
-        takes = undecided & mine.any(axis=2)
-        best = np.argmin(np.where(mine, key, np.inf), axis=2)
-        chosen = np.where(takes, best, chosen)
-        undecided &= ~takes
-    return Offers(kind, eu_ij, eu_ji, position, chosen)
+    return choose_offers(state.x, eu_ij, eu_ji, rules)
 
 
 def step(

@@ -408,28 +408,36 @@ def make_offers(state: State, r: np.ndarray, rules: Rules) -> Offers:
     first proposer in actor order, as Python's ``min`` does.
     """
     eu_ij, eu_ji = challenge_utilities(state, r, rules)
-    x = state.x
-    apart = x[:, None] != x[None, :]
+    return choose_offers(state.x, eu_ij, eu_ji, rules)
+
+
+def choose_offers(x: np.ndarray, eu_ij: np.ndarray, eu_ji: np.ndarray, rules: Rules) -> Offers:
+    """The offers of :func:`make_offers` from both expected utilities of every pair.
+
+    ``x`` is (..., n) and the utilities (..., n, n): leading axes, if any, are variants
+    (:mod:`tawazun.models._eum_batch`); every step is elementwise or along the last axis,
+    so a variant gets the same doubles alone as in a batch.
+    """
+    row, column = x[..., :, None], x[..., None, :]
+    apart = row != column
     gaining = apart & (eu_ji > 0) & (eu_ij < 0)
     confront = apart & (eu_ji > eu_ij) & (eu_ij > 0)
     compromise = gaining & (eu_ji > np.abs(eu_ij))
     capitulate = gaining & (eu_ji < np.abs(eu_ij)) & (rules.capitulation == "paper")
-    target = np.broadcast_to(x[None, :], eu_ij.shape)
+    target = np.broadcast_to(column, eu_ij.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
-        conceded = x[:, None] + (target - x[:, None]) * np.abs(eu_ij / eu_ji)
-        weighted = (np.abs(eu_ij) * x[:, None] + np.abs(eu_ji) * target) / (
-            np.abs(eu_ij) + np.abs(eu_ji)
-        )
+        conceded = row + (target - row) * np.abs(eu_ij / eu_ji)
+        weighted = (np.abs(eu_ij) * row + np.abs(eu_ji) * target) / (np.abs(eu_ij) + np.abs(eu_ji))
     position = np.where(compromise, conceded, target)
     kind = np.select([confront, compromise, capitulate], [0, 1, 2], default=-1)
-    move = np.abs(x[:, None] - position)
+    move = np.abs(row - position)
     compromise_key = weighted if rules.compromise == "weighted_position" else move
-    chosen = np.full(x.size, -1)
-    undecided = np.ones(x.size, dtype=bool)
+    chosen = np.full(x.shape, -1)
+    undecided = np.ones(x.shape, dtype=bool)
     for code, key in ((0, move), (1, compromise_key), (2, move)):
         mine = kind == code
-        takes = undecided & mine.any(axis=1)
-        best = np.argmin(np.where(mine, key, np.inf), axis=1)
+        takes = undecided & mine.any(axis=-1)
+        best = np.argmin(np.where(mine, key, np.inf), axis=-1)
         chosen = np.where(takes, best, chosen)
         undecided &= ~takes
     return Offers(kind, eu_ij, eu_ji, position, chosen)

@@ -23,6 +23,7 @@ import numpy as np
 
 from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
+from tawazun.i18n import _, ngettext
 from tawazun.models import ModelSpec, Resume, _eum_batch
 from tawazun.models._eum_kernel import (
     OFFER_TYPES,
@@ -509,19 +510,32 @@ def batch(
     return out
 
 
-_VERB = {
-    "confrontation": "lost a confrontation to",
-    "compromise": "compromised with",
-    "capitulation": "capitulated to",
-}
+def _deal(kind: str, other: str, count: int) -> str:
+    """One kind of move toward one proposer, counted (a phrase of :func:`explain`)."""
+    if kind == "confrontation":
+        text = ngettext(
+            "lost a confrontation to {other} {count} time",
+            "lost a confrontation to {other} {count} times",
+            count,
+        )
+    elif kind == "compromise":
+        text = ngettext(
+            "compromised with {other} {count} time", "compromised with {other} {count} times", count
+        )
+    else:
+        text = ngettext(
+            "capitulated to {other} {count} time", "capitulated to {other} {count} times", count
+        )
+    return text.format(other=other, count=count)
 
 
 def explain(
     forecast: IssueForecast, names: Mapping[str, str] | None = None, most: int = 8
 ) -> list[str]:
-    """Sentences for the CLI: the forecast, then who moved toward whom, most active first.
+    """Sentences in the current language: the forecast, then who moved toward whom.
 
-    ``names`` maps actor ids to the names to print (ids are printed where it has none).
+    The most active actors come first. ``names`` maps actor ids to the names to print (ids
+    are printed where it has none).
     """
     name = (lambda actor: actor) if names is None else (lambda actor: names.get(actor, actor))
     trajectory = forecast.trajectory
@@ -529,11 +543,18 @@ def explain(
         return []
     last = trajectory[-1]
     lines = [
-        f"Forecast {forecast.forecast:.4g}: the capability x salience weighted mean after "
-        f"{last['round']} round(s) (weighted median {last['median']:.4g})."
+        ngettext(
+            "Forecast {forecast}: the capability x salience weighted mean after {count} round "
+            "(weighted median {median}).",
+            "Forecast {forecast}: the capability x salience weighted mean after {count} rounds "
+            "(weighted median {median}).",
+            last["round"],
+        ).format(
+            forecast=f"{forecast.forecast:.4g}", count=last["round"], median=f"{last['median']:.4g}"
+        )
     ]
     if "note" in forecast.details:
-        lines.append(f"No round was run: {forecast.details['note']}.")
+        lines.append(_("No round was run: {note}.").format(note=forecast.details["note"]))
         return lines
     partners: dict[str, Counter[tuple[str, str]]] = {}
     for entry in trajectory[1:]:
@@ -542,18 +563,32 @@ def explain(
     start, end = trajectory[0]["positions"], last["positions"]
     ranked = sorted(partners, key=lambda a: (-sum(partners[a].values()), a))
     for actor in ranked[:most]:
-        deals = ", ".join(
-            f"{_VERB[kind]} {name(other)} {count} time{'s' if count > 1 else ''}"
+        deals = _(", ").join(
+            _deal(kind, name(other), count)
             for (kind, other), count in partners[actor].most_common()
         )
         lines.append(
-            f"{name(actor)} {deals}; it moved from {start[actor]:.4g} to {end[actor]:.4g}."
+            _("{actor} {deals}; it moved from {start} to {end}.").format(
+                actor=name(actor),
+                deals=deals,
+                start=f"{start[actor]:.4g}",
+                end=f"{end[actor]:.4g}",
+            )
         )
     if len(ranked) > most:
-        lines.append(f"{len(ranked) - most} more actor(s) moved.")
+        more = len(ranked) - most
+        lines.append(
+            ngettext("{count} more actor moved.", "{count} more actors moved.", more).format(
+                count=more
+            )
+        )
     still = len(start) - len(ranked)
     if still:
-        lines.append(f"{still} actor(s) never moved.")
+        lines.append(
+            ngettext("{count} actor never moved.", "{count} actors never moved.", still).format(
+                count=still
+            )
+        )
     return lines
 
 

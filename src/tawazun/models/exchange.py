@@ -22,6 +22,7 @@ import numpy as np
 
 from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
+from tawazun.i18n import _, ngettext
 from tawazun.models import ModelSpec
 from tawazun.models._exchange_kernel import KIND_NAMES, RoundResult, simulate
 from tawazun.result import IssueForecast, Result, issue_forecast
@@ -293,9 +294,19 @@ def explain(
         return []
     start, end = trajectory[0]["forecast"], trajectory[-1]["forecast"]
     records = [e for r in trajectory[1:] for e in r.get("exchanges", [])]
+    rounds = len(trajectory) - 1
     lines = [
-        f"The outcome went from {start:.4g} to {end:.4g} in {len(trajectory) - 1} "
-        f"round(s) through {len(records)} exchange(s) involving this issue."
+        _(
+            "The outcome went from {start} to {end} in {rounds} through {exchanges} involving "
+            "this issue."
+        ).format(
+            start=f"{start:.4g}",
+            end=f"{end:.4g}",
+            rounds=ngettext("{count} round", "{count} rounds", rounds).format(count=rounds),
+            exchanges=ngettext("{count} exchange", "{count} exchanges", len(records)).format(
+                count=len(records)
+            ),
+        )
     ]
     concessions: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0])
     for record in records:
@@ -309,12 +320,22 @@ def explain(
     for (actor, partner, other_issue), (distance, count) in ranked[:top]:
         actor, partner = names.get(actor, actor), names.get(partner, partner)
         lines.append(
-            f"{actor} conceded to {partner} in {count} exchange(s), in return for "
-            f"{partner}'s moves on {other_issue} (its moves add up to {distance:.3g} "
-            "points over the rounds)."
+            ngettext(
+                "{actor} conceded to {partner} in {count} exchange, in return for {partner}'s "
+                "moves on {other} (its moves add up to {distance} points over the rounds).",
+                "{actor} conceded to {partner} in {count} exchanges, in return for {partner}'s "
+                "moves on {other} (its moves add up to {distance} points over the rounds).",
+                count,
+            ).format(
+                actor=actor,
+                partner=partner,
+                count=count,
+                other=other_issue,
+                distance=f"{distance:.3g}",
+            )
         )
     if not records:
-        lines.append("No exchange moved this issue.")
+        lines.append(_("No exchange moved this issue."))
     return lines
 
 

@@ -12,6 +12,7 @@ maps scenarios onto KTAB's games and explains the result. See ``docs/models/smp.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -21,6 +22,7 @@ import numpy as np
 
 from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InputError, InvalidArgument
+from tawazun.i18n import N_, _, ngettext
 from tawazun.models import ModelSpec
 from tawazun.models import _smp_kernel as kernel
 from tawazun.result import IssueForecast, Result, Round, issue_forecast
@@ -116,9 +118,9 @@ def games_of(arrays: ScenarioArrays) -> list[Game]:
         excluded = {}
         for i in np.flatnonzero(full):
             if not arrays.capability[i] > 0:
-                excluded[arrays.actor_ids[i]] = "capability 0"
+                excluded[arrays.actor_ids[i]] = N_("capability 0")
             elif not salience_total[i] > 0:
-                excluded[arrays.actor_ids[i]] = "salience 0"
+                excluded[arrays.actor_ids[i]] = N_("salience 0")
         players = np.flatnonzero(full & (arrays.capability > 0) & (salience_total > 0))
         label = space if space is not None else arrays.issue_ids[columns[0]]
         if players.size < 3:
@@ -360,12 +362,23 @@ def explain(forecast: IssueForecast, names: Mapping[str, str] | None = None) -> 
         return []
     details = forecast.details
     first, last = rounds[0]["positions"], rounds[-1]["positions"]
+    actors, turns = len(first), details["turns"]
     lines = [
-        f"SMP played {len(first)} actors over {', '.join(details['dimensions'])} for "
-        f"{details['turns']} turns; it stopped because {details['stop_reason']}.",
-        f"Most likely outcome {details['most_likely']:.4g} (held by "
-        f"{', '.join(names.get(a, a) for a in details['most_likely_holders'])}, probability "
-        f"{details['most_likely_probability']:.2f}); expected outcome {forecast.forecast:.4g}.",
+        _("SMP played {actors} over {dimensions} for {turns}; it stopped because {reason}.").format(
+            actors=ngettext("{count} actor", "{count} actors", actors).format(count=actors),
+            dimensions=_(", ").join(details["dimensions"]),
+            turns=ngettext("{count} turn", "{count} turns", turns).format(count=turns),
+            reason=_stop_reason(details["stop_reason"]),
+        ),
+        _(
+            "Most likely outcome {value} (held by {holders}, probability {probability}); "
+            "expected outcome {forecast}."
+        ).format(
+            value=f"{details['most_likely']:.4g}",
+            holders=_(", ").join(names.get(a, a) for a in details["most_likely_holders"]),
+            probability=f"{details['most_likely_probability']:.2f}",
+            forecast=f"{forecast.forecast:.4g}",
+        ),
     ]
     partners: dict[str, list[str]] = defaultdict(list)
     for entry in rounds[1:]:
@@ -386,18 +399,55 @@ def explain(forecast: IssueForecast, names: Mapping[str, str] | None = None) -> 
         deals = partners.get(actor, [])
         partner = max(set(deals), key=deals.count) if deals else None
         with_whom = names.get(partner, partner) if partner else None
+        count = len(deals)
+        if with_whom:
+            text = ngettext(
+                "{actor} moved from {start} to {end} after {count} accepted bargain, most often "
+                "with {partner}.",
+                "{actor} moved from {start} to {end} after {count} accepted bargains, most often "
+                "with {partner}.",
+                count,
+            )
+        else:
+            text = ngettext(
+                "{actor} moved from {start} to {end} after {count} accepted bargain.",
+                "{actor} moved from {start} to {end} after {count} accepted bargains.",
+                count,
+            )
         lines.append(
-            f"{names.get(actor, actor)} moved from {first[actor]:.4g} to {last[actor]:.4g} "
-            f"after {len(deals)} accepted bargain{'s' if len(deals) != 1 else ''}"
-            + (f", most often with {with_whom}." if with_whom else ".")
+            text.format(
+                actor=names.get(actor, actor),
+                start=f"{first[actor]:.4g}",
+                end=f"{last[actor]:.4g}",
+                count=count,
+                partner=with_whom,
+            )
         )
     if details.get("excluded"):
         lines.append(
-            "Sat out (no weight in SMP): "
-            + ", ".join(f"{names.get(a, a)} ({why})" for a, why in details["excluded"].items())
-            + "."
+            _("Sat out (no weight in SMP): {actors}.").format(
+                actors=_(", ").join(
+                    _("{actor} ({why})").format(actor=names.get(a, a), why=_(why))
+                    for a, why in details["excluded"].items()
+                )
+            )
         )
     return lines
+
+
+_MAXIMUM = re.compile(r"reached the maximum of (\d+) turns")
+_SETTLED = re.compile(r"turn (\d+) moved ([\d.]+) of turn 1's distance \(< ([\d.e-]+)\)")
+
+
+def _stop_reason(reason: str) -> str:
+    """The kernel's reason for stopping (English, kept so in the result) in the current language."""
+    if found := _MAXIMUM.fullmatch(reason):
+        return _("it reached the maximum of {count} turns").format(count=found[1])
+    if found := _SETTLED.fullmatch(reason):
+        return _("turn {turn} moved {ratio} of turn 1's distance (below {threshold})").format(
+            turn=found[1], ratio=found[2], threshold=found[3]
+        )
+    return reason
 
 
 MODEL = ModelSpec(

@@ -86,8 +86,11 @@ def _band_labels(scenario: Scenario | None, issue_id: str, band_id: str | None) 
     return {"band_label": label.en, "band_label_ar": label.ar}
 
 
-def _issue_name(scenario: Scenario | None, issue_id: str) -> str:
-    return scenario.issue(issue_id).name.en if scenario is not None else ""
+def _issue_names(scenario: Scenario | None, issue_id: str) -> dict[str, str]:
+    if scenario is None:
+        return {"issue_name": "", "issue_name_ar": ""}
+    name = scenario.issue(issue_id).name
+    return {"issue_name": name.en, "issue_name_ar": name.ar}
 
 
 def forecasts_table(
@@ -99,14 +102,15 @@ def forecasts_table(
     rows = [
         {
             "issue": issue_id,
-            "issue_name": _issue_name(scenario, issue_id),
+            **_issue_names(scenario, issue_id),
             "forecast": entry["forecast"],
             "band": entry["band"],
             **_band_labels(scenario, issue_id, entry["band"]),
         }
         for issue_id, entry in summary(command, document, scenario).items()
     ]
-    columns = ["issue", "issue_name", "forecast", "band", "band_label", "band_label_ar"]
+    columns = ["issue", "issue_name", "issue_name_ar", "forecast", "band", "band_label"]
+    columns.append("band_label_ar")
     return pd.DataFrame(rows, columns=columns)
 
 

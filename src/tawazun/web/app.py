@@ -93,7 +93,7 @@ class Workbench:
 
     def _save(self, job: Job) -> str | None:
         """Keep a finished run in the store; its id there."""
-        if self.store is None or job.command == "report":
+        if job.command == "report":  # a report is pages, not a result the store keeps
             return None
         stored = self.store.save(
             job.outcome,
@@ -108,8 +108,6 @@ class Workbench:
 
     def stored_runs(self, limit: int = 200) -> list[dict[str, Any]]:
         """Runs the store kept that this server did not make, newest first."""
-        if self.store is None:
-            return []
         mine = {job.stored_as for job in self.jobs.all()}
         frame = self.store.runs()
         return [
@@ -123,7 +121,7 @@ class Workbench:
         try:
             return self.jobs.get(run_id)
         except UnknownName:
-            if self.store is None or not re.fullmatch(r"[A-Za-z0-9]{4,40}", run_id):
+            if not re.fullmatch(r"[A-Za-z0-9]{4,40}", run_id):
                 raise
         from tawazun.store import StoreError
 
@@ -203,6 +201,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         yield
         bench.jobs.shutdown()
+        bench.store.close()
 
     # the API's documentation page with its assets shipped in a package, not from a CDN
     app = FastAPIOffline(

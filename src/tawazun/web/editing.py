@@ -124,17 +124,21 @@ def check_edit(
     pairs = list(form)
     raw = apply_edits(scenario, pairs)
     new_id = next((v.strip() for k, v in pairs if k == f"{NEW}.id"), "")
+    taken = {a.id for a in scenario.actors}
     try:
         return validate(raw, "edit", lambda loc: ""), []
     except ScenarioFileError as exc:
         problems = []
         for p in exc.problems:
             field = p.field
+            if new_id in taken and "duplicate actor id" in p.message:
+                # the actor added under an id already taken, not the actor that holds it
+                field = f"{NEW}.id"
             for prefix in (f"actors[{new_id}]", "actors[]"):
-                if field.startswith(prefix + ".") and new_id not in {a.id for a in scenario.actors}:
+                if field.startswith(prefix + ".") and new_id not in taken:
                     field = NEW + field[len(prefix) :]
                     break
-            if field == f"actors[{new_id}]" or field == "actors[]":
+            if field in (f"actors[{new_id}]", "actors[]"):
                 field = f"{NEW}.id"
             problems.append(Problem(p.file, p.where, field, p.message))
         return None, problems

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tawazun import io
-from tawazun.scenario import Scenario, UnknownName
+from tawazun.errors import InputError
+from tawazun.scenario import Scenario, SemanticError, UnknownName
 from tawazun.store import canonical
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,8 @@ class Library:
         for content_hash, row in versions[versions["kind"] == "scenario"].iterrows():
             try:
                 scenario = self._store.scenario_version(content_hash).scenario()
-            except Exception:  # a version an older tawazun wrote that this one refuses
+            except (InputError, SemanticError, ValueError):
+                # a version an older tawazun wrote that this one refuses
                 log.warning("stored scenario %s no longer validates; left out", content_hash)
                 continue
             key = key_of(scenario)

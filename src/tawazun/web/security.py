@@ -16,7 +16,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -131,9 +131,7 @@ class Guard:
             if same(given, self.token) and request.method == "GET":
                 # keep the token in a cookie and drop it from the address bar
                 query = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-                target = request.url.path + (
-                    "?" + "&".join(f"{k}={v}" for k, v in query) if query else ""
-                )
+                target = request.url.path + ("?" + urlencode(query) if query else "")
                 response = RedirectResponse(target, status_code=303)
                 response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
                 return response
