@@ -240,3 +240,18 @@ def test_screenshots_of_the_first_pages(pdfs):
         shots = sorted(ARTIFACTS.glob(f"report-{lang}-*.png"))
         assert shots and all(s.stat().st_size > 10_000 for s in shots)
     print(f"screenshots of the report's first pages: {ARTIFACTS}")
+
+
+def test_the_command_writes_the_report_and_refuses_other_formats(tmp_path):
+    from typer.testing import CliRunner
+
+    from tawazun.cli import app
+
+    runner = CliRunner()
+    target = tmp_path / "harbour.html"
+    args = ["report", str(HERE / "harbour.yaml"), "-m", "compromise", "--runs", "20"]
+    done = runner.invoke(app, [*args, "--no-whatif", "-o", str(target), "--lang", "ar"])
+    assert done.exit_code == 0, done.output
+    assert parse(target.read_text(encoding="utf-8")).html_attrs["dir"] == "rtl"
+    refused = runner.invoke(app, [*args, "-o", str(tmp_path / "harbour.docx")])
+    assert refused.exit_code == 2 and ".pdf" in refused.output
