@@ -707,3 +707,28 @@ def test_a_decimal_comma_is_refused_with_a_hint(tmp_path: Path) -> None:
     text = "actor;issue;capability;position;salience\na;x;2;10;0,5\nb;x;1;90;1\n"
     [problem] = refused(write(tmp_path, "s.csv", text))
     assert "row 2: actors[a].stances[x].salience: " in problem and "write 0.5" in problem
+
+
+def test_analysis_tables_never_round_a_forecast_across_a_band_edge(monkeypatch) -> None:
+    from rich.console import Console
+
+    from tawazun.cli import analysis
+
+    scenario = one_issue([10, 90], [1, 0.5], [2, 1])  # bands 0-40, 40-60, 60-100
+    issue = scenario.issues[0]
+    recorder = Console(record=True, width=200)
+    monkeypatch.setattr(analysis, "console", recorder)
+    change = {"actor": "a0", "field": "position", "from": 10.0, "to": 20.0, "beyond_others": False}
+    document = {
+        "issue": issue.id,
+        "band": issue.bands[2].id,
+        "model": "compromise",
+        "baseline": 59.96,
+        "answer": "no single change suffices",
+        "singles": [{"changes": [change], "share": 0.1, "forecast": 59.999}],
+        "pairs": [],
+        "closest": None,
+    }
+    analysis.show_whatif(scenario, document, "en")
+    text = recorder.export_text()
+    assert "forecast 59.96;" in text and "59.999" in text and "60.0" not in text

@@ -143,9 +143,14 @@ def number(value: float, digits: int = 6) -> str:
     return "0" if float(text) == 0 else text
 
 
-def on_scale(value: float, issue: Any, decimals: int = 1) -> str:
+def on_scale(value: float | None, issue: Any, decimals: int = 1) -> str:
     """A value of ``issue``'s scale with ``decimals`` decimals, or more where fewer would
-    round it onto or across a band's edge (59.96 in the band 25-60 is not shown as 60.0)."""
+    round it onto or across a band's edge (59.96 in the band 25-60 is not shown as 60.0).
+
+    None is a NaN as the JSON documents write it.
+    """
+    if value is None:
+        return "nan"
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)
     lo, hi = issue.scale.min, issue.scale.max
@@ -389,8 +394,12 @@ def signed(value: float | None, digits: int = 2) -> str:
 
 
 def fixed(value: float | None, digits: int = 1) -> str:
-    """A number to ``digits`` decimals; ``nan`` for a missing one (NaN, or JSON's null)."""
-    return "nan" if value is None else f"{value:.{digits}f}"
+    """A number to ``digits`` decimals, never ``-0.0``; ``nan`` for a missing one (NaN, or
+    JSON's null)."""
+    if value is None or value != value:
+        return "nan"
+    text = f"{value:.{digits}f}"
+    return text.lstrip("-") if float(text) == 0 else text
 
 
 def band_id_of(issue: Any, value: float) -> str | None:

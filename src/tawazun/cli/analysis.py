@@ -33,6 +33,7 @@ from tawazun.cli._common import (
     console,
     fixed,
     follow,
+    on_scale,
     parameters_for,
     print_json,
     progress_bar,
@@ -162,7 +163,7 @@ def show_simulation(scenario: Scenario, document: dict[str, Any], lang: str) -> 
                 issue=f"[bold]{text_in(issue.name, lang)}[/bold]",
                 low=f"{issue.scale.min:g}",
                 high=f"{issue.scale.max:g}",
-                forecast=f"[bold green]{fixed(base['forecast'])}[/bold green]",
+                forecast=f"[bold green]{on_scale(base['forecast'], issue)}[/bold green]",
                 band=band_label(scenario, issue.id, base["band"], lang),
                 mean=fixed(summary["mean"]),
                 sd=fixed(summary["sd"]),
@@ -256,7 +257,7 @@ def show_pivotal(scenario: Scenario, document: dict[str, Any], lang: str) -> Non
                 "if its position, salience or capability moves by 10% of its range"
             ).format(
                 issue=f"[bold]{text_in(issue.name, lang)}[/bold]",
-                forecast=fixed(entry["baseline"]),
+                forecast=on_scale(entry["baseline"], issue),
             )
         )
         table = Table(
@@ -325,7 +326,7 @@ def show_shocks(scenario: Scenario, document: dict[str, Any], lang: str) -> None
         console.print(
             _("{issue}: without events {forecast} ({band})").format(
                 issue=f"[bold]{text_in(issue.name, lang)}[/bold]",
-                forecast=fixed(base),
+                forecast=on_scale(base, issue),
                 band=base_band,
             )
         )
@@ -346,9 +347,9 @@ def show_shocks(scenario: Scenario, document: dict[str, Any], lang: str) -> None
                 text_in(event.name, lang),
                 event.date.isoformat() if event.date else "",
                 str(event.round),
-                fixed(alone),
+                on_scale(alone, issue),
                 signed(events[event.id]["alone_change"][issue.id], 1),
-                fixed(along),
+                on_scale(along, issue),
                 band_id_of(issue, along) or "-",
             )
         console.print(table)
@@ -400,7 +401,7 @@ def show_whatif(scenario: Scenario, document: dict[str, Any], lang: str) -> None
         _("{issue}  ·  model {model}: forecast {forecast}; target {band}").format(
             issue=f"[bold]{text_in(target.name, lang)}[/bold]",
             model=f"[cyan]{document['model']}[/cyan]",
-            forecast=fixed(document["baseline"]),
+            forecast=on_scale(document["baseline"], target),
             band=band_label(scenario, issue, band, lang),
         )
     )
@@ -409,7 +410,7 @@ def show_whatif(scenario: Scenario, document: dict[str, Any], lang: str) -> None
     if closest is not None:
         console.print(
             _("closest approach: forecast {forecast}, {distance} from the band, with").format(
-                forecast=fixed(closest["forecast"]),
+                forecast=on_scale(closest["forecast"], target),
                 distance=fixed(closest["distance"]),
             ),
             highlight=False,
@@ -423,7 +424,7 @@ def show_whatif(scenario: Scenario, document: dict[str, Any], lang: str) -> None
             str(rank),
             _("; ").join(describe_change(scenario, c, lang) for c in entry["changes"]),
             f"{entry['share']:.1%}",
-            fixed(entry["forecast"]),
+            on_scale(entry["forecast"], target),
         )
     console.print(table)
     if any(c["beyond_others"] for entry in found[:10] for c in entry["changes"]):
