@@ -485,16 +485,14 @@ def batch(
         if _eum_batch.applies(int(at_table.sum()), rules):
             x = arrays.position[:, at_table, j]
             spread = x.max(axis=1) - x.min(axis=1)
-            ended = play_batch(
-                x,
-                weight[:, at_table, j],
-                arrays.salience[:, at_table, j],
-                rules,
-                rounds,
-                tolerance,
-                spread if width is None else np.maximum(width, spread),
-            )
-            out[:, j] = ended["mean"]
+            widths_j = spread if width is None else np.maximum(width, spread)
+            w, s = weight[:, at_table, j], arrays.salience[:, at_table, j]
+            for start in range(0, len(x), _eum_batch.CHUNK):
+                part = slice(start, start + _eum_batch.CHUNK)
+                ended = play_batch(
+                    x[part], w[part], s[part], rules, rounds, tolerance, widths_j[part]
+                )
+                out[part, j] = ended["mean"]
             continue
         for v in range(out.shape[0]):
             details = play(
@@ -609,4 +607,5 @@ MODEL = ModelSpec(
     explain=explain,
     resume=Resume(rounds="rounds", carry=carried),
     bulk={"offers": "accepted"},
+    issue_by_issue=True,
 )
