@@ -18,7 +18,7 @@ from tawazun.cli import app
 from tests.factories import one_issue
 
 runner = CliRunner()
-SAVED = re.compile(r"saved run ([0-9a-z]{8})")
+SAVED = re.compile(r"tawazun runs show ([0-9a-z]{8})")  # in every language
 
 
 def invoke(*arguments: str) -> object:

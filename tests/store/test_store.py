@@ -212,3 +212,20 @@ def test_a_stored_scenario_this_tawazun_refuses_is_named_not_a_traceback(
         runs.get(run.id).scenario()
     [problem] = refused.value.problems
     assert problem.file.startswith("stored scenario") and "capability" in problem.where
+
+
+def test_documents_are_kept_compressed_and_printed_back_identically(
+    sqlite_url: str,
+) -> None:
+    import sqlalchemy as sa
+
+    scenario = tawazun.load("iraq-2024")
+    result = scenario.forecast("eum")  # every round's offers: a long document
+    with store.open(sqlite_url) as runs:
+        run = runs.save(result, scenario)
+        assert runs.get(run.id).document_text == result.to_json()
+    engine = sa.create_engine(sqlite_url)
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT document_zlib FROM runs")).scalar_one()
+    engine.dispose()
+    assert len(stored) * 5 < len(result.to_json().encode("utf-8"))

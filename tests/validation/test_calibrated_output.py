@@ -85,3 +85,24 @@ def test_a_model_without_calibration_says_so(monkeypatch: pytest.MonkeyPatch) ->
     scenario = tawazun.load("iraq-2024")
     found = cal.calibrated_issues(scenario, "compromise", scenario.forecast("compromise").forecasts)
     assert found == {"us-presence": None, "security-cooperation": None}
+
+
+def test_backtest_saves_calibrations_and_records_the_run(deu: Path, tmp_path: Path) -> None:
+    target = tmp_path / "calibration.json"
+    out = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(deu),
+            "-m",
+            "compromise",
+            "--draws",
+            "5",
+            "--save-calibration",
+            str(target),
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    saved = json.loads(target.read_text(encoding="utf-8"))
+    assert [entry["model"] for entry in saved["models"]] == ["compromise"]
+    assert cal.Calibration.from_dict(saved["models"][0]).errors.size == 353

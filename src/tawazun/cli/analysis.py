@@ -140,7 +140,12 @@ def show_simulation(scenario: Scenario, document: dict[str, Any], lang: str) -> 
         lead = summary.get("headline", "robustness")
         console.print(f"  {interval_line(calibration)}", highlight=False)
         table = Table(
-            "band", "range", "calibrated probability", "robustness share", lead, header_style="bold"
+            _("band"),
+            _("range"),
+            _("calibrated probability"),
+            _("robustness share"),
+            lead,
+            header_style="bold",
         )
         for band_id, share in summary["bands"].items():
             band = issue.band(band_id) if band_id else None

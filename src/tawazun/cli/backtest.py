@@ -64,7 +64,7 @@ def backtest(
         ),
     ] = False,
     save_calibration: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--save-calibration",
             help="Write every model's calibration fitted on all issues to this JSON file "
@@ -117,7 +117,7 @@ def backtest(
                 f"DEU III (Arregui and Perarnaud 2021): {data.issue_count} issues of "
                 f"{len(data.cases)} EU legislative proposals, capabilities {capabilities}"
             )
-            save(fit_all(result, data.cases, source), save_calibration, {"source": source})
+            save(fit_all(result, data.cases, source), Path(save_calibration), {"source": source})
     document = {
         "file": path,
         "capabilities": capabilities,

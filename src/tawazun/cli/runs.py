@@ -326,7 +326,8 @@ def _rerun(found: Run) -> dict[str, Any]:
             path = Path(folder) / f"{found.scenario_id}.json"
             io.save(found.scenario(), path)
         else:
-            path = Path(folder) / Path(found.source.title).name
+            name = Path(found.source.title).name
+            path = Path(folder) / (name if name not in ("", ".", "..") else "data.txt")
             path.write_text(found.source.content, encoding="utf-8")
         arguments |= {"path": str(path), "as_json": True}
         notes = text_io.StringIO()

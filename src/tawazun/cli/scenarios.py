@@ -47,7 +47,7 @@ def forecast(
     lang: LangOpt = Lang.en,
     headline: HeadlineOpt = None,
 ) -> None:
-    """Forecast where each issue of a scenario settles, with calibrated intervals."""
+    """Forecast where each issue of a scenario settles."""
     from tawazun.validation.calibration import calibrated_issues
 
     with clean_errors():

@@ -199,17 +199,30 @@ def _sheet_rows(sheet: Any, file: str, problems: list[Problem]) -> list[Row] | N
         return None
     hidden_rows = [r for r, d in sheet.row_dimensions.items() if d.hidden and r > 1]
     hidden_columns = [c for c, d in sheet.column_dimensions.items() if d.hidden]
-    for what, places in ((_("rows"), hidden_rows), (_("columns"), hidden_columns)):
+    hidden = (
+        (
+            hidden_rows,
+            _(
+                "hidden rows {places}; unhide them, or delete what tawazun should not read (it "
+                "reads hidden cells too)"
+            ),
+        ),
+        (
+            hidden_columns,
+            _(
+                "hidden columns {places}; unhide them, or delete what tawazun should not read "
+                "(it reads hidden cells too)"
+            ),
+        ),
+    )
+    for places, message in hidden:
         if places:
             problems.append(
                 Problem(
                     file,
                     sheet.title,
                     "sheet",
-                    _(
-                        "hidden {what} {places}; unhide them, or delete what tawazun should not "
-                        "read (it reads hidden cells too)"
-                    ).format(what=what, places=", ".join(map(str, places[:10]))),
+                    message.format(places=", ".join(map(str, places[:10]))),
                 )
             )
     first = next(sheet.iter_rows(max_row=1, values_only=True), ())

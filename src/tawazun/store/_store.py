@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
 import secrets
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,6 +57,17 @@ def canonical(scenario: Scenario) -> str:
     """
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def pack(document: dict[str, Any]) -> bytes:
+    """A result document as stored: compact JSON, zlib-compressed (fast level: a 1000-actor
+    trajectory is hundreds of megabytes of JSON)."""
+    compact = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(compact.encode("utf-8"), 1)
+
+
+def unpack(packed: bytes) -> dict[str, Any]:
+    return json.loads(zlib.decompress(packed))
 
 
 def content_hash(text: str) -> str:
@@ -110,16 +123,21 @@ class Run:
     scenario_id: str
     scenario_title: str
     scenario_hash: str
-    document_text: str
+    document_zlib: bytes
     summary: dict[str, dict[str, Any]]
     seconds: float | None
     label: str | None
     note: str | None
     source: ScenarioVersion
 
-    @property
+    @functools.cached_property
     def document(self) -> dict[str, Any]:
-        return json.loads(self.document_text)
+        return unpack(self.document_zlib)
+
+    @property
+    def document_text(self) -> str:
+        """The document exactly as the command printed it with ``--json``."""
+        return json.dumps(self.document, ensure_ascii=False, indent=2)
 
     def scenario(self) -> Scenario:
         """The scenario the run was computed from, as it was then."""
@@ -224,7 +242,7 @@ class Store:
         document = result.to_dict() if hasattr(result, "to_dict") else result
         if not isinstance(document, dict):
             raise InvalidArgument("store.save", "result", _("a result, or its document as a dict"))
-        text = json.dumps(document, ensure_ascii=False, indent=2)
+        packed = pack(document)
         version = self._version_of(scenario)
         if model is None:
             model = document.get("model")
@@ -247,7 +265,7 @@ class Store:
             "seed": None if seed is None else str(seed),
             "version": _version(),
             "scenario_hash": version.hash,
-            "document": text,
+            "document_zlib": packed,
             "summary": documents.summary(command, document, as_scenario),
             "seconds": seconds,
             "label": label,
@@ -313,7 +331,7 @@ class Store:
             scenario_id=row.scenario_id,
             scenario_title=row.title,
             scenario_hash=row.hash,
-            document_text=row.document,
+            document_zlib=row.document_zlib,
             summary=row.summary,
             seconds=row.seconds,
             label=row.label,

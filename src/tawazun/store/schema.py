@@ -48,8 +48,8 @@ runs = sa.Table(
         nullable=False,
         index=True,
     ),
-    # the exact text the command printed with --json
-    sa.Column("document", sa.Text, nullable=False),
+    # the document the command printed with --json: compact JSON, zlib-compressed
+    sa.Column("document_zlib", sa.LargeBinary, nullable=False),
     # issue id -> {"forecast": x, "band": id}: what a listing shows without the document
     sa.Column("summary", sa.JSON, nullable=False),
     sa.Column("seconds", sa.Float),

@@ -9,7 +9,8 @@ Every model in :func:`tawazun.models.available` is run on each case (one scenari
 proposal, so multi-issue models see the proposal's issues together and single-issue models
 forecast each issue as they would alone). A model that refuses a proposal (an
 :class:`~tawazun.errors.InputError`) is tried issue by issue, and the issues it still cannot
-forecast are reported as failed. A model whose :class:`~tawazun.models.ModelSpec` lists
+forecast are reported as failed and scored as the scale midpoint, so that every model is
+judged on the same issues. A model whose :class:`~tawazun.models.ModelSpec` lists
 ``tuned`` parameters (defaults fitted on these data) is scored only out of sample: for each
 fold the grid value with the lowest error on the other folds forecasts the held-out
 proposals.

@@ -17,7 +17,6 @@ from pydantic import BaseModel, Field
 from tawazun.errors import InputError, Problem
 from tawazun.i18n import using
 from tawazun.scenario import UnknownName
-from tawazun.web.jobs import COMMANDS
 from tawazun.web.security import language_of
 from tawazun.web.upload import read_upload
 
@@ -140,4 +139,4 @@ def get_run(request: Request, run: str) -> Any:
         return not_found(str(exc))
 
 
-__all__ = ["COMMANDS", "router"]
+__all__ = ["router"]

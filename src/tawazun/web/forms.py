@@ -61,8 +61,9 @@ def fields(spec: ModelSpec) -> list[Field]:
     return out
 
 
-def parameters_from_form(spec: ModelSpec, form: dict[str, str], prefix: str = "p.") -> dict:
-    """The parameters a form sets: inputs left blank or at their default are left out."""
+def parameters_from_form(spec: ModelSpec, form: dict[str, str], prefix: str) -> dict:
+    """The parameters a form sets (inputs named ``PREFIX`` + parameter): inputs left blank
+    or at their default are left out."""
     hints = _hints(spec)
     parameters: dict[str, Any] = {}
     for field in fields(spec):
