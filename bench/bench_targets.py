@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -106,6 +107,11 @@ TARGETS: dict[str, tuple[str, float, str]] = {
 #: Whole commands: ``tawazun ARGS`` timed as wall time; {csv} is a 1000-actor EUM CSV.
 COMMANDS: dict[str, tuple[list[str], float, str]] = {
     "forecast-command": (["forecast", "iraq-2024"], 0.5, "tawazun forecast iraq-2024"),
+    "forecast-no-save": (
+        ["forecast", "iraq-2024", "--no-save"],
+        0.5,
+        "tawazun forecast iraq-2024 --no-save (a baseline without a store: as forecast-command)",
+    ),
     "eum-1000-command": (
         ["forecast", "{csv}", "-m", "eum", "--json"],
         2.0,
@@ -124,6 +130,12 @@ def baseline_source(commit: str) -> Path:
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder / "src"
+
+
+def baseline_knows(source: Path, option: str) -> bool:
+    """Whether the commands of ``source`` take ``option`` (``--no-save`` came with the store)."""
+    saving = source / "tawazun" / "cli" / "_saving.py"
+    return saving.exists() and option in saving.read_text()
 
 
 def eum_csv(folder: Path) -> Path:
@@ -149,13 +161,37 @@ def timed_code(source: Path, code: str) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def timed_command(source: Path, args: list[str]) -> float:
-    env = {**os.environ, "PYTHONPATH": str(source)}
+def command_environment(source: Path, store: Path) -> dict[str, str]:
+    """The environment of a timed command: ``source`` first on the path, runs kept in a
+    store of the benchmark's own, and bytecode written (an installed tawazun has its
+    ``.pyc`` files; a ``PYTHONDONTWRITEBYTECODE`` shell would recompile every module of
+    every run, and the repeats keep the best)."""
+    env = {**os.environ, "PYTHONPATH": str(source), "TAWAZUN_DATABASE_URL": f"sqlite:///{store}"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def timed_command(source: Path, args: list[str], store: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, of the command's process) of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "tawazun.cli", *args], env=env, check=True, capture_output=True
+        [sys.executable, "-m", "tawazun.cli", *args],
+        env=command_environment(source, store),
+        check=True,
+        capture_output=True,
     )
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def best_of(repeat: int, source: Path, args: list[str], store: Path) -> tuple[float, float]:
+    """The best wall and the best CPU time of ``repeat`` runs (after one to warm up)."""
+    timed_command(source, args, store)
+    times = [timed_command(source, args, store) for _ in range(repeat)]
+    return min(w for w, _ in times), min(c for _, c in times)
 
 
 def main() -> None:
@@ -190,17 +226,24 @@ def main() -> None:
             else:
                 command, target, what = COMMANDS[name]
                 command = [str(csv) if a == "{csv}" else a for a in command]
-                now = min(timed_command(here, command) for _ in range(args.repeat))
-                then = (
-                    float("nan")
-                    if name in args.skip_baseline
-                    else min(timed_command(before, command) for _ in range(args.repeat))
+                store = Path(folder) / "runs.sqlite"
+                now, now_cpu = best_of(args.repeat, here, command, store)
+                nan = (float("nan"), float("nan"))
+                skip = name in args.skip_baseline or (
+                    "--no-save" in command and not baseline_knows(before, "--no-save")
                 )
+                then, then_cpu = nan if skip else best_of(args.repeat, before, command, store)
+                cpu = {"now_cpu": now_cpu, "before_cpu": then_cpu}
                 scaled = False
             met = "(scaled)" if scaled else ("yes" if now < target else "NO")
             print(f"{name:<20}{now:>9.2f}{then:>10.2f}{then / now:>8.1f}{target:>10.1f}  {met}")
             print(f"{'':<20}{what}", flush=True)
             results[name] = {"now": now, "before": then, "target": target, "scaled": scaled}
+            if name in COMMANDS:
+                now_cpu, then_cpu = cpu["now_cpu"], cpu["before_cpu"]
+                print(f"{'':<20}{now_cpu:>9.2f}{then_cpu:>10.2f}{then_cpu / now_cpu:>8.1f}", end="")
+                print(f"{'':>10}  CPU seconds (user + system) of the same runs", flush=True)
+                results[name] |= cpu
     print(json.dumps(results))
 
 

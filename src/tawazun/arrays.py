@@ -157,8 +157,13 @@ class ScenarioArrays:
         self, columns: Sequence[int], scenario_id: str | None = None
     ) -> ScenarioArrays:
         """Only the issues ``columns``, and the actors with a stance on one of them."""
+        narrowed = self.columns(columns, scenario_id)
+        return narrowed.actors_subset(narrowed.present.any(axis=1))
+
+    def columns(self, columns: Sequence[int], scenario_id: str | None = None) -> ScenarioArrays:
+        """Only the issues ``columns``, every actor kept (at no table where absent)."""
         cols = list(columns)
-        narrowed = replace(
+        return replace(
             self,
             scenario_id=scenario_id or self.scenario_id,
             issue_ids=tuple(self.issue_ids[j] for j in cols),
@@ -172,7 +177,6 @@ class ScenarioArrays:
             space=tuple(self.space[j] for j in cols),
             bands=tuple(self.bands[j] for j in cols),
         )
-        return narrowed.actors_subset(narrowed.present.any(axis=1))
 
     # -- back to names and bands ----------------------------------------------------------
     def band_of(self, issue: int, value: float) -> str | None:

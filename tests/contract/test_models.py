@@ -7,7 +7,9 @@ checks for free, as Axelrod's strategies get theirs).
 * zero-salience bystander: an actor who cares about nothing changes no forecast;
 * bounds: every forecast lies within the range of the positions stated on its issue;
 * batch equals one by one: the batched form, if the model has one, gives the same doubles
-  as ``run`` on each variant of a batch.
+  as ``run`` on each variant of a batch;
+* issue by issue: a model that declares ``issue_by_issue`` gives each issue the same
+  doubles on that issue's column alone.
 """
 
 from __future__ import annotations
@@ -104,3 +106,12 @@ def test_the_batched_form_gives_the_doubles_of_run_one_by_one(model):
         [[f.forecast for f in spec.run(batch.variant(v)).issues] for v in range(batch.batch or 0)]
     )
     np.testing.assert_array_equal(together, one_by_one)
+
+
+@pytest.mark.parametrize("model", [m for m in MODELS if available()[m].issue_by_issue])
+def test_an_issue_by_issue_model_gives_an_issue_alone_the_same_doubles(model):
+    spec = available()[model]
+    arrays = table(n=6, m=3, seed=4).arrays()
+    together = [f.forecast for f in spec.run(arrays).issues]
+    alone = [spec.run(arrays.columns([j])).issues[0].forecast for j in range(3)]
+    assert alone == together

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import tawazun
 from oracles.eum import run_oracle
 from tawazun.errors import InvalidArgument
-from tawazun.models import get_model
+from tawazun.models import eum, get_model
 from tawazun.models._eum_kernel import Rules, success_probability, votes_for
 from tawazun.models.eum import resolve_rules, simulate
 from tawazun.scenario import Scenario, SemanticError
@@ -442,6 +442,23 @@ def test_forecast_is_the_final_mean_and_both_are_reported(reference: Path) -> No
     )
     assert "offers" not in light["issue"].trajectory[1]
     assert light["issue"].forecast == forecast.forecast
+
+
+def test_by_default_every_offer_is_kept_at_small_tables_and_the_moves_alone_at_large() -> None:
+    rng = np.random.default_rng(51)
+    sizes = (eum.EVERY_OFFER_UP_TO, eum.EVERY_OFFER_UP_TO + 1)
+    for n, keeps in zip(sizes, (True, False), strict=True):
+        scenario = from_arrays(
+            rng.uniform(1, 10, n), rng.uniform(0, 100, (n, 1)), rng.uniform(0.1, 1, (n, 1))
+        )
+        default = scenario.forecast("eum", rounds=2)
+        everything = scenario.forecast("eum", rounds=2, offers="all")
+        assert ("offers" in default.issues[0].trajectory[1]) is keeps
+        assert "offers" in everything.issues[0].trajectory[1]
+        assert (
+            default.issues[0].trajectory[1]["moves"] == everything.issues[0].trajectory[1]["moves"]
+        )
+        assert default.issues[0].forecast == everything.issues[0].forecast
 
 
 def test_explain_names_who_moved_toward_whom(reference: Path) -> None:

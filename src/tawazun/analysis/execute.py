@@ -21,6 +21,7 @@ from typing import Any
 
 import dask
 from dask.callbacks import Callback
+from dask.local import get_sync
 
 from tawazun.errors import InvalidArgument
 
@@ -102,7 +103,9 @@ def map_batches(
                 progress(size[key])
 
         with Callback(posttask=done):
-            return list(dask.compute(*tasks, scheduler="sync"))
+            # the function itself, not "sync": dask resolves a scheduler's name by first
+            # importing distributed to look for a client (over a second, for nothing)
+            return list(dask.compute(*tasks, scheduler=get_sync))
     from distributed import as_completed
 
     scattered = client.scatter(list(shared), broadcast=True)

@@ -163,7 +163,12 @@ class Evaluations:
     def __call__(self, rows: list[tuple[Move, float]]) -> np.ndarray:
         if not rows:
             return np.empty(0)
-        found = forecasts(self.spec, _batch(self.base, rows), self.parameters)[:, self.issue]
+        batch = _batch(self.base, rows)
+        if self.spec.issue_by_issue:
+            # the other issues' forecasts would be computed only to be dropped
+            found = forecasts(self.spec, batch.columns([self.issue]), self.parameters)[:, 0]
+        else:
+            found = forecasts(self.spec, batch, self.parameters)[:, self.issue]
         self.done += len(rows)
         if self.progress is not None:
             self.progress(self.done, self.total)

@@ -44,11 +44,7 @@ import unicodedata
 import zipfile
 from io import BytesIO
 from pathlib import Path
-from typing import Any
-
-import openpyxl
-from openpyxl.cell.cell import Cell
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Any
 
 from tawazun import limits
 from tawazun.i18n import N_, _
@@ -66,6 +62,12 @@ from tawazun.io.tables import (
     split_sources,
 )
 from tawazun.scenario import Location, Scenario
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+
+# openpyxl is imported where a workbook is read or written: importing it takes longer than
+# a whole forecast, and the format registry imports this module for every command.
 
 #: Every sheet and its columns, in the order tawazun writes them.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -140,6 +142,8 @@ def _sheet_size_problem(file: str, sheet: Any) -> Problem | None:
     top_rows, top_columns = limits.value("sheet_rows"), limits.value("sheet_columns")
     if rows <= top_rows and columns <= top_columns:
         return None
+    from openpyxl.utils import get_column_letter
+
     return Problem(
         file,
         sheet.title,
@@ -339,6 +343,8 @@ def _uncomputed_formulas(file: str, data: bytes, book: Any) -> list[Problem]:
             if name.startswith("xl/worksheets/")
         ):
             return []
+    import openpyxl
+
     formulas = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=False)
     problems = []
     for sheet in formulas.worksheets:
@@ -366,6 +372,8 @@ def read_excel(path: Path) -> Scenario:
     file = str(path)
     data = read_bytes(path)
     _check_parts(file, data)
+    import openpyxl
+
     try:
         book = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
@@ -741,6 +749,8 @@ def workbook_tables(scenario: Scenario) -> dict[str, list[list[Any]]]:
 
 def write_tables(tables: dict[str, list[list[Any]]], path: Path) -> None:
     """Write sheets of rows; every text cell is text, never a formula."""
+    import openpyxl
+
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in tables.items():

@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from tawazun.i18n import N_, _
 from tawazun.io import FormatSpec
 from tawazun.io._text import id_from, read_text
@@ -153,7 +151,11 @@ def header_problems(
     seen: dict[str, int] = {}
 
     def place(index: int) -> str:
-        return get_column_letter(index + 1) if letters else str(index + 1)
+        if not letters:
+            return str(index + 1)
+        from openpyxl.utils import get_column_letter  # openpyxl is slow to import
+
+        return get_column_letter(index + 1)
 
     for index, name in enumerate(header):
         if not name:

@@ -91,6 +91,11 @@ class ModelSpec:
         Parameters whose defaults were fitted on outcome data (DEU III), each with the grid
         of values it was fitted over; ``tawazun backtest`` re-fits them by cross-validation
         so that the model is scored only on proposals it was not fitted on.
+    issue_by_issue : bool
+        Whether each issue's forecast depends on that issue's column of the arrays alone
+        (the model plays every issue's table apart from the others), so that an analysis of
+        one issue may run the model on that column only (:meth:`ScenarioArrays.columns`),
+        with the same doubles.
     """
 
     name: str
@@ -104,6 +109,7 @@ class ModelSpec:
     bulk: Mapping[str, Any] = field(default_factory=dict)
     resolution: float = 0.0
     tuned: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    issue_by_issue: bool = False
 
     @cached_property
     def defaults(self) -> dict[str, Any]:

@@ -339,6 +339,19 @@ def simulate(
     return trajectory, details
 
 
+#: What a trajectory keeps of each round's offers: every offer, the accepted moves only,
+#: or (``auto``) every offer at tables of up to :data:`EVERY_OFFER_UP_TO` actors.
+OFFER_CHOICES = ("auto", "all", "accepted")
+#: A round has up to n (n - 1) offers: kept whole up to 50 actors (2,450 a round; the
+#: flagship and every replication case), beyond that only the moves (docs/models/eum.md).
+EVERY_OFFER_UP_TO = 50
+
+
+def keeps_every_offer(offers: str, actors: int) -> bool:
+    """Whether a trajectory of a table of ``actors`` keeps every offer under ``offers``."""
+    return offers == "all" or (offers == "auto" and actors <= EVERY_OFFER_UP_TO)
+
+
 def _checked(
     arrays: ScenarioArrays,
     variant: str,
@@ -352,9 +365,9 @@ def _checked(
     rules = resolve_rules(variant, q, t, **choices)
     if rounds < 0:
         raise InvalidArgument("eum", "rounds", f"rounds = {rounds} must be 0 or more")
-    if offers not in ("all", "accepted"):
+    if offers not in OFFER_CHOICES:
         raise InvalidArgument(
-            "eum", "offers", f"offers={offers!r} is not one of ['all', 'accepted']"
+            "eum", "offers", f"offers={offers!r} is not one of {list(OFFER_CHOICES)}"
         )
     seated = zip(arrays.issue_ids, arrays.present.any(axis=0), strict=True)
     empty = [issue_id for issue_id, anyone in seated if not anyone]
@@ -375,7 +388,7 @@ def run(
     t: float = 1.0,
     rounds: int = 10,
     tolerance: float | None = None,
-    offers: str = "all",
+    offers: str = "auto",
     widths: Mapping[str, float] | None = None,
 ) -> Result:
     """Forecast every issue with the expected utility model.
@@ -402,8 +415,10 @@ def run(
         Most rounds.
     tolerance : float, optional
         Stop once no position moves by more than this in a round.
-    offers : {"all", "accepted"}, default "all"
-        Keep every offer in the trajectory, or only the accepted ones (large scenarios).
+    offers : {"auto", "all", "accepted"}, default "auto"
+        Keep every offer in the trajectory, or only the accepted moves; ``auto`` keeps
+        every offer at tables of up to :data:`EVERY_OFFER_UP_TO` actors. The forecasts are
+        the same whatever is kept.
     widths : mapping of issue id to float, optional
         The distance utilities are divided by on each issue; default the range of the
         actors' starting positions there (the replication's choice). Analyses that stop a
@@ -430,7 +445,7 @@ def run(
             rules,
             rounds=rounds,
             tolerance=tolerance,
-            keep_offers=offers == "all",
+            keep_offers=keeps_every_offer(offers, len(ids)),
             width=None if widths is None else widths.get(issue_id),
         )
         forecasts.append(
@@ -464,7 +479,7 @@ def batch(
     t: float = 1.0,
     rounds: int = 10,
     tolerance: float | None = None,
-    offers: str = "all",
+    offers: str = "auto",
     widths: Mapping[str, float] | None = None,
 ) -> np.ndarray:
     """The forecasts ``(b, m)`` of a batch of variants: :func:`run`'s, without trajectories.
@@ -485,16 +500,14 @@ def batch(
         if _eum_batch.applies(int(at_table.sum()), rules):
             x = arrays.position[:, at_table, j]
             spread = x.max(axis=1) - x.min(axis=1)
-            ended = play_batch(
-                x,
-                weight[:, at_table, j],
-                arrays.salience[:, at_table, j],
-                rules,
-                rounds,
-                tolerance,
-                spread if width is None else np.maximum(width, spread),
-            )
-            out[:, j] = ended["mean"]
+            widths_j = spread if width is None else np.maximum(width, spread)
+            w, s = weight[:, at_table, j], arrays.salience[:, at_table, j]
+            for start in range(0, len(x), _eum_batch.CHUNK):
+                part = slice(start, start + _eum_batch.CHUNK)
+                ended = play_batch(
+                    x[part], w[part], s[part], rules, rounds, tolerance, widths_j[part]
+                )
+                out[part, j] = ended["mean"]
             continue
         for v in range(out.shape[0]):
             details = play(
@@ -609,4 +622,5 @@ MODEL = ModelSpec(
     explain=explain,
     resume=Resume(rounds="rounds", carry=carried),
     bulk={"offers": "accepted"},
+    issue_by_issue=True,
 )
