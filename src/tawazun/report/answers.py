@@ -55,6 +55,14 @@ def _band(issue: Issue, value: float) -> str:
     return f"`{band.id}`" if band else "-"
 
 
+def _both(band_id: str, calibrated: dict[str, float] | None, shares: dict[str, float]) -> str:
+    """The calibrated probability of a band, then its robustness share in brackets."""
+    share = percent(shares.get(band_id, 0.0))
+    if calibrated is None:
+        return f"- ({share})"
+    return f"{percent(calibrated.get(band_id, 0.0))} ({share})"
+
+
 def _legend(issue: Issue) -> str:
     """The bands' ids, ranges and labels, so that tables can name bands by id."""
     return "".join(
@@ -91,14 +99,17 @@ def sections(findings: Findings, question: Question) -> dict[str, str]:
         summary = found.simulation.issues()[j]
         shares = summary["bands"]
         base = summary["baseline"]["forecast"]
+        calibrated = found.calibrated_bands(issue.id)
         band_rows.append(
             [model, f"{base:.1f} ({_band(issue, base)})"]
-            + [percent(shares.get(b.id, 0.0)) for b in issue.bands]
+            + [_both(b.id, calibrated, shares) for b in issue.bands]
         )
-        likely = max(issue.bands, key=lambda b: shares.get(b.id, 0.0))
+        leading = calibrated if calibrated is not None else shares
+        likely = max(issue.bands, key=lambda b: leading.get(b.id, 0.0))
         verdicts.append(
             f"- **{model}**: most likely `{likely.id}`, *{likely.label.en}* "
-            f"({percent(shares[likely.id])}); `{target.id}` {percent(shares.get(target.id, 0.0))}."
+            f"({_both(likely.id, calibrated, shares)}); "
+            f"`{target.id}` {_both(target.id, calibrated, shares)}."
         )
         for rank, e in enumerate(found.pivotal.effects[issue.id][: question.top], 1):
             pivotal_rows.append(
@@ -153,10 +164,9 @@ def sections(findings: Findings, question: Question) -> dict[str, str]:
             f"{', '.join(m.model for m in findings.ran())}.\n"
         ),
         "bands": _legend(issue)
-        + "\n"
-        + _table(
-            ["model", "forecast as stated"] + [f"P(`{b.id}`)" for b in issue.bands], band_rows
-        ),
+        + "\nEach cell: the calibrated probability of the band, then in brackets the robustness "
+        "share (the share of the runs whose forecast lands in it, not a probability).\n\n"
+        + _table(["model", "forecast as stated"] + [f"`{b.id}`" for b in issue.bands], band_rows),
         "verdict": "\n".join(verdicts) + "\n",
         "pivotal": _table(
             ["model", "#", "actor", "leaves", "position ±10%", "salience ±10%", "capability ±10%"],
