@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,10 @@ def test_the_page_is_filled_with_every_section_and_keeps_its_prose(findings):
     stated = findings.models[0].result["control"].forecast
     assert f"| compromise | {stated:.1f} (`joint`) |" in filled
     assert "| compromise | Control of the harbour |" in generated["without"]
+    # each band's cell: the calibrated probability, then the robustness share in brackets
+    cell = r"(?:[<>]?\d+%|-) \([<>]?\d+%\)"
+    assert "robustness share" in generated["bands"]
+    assert re.search(rf"\| compromise \| [^|]+ \| {cell} \|", generated["bands"])
     assert "How to read it" in filled
     assert fill(filled, generated) == filled  # filling again changes nothing
     # a page whose sections hold anything else is filled to the same text
