@@ -103,13 +103,14 @@ def run_from_form(driver, command: str, model: str, **fields: str) -> None:
         box.clear()
         box.send_keys(value)
     css(driver, "#run-button")[0].click()
-    wait(
-        driver,
-        lambda d: (
-            css(d, "#job") and css(d, "#job")[0].get_attribute("data-status") in ("done", "failed")
-        ),
-    )
-    assert css(driver, "#job")[0].get_attribute("data-status") == "done", driver.page_source[:3000]
+    wait(driver, lambda d: job_status(d) in ("done", "failed"))
+    assert job_status(driver) == "done", driver.page_source[:3000]
+
+
+def job_status(driver) -> str | None:
+    """The run's status on its page; None while the page reloads (no ``#job`` yet)."""
+    jobs = css(driver, "#job")  # found once: the page may reload between two lookups
+    return jobs[0].get_attribute("data-status") if jobs else None
 
 
 def forecasts(driver) -> dict[str, float]:
