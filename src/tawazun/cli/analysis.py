@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -46,6 +47,22 @@ from tawazun.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from tawazun.scenario import Scenario
+
+
+def deliver(
+    scenario: Scenario,
+    document: dict[str, Any],
+    as_json: bool,
+    show: Callable[[Scenario, dict[str, Any], str], None],
+    lang: str,
+) -> None:
+    """Keep the run, then print its document: as JSON, or through the command's printer
+    (the one ``tawazun runs show`` uses too)."""
+    keep(scenario, document)
+    if as_json:
+        print_json(document)
+        return
+    show(scenario, document, lang)
 
 
 @app.command()
@@ -118,11 +135,7 @@ def simulate(
         lead = headline_of(scenario, headline)
     document = result.to_dict()
     document["issues"] = with_calibration(document["issues"], calibrated, lead)
-    keep(scenario, document)
-    if as_json:
-        print_json(document)
-        return
-    show_simulation(scenario, document, lang)
+    deliver(scenario, document, as_json, show_simulation, lang)
 
 
 #: The headline names a document may carry (the column of the lead figure), for the catalog.
@@ -235,11 +248,7 @@ def pivotal(
         with progress_bar(not as_json and sys.stderr.isatty()) as bar:
             task = bar.add_task(_("{model}: pivotal actors").format(model=model), total=None)
             result = find_pivotal(scenario, model, step, progress=follow(bar, task), **parameters)
-    keep(scenario, result)
-    if as_json:
-        print_json(result.to_dict())
-        return
-    show_pivotal(scenario, result.to_dict(), lang)
+    deliver(scenario, result.to_dict(), as_json, show_pivotal, lang)
 
 
 @shows("pivotal")
@@ -303,11 +312,7 @@ def shocks(
             )
         check_size(scenario, model, "shocks")
         result = run_shocks(scenario, model, **parameters)
-    keep(scenario, result)
-    if as_json:
-        print_json(result.to_dict())
-        return
-    show_shocks(scenario, result.to_dict(), lang)
+    deliver(scenario, result.to_dict(), as_json, show_shocks, lang)
 
 
 @shows("shocks")
@@ -386,11 +391,7 @@ def whatif(
             result = what_would_it_take(
                 scenario, issue, band, model, grid=grid, progress=follow(bar, task), **parameters
             )
-    keep(scenario, result)
-    if as_json:
-        print_json(result.to_dict())
-        return
-    show_whatif(scenario, result.to_dict(), lang)
+    deliver(scenario, result.to_dict(), as_json, show_whatif, lang)
 
 
 @shows("whatif")
