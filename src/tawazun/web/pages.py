@@ -103,6 +103,19 @@ def entry_or_none(request: Request, key: str) -> Any:
         return None
 
 
+async def form_for_entry(request: Request, key: str) -> tuple[Any, Any] | Response:
+    """The checked form posted to the library's scenario ``key``, with its entry; or the
+    page that refuses the request (a failed CSRF check, or no such scenario)."""
+    form = await checked_form(request)
+    if form is None:
+        return forbidden(request)
+    entry = entry_or_none(request, key)
+    if entry is None:
+        with using(language_of(request)):
+            return missing(request, _("There is no such scenario in the library."))
+    return form, entry
+
+
 def model_forms() -> list[dict[str, Any]]:
     return [
         {"name": name, "spec": spec, "fields": forms.fields(spec)}
@@ -134,13 +147,10 @@ def scenario_page(request: Request, key: str) -> Response:
 @router.post("/scenarios/{key}/run")
 async def run(request: Request, key: str) -> Response:
     bench = bench_of(request)
-    form = await checked_form(request)
-    if form is None:
-        return forbidden(request)
-    entry = entry_or_none(request, key)
-    if entry is None:
-        with using(language_of(request)):
-            return missing(request, _("There is no such scenario in the library."))
+    posted = await form_for_entry(request, key)
+    if isinstance(posted, Response):
+        return posted
+    form, entry = posted
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     command = values.get("command", "forecast")
     model = values.get("model", "compromise")
@@ -256,13 +266,10 @@ async def check(request: Request, key: str) -> Response:
 @router.post("/scenarios/{key}/edit")
 async def save_edit(request: Request, key: str) -> Response:
     bench = bench_of(request)
-    form = await checked_form(request)
-    if form is None:
-        return forbidden(request)
-    entry = entry_or_none(request, key)
-    if entry is None:
-        with using(language_of(request)):
-            return missing(request, _("There is no such scenario in the library."))
+    posted = await form_for_entry(request, key)
+    if isinstance(posted, Response):
+        return posted
+    form, entry = posted
     pairs = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     with using(language_of(request)):
         scenario, problems = editing.check_edit(entry.scenario, pairs)
