@@ -25,6 +25,7 @@ from tawazun.errors import InputError, InvalidArgument
 from tawazun.i18n import N_, _, ngettext
 from tawazun.models import ModelSpec
 from tawazun.models import _smp_kernel as kernel
+from tawazun.models._smp_kernel import compiled
 from tawazun.result import IssueForecast, Result, Round, issue_forecast
 
 #: KTAB's default seed (``KBase::dSeed`` = 0xD67CC16FE69C185C).
@@ -277,7 +278,7 @@ def run(
     forecasts: dict[int, IssueForecast] = {}
     for game in games_of(arrays):
         capability, position, salience = _game_inputs(arrays, game)
-        history = kernel.simulate(capability, position, salience, settings, rng)
+        history = compiled.simulate(capability, position, salience, settings, rng)
         ids = [arrays.actor_ids[i] for i in game.actors]
         final = history.positions[-1]
         final_reps, final_probs = history.distinct[-1]
@@ -343,7 +344,7 @@ def batch(
         rng = np.random.default_rng(seed if seeds is None else seeds[v])
         for game in games:
             capability, position, salience = _game_inputs(one, game)
-            history = kernel.simulate(capability, position, salience, settings, rng)
+            history = compiled.simulate(capability, position, salience, settings, rng)
             for d, column in enumerate(game.issues):
                 low = float(arrays.scale_min[column])
                 width = float(arrays.scale_max[column] - low)

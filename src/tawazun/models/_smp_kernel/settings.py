@@ -114,5 +114,14 @@ class History:
 
 
 def sequential_sum(terms: np.ndarray, initial: float = 0.0) -> np.ndarray:
-    """Sum along axis 0 one term after another, as KTAB's loops do."""
-    return np.add.reduce(np.ascontiguousarray(terms), axis=0, initial=initial)
+    """Sum along axis 0 one term after another, as KTAB's loops do.
+
+    NumPy's reduction runs term after term when each term has several elements (its inner
+    loop then runs along a term), but sums a single column pairwise; a column is summed
+    here with ``np.add.accumulate``, which runs in order.
+    """
+    terms = np.ascontiguousarray(terms)
+    if terms.shape[0] and terms[0].size == 1:
+        column = np.concatenate(([initial], terms.ravel()))
+        return np.add.accumulate(column)[-1].reshape(terms.shape[1:])
+    return np.add.reduce(terms, axis=0, initial=initial)
