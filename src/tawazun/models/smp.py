@@ -344,7 +344,7 @@ def batch(
         rng = np.random.default_rng(seed if seeds is None else seeds[v])
         for game in games:
             capability, position, salience = _game_inputs(one, game)
-            history = compiled.simulate(capability, position, salience, settings, rng)
+            history = compiled.simulate(capability, position, salience, settings, rng, keep=False)
             for d, column in enumerate(game.issues):
                 low = float(arrays.scale_min[column])
                 width = float(arrays.scale_max[column] - low)

@@ -91,8 +91,10 @@ class Settings:
 class History:
     """What happened in one SMP game, turn by turn (turn 0 is the input).
 
-    ``positions``, ``risk`` and ``probability`` have one entry per state (turns 0..T); the
-    other lists one entry per step (turns 1..T), describing how that state was reached.
+    ``positions``, ``risk``, ``probability`` and ``distinct`` have one entry per state
+    (turns 0..T); the other lists one entry per step (turns 1..T), describing how that
+    state was reached. A history kept for a forecast only (the compiled kernel's
+    ``keep=False``) holds the last state and the fractional changes alone.
     """
 
     positions: list[np.ndarray] = field(default_factory=list)
@@ -110,7 +112,7 @@ class History:
 
     @property
     def turns(self) -> int:
-        return len(self.positions) - 1
+        return len(self.fractional_change)
 
 
 def sequential_sum(terms: np.ndarray, initial: float = 0.0) -> np.ndarray:
