@@ -186,8 +186,8 @@ def bargain_utilities(
         status_quo[a] = total / n
         for b in range(initiator.size):
             i, j = initiator[b], receiver[b]
-            acc = spatial_utility(weighted_distance(position[a], salience[a], moved_i[b]), risk[a])
-            acc += spatial_utility(weighted_distance(position[a], salience[a], moved_j[b]), risk[a])
+            acc = spatial_utility(weighted_distance(position, salience, a, moved_i, b), risk[a])
+            acc += spatial_utility(weighted_distance(position, salience, a, moved_j, b), risk[a])
             for t in range(n):
                 if t != i and t != j:
                     acc += own_utility[a, t]

@@ -129,7 +129,7 @@ def initiator_estimates(
     side (``Actor::thirdPartyVoteSU``).
     """
     n = weight.size
-    r = risk_estimate[i]  # i's estimate of everyone's risk attitude
+    r = risk_estimate[i]  # i's estimate of everyone's risk attitude (one view per initiator)
     u_ii = spatial_utility(distance[i, i], r[i])
     c_ij = np.empty(n)
     c_ji = np.empty(n)
@@ -157,9 +157,8 @@ def initiator_estimates(
         twice_ti = u_ti + u_ti
         joins_i_wins = twice_ti + (u_ti if commit == FULL_COMMIT else u_tt)
         alone_i_wins = twice_ti + (u_tt if commit == NO_COMMIT else u_ti)
-        row = distance[t]
         for j in range(n):
-            u_tj = spatial_utility(row[j], r_t)
+            u_tj = spatial_utility(distance[t, j], r_t)
             little = vote(rule, w_t, u_ti, u_tj)
             c_i = for_i[j] + max(little, 0.0)
             c_j = for_j[j] - min(little, 0.0)

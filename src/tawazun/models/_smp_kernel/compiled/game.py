@@ -16,7 +16,6 @@ import logging
 import math
 
 import numpy as np
-from numba.typed import List
 
 from tawazun.models._smp_kernel.compiled.bargain import (
     DETERMINISTIC,
@@ -53,25 +52,14 @@ def state_distance(a: np.ndarray, b: np.ndarray) -> float:
 
 
 @jit
-def stacked(rows, width: int, fill):  # noqa: ANN001, ANN201 (a typed list in, arrays out)
-    """Rows of up to ``width`` entries (a typed list of 1-d arrays) as one array padded
-    with ``fill``, and each row's length. The compiled game hands Python arrays: a typed
-    list read from Python compiles the list's methods in every process."""
-    out = np.full((len(rows), width), fill)
-    lengths = np.zeros(len(rows), dtype=np.int64)
-    for t in range(len(rows)):
-        out[t, : rows[t].size] = rows[t]
-        lengths[t] = rows[t].size
-    return out, lengths
-
-
-@jit
-def stacked_points(rows, width: int, dimensions: int):  # noqa: ANN001, ANN201
-    """:func:`stacked` for rows of points (2-d arrays of ``dimensions`` columns), NaN-padded."""
-    out = np.full((len(rows), width, dimensions), np.nan)
-    for t in range(len(rows)):
-        out[t, : rows[t].shape[0]] = rows[t]
-    return out
+def room(records: np.ndarray, used: int, fill: float) -> np.ndarray:
+    """``records`` with room for row ``used``: twice as many rows (new ones ``fill``) when
+    full. The records of a game grow so, as its length is known only at its end."""
+    if used < records.shape[0]:
+        return records
+    bigger = np.full((2 * records.shape[0],) + records.shape[1:], fill, records.dtype)
+    bigger[: records.shape[0]] = records
+    return bigger
 
 
 @jit
@@ -100,8 +88,8 @@ def play(
     options : ndarray of int
         The settings' codes (:func:`~tawazun.models._smp_kernel.compiled.election.codes`).
     keep : bool
-        Keep every turn's record; without it the state lists hold only the last state and
-        the step lists stay empty.
+        Keep every turn's record; without it the state records hold only the last state
+        and the step records none.
 
     Returns
     -------
@@ -110,11 +98,12 @@ def play(
     states : tuple of ndarray
         Per state (turns 0..T, or the last alone): positions ``(n, m)``, risk attitudes,
         probabilities, the distinct positions' representatives (padded with -1), their
-        number, and their probabilities.
+        number, and their probabilities (padded with NaN).
     steps : tuple of ndarray
-        Per turn (1..T, none without ``keep``): targets, win probabilities, gains, the
+        Per turn (1..T; none without ``keep``): targets, win probabilities, gains, the
         bargains' initiators and receivers (padded with -1 to 2n), their number, the
-        initiators' and receivers' new positions, each actor's choice and its probability.
+        initiators' and receivers' new positions (padded with NaN), each actor's choice and
+        its probability.
     changes : ndarray, shape (T,)
         The fractional change of every turn.
     """
@@ -125,21 +114,25 @@ def play(
     for k in range(m):  # KTAB's order, dimension after dimension
         salience_total += salience[:, k]
     weight = salience_total * capability
-    positions = List()
-    risks = List()
-    probabilities = List()
-    representatives = List()
-    distincts = List()
-    targets = List()
-    wins = List()
-    gains = List()
-    chosen = List()
-    chosen_p = List()
-    initiators = List()
-    receivers = List()
-    moved_is = List()
-    moved_js = List()
-    changes = List()
+    rows = 16 if keep else 1
+    steps_kept = rows if keep else 0
+    positions = np.empty((rows, n, m))
+    risks = np.empty((rows, n))
+    probabilities = np.empty((rows, n))
+    representatives = np.full((rows, n), -1)
+    distinct_counts = np.zeros(rows, dtype=np.int64)
+    distincts = np.full((rows, n), np.nan)
+    targets = np.empty((steps_kept, n), dtype=np.int64)
+    wins = np.empty((steps_kept, n))
+    gains = np.empty((steps_kept, n))
+    initiators = np.full((steps_kept, 2 * n), -1)
+    receivers = np.full((steps_kept, 2 * n), -1)
+    offer_counts = np.zeros(steps_kept, dtype=np.int64)
+    moved_is = np.full((steps_kept, 2 * n, m), np.nan)
+    moved_js = np.full((steps_kept, 2 * n, m), np.nan)
+    chosen = np.empty((steps_kept, n), dtype=np.int64)
+    chosen_p = np.empty((steps_kept, n))
+    changes = np.empty(16)
     current = position.copy()
     first_step = 0.0
     turn = 0
@@ -149,11 +142,19 @@ def play(
             capability, current, salience, rule, victory, pce, r_range, r_adjust
         )
         if keep or stop != PLAYING:
-            positions.append(current)
-            risks.append(risk)
-            probabilities.append(probability)
-            representatives.append(reps)
-            distincts.append(distinct)
+            at = turn if keep else 0
+            positions = room(positions, at, np.nan)
+            risks = room(risks, at, np.nan)
+            probabilities = room(probabilities, at, np.nan)
+            representatives = room(representatives, at, -1)
+            distinct_counts = room(distinct_counts, at, 0)
+            distincts = room(distincts, at, np.nan)
+            positions[at] = current
+            risks[at] = risk
+            probabilities[at] = probability
+            representatives[at, : reps.size] = reps
+            distinct_counts[at] = reps.size
+            distincts[at, : reps.size] = distinct
         if stop != PLAYING:
             break
         target, p_win, gain = best_challenges(
@@ -170,51 +171,65 @@ def play(
             capability, current, status_quo, offers, initiator, receiver, moved_i, moved_j,
             rule, victory, pce, transitions, rng,
         )  # fmt: skip
-        turn += 1
+        if keep:
+            targets = room(targets, turn, -1)
+            wins = room(wins, turn, np.nan)
+            gains = room(gains, turn, np.nan)
+            initiators = room(initiators, turn, -1)
+            receivers = room(receivers, turn, -1)
+            offer_counts = room(offer_counts, turn, 0)
+            moved_is = room(moved_is, turn, np.nan)
+            moved_js = room(moved_js, turn, np.nan)
+            chosen = room(chosen, turn, -1)
+            chosen_p = room(chosen_p, turn, np.nan)
+            targets[turn] = target
+            wins[turn] = p_win
+            gains[turn] = gain
+            initiators[turn, : initiator.size] = initiator
+            receivers[turn, : receiver.size] = receiver
+            offer_counts[turn] = initiator.size
+            moved_is[turn, : initiator.size] = moved_i
+            moved_js[turn, : initiator.size] = moved_j
+            chosen[turn] = choice
+            chosen_p[turn] = choice_p
         moved = state_distance(following, current)
+        changes = room(changes, turn, np.nan)
+        turn += 1
         if turn == 1:
             first_step = moved + min_sig_delta
         ratio = moved / first_step
-        changes.append(ratio)
-        if keep:
-            targets.append(target)
-            wins.append(p_win)
-            gains.append(gain)
-            initiators.append(initiator)
-            receivers.append(receiver)
-            moved_is.append(moved_i)
-            moved_js.append(moved_j)
-            chosen.append(choice)
-            chosen_p.append(choice_p)
+        changes[turn - 1] = ratio
         if max_turns <= turn:
             stop = MAXIMUM
         elif min_turns <= turn and ratio < min_delta_ratio:
             stop = SETTLED
         current = following
-    states = (
-        stacked_points(positions, n, m),
-        stacked(risks, n, np.nan)[0],
-        stacked(probabilities, n, np.nan)[0],
-        *stacked(representatives, n, -1),
-        stacked(distincts, n, np.nan)[0],
+    states = turn + 1 if keep else 1
+    steps = turn if keep else 0
+    return (
+        stop,
+        (
+            positions[:states],
+            risks[:states],
+            probabilities[:states],
+            representatives[:states],
+            distinct_counts[:states],
+            distincts[:states],
+        ),
+        (
+            targets[:steps],
+            wins[:steps],
+            gains[:steps],
+            initiators[:steps],
+            receivers[:steps],
+            offer_counts[:steps],
+            moved_is[:steps],
+            moved_js[:steps],
+            chosen[:steps],
+            chosen_p[:steps],
+        ),
+        changes[:turn],
     )
-    offered, counts = stacked(initiators, 2 * n, -1)
-    steps = (
-        stacked(targets, n, -1)[0],
-        stacked(wins, n, np.nan)[0],
-        stacked(gains, n, np.nan)[0],
-        offered,
-        stacked(receivers, 2 * n, -1)[0],
-        counts,
-        stacked_points(moved_is, 2 * n, m),
-        stacked_points(moved_js, 2 * n, m),
-        stacked(chosen, n, -1)[0],
-        stacked(chosen_p, n, np.nan)[0],
-    )
-    fractional_change = np.empty(len(changes))
-    for t in range(len(changes)):
-        fractional_change[t] = changes[t]
-    return stop, states, steps, fractional_change
 
 
 def compiled_is_cached() -> bool:

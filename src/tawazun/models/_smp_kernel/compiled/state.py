@@ -25,16 +25,20 @@ TWO_THIRDS = BIG_R_ADJUSTS.index("TwoThirds")
 
 
 @jit
-def weighted_distance(ideal: np.ndarray, salience: np.ndarray, position: np.ndarray) -> float:
-    r"""Salience-weighted Euclidean distance from one ideal to one position
-    (``SMPModel::bvDiff``):
-    :math:`\sqrt{\sum_k (s_k(\iota_k - x_k))^2 / \sum_k s_k^2}`."""
+def weighted_distance(
+    ideal: np.ndarray, salience: np.ndarray, i: int, position: np.ndarray, j: int
+) -> float:
+    r"""Salience-weighted Euclidean distance from actor i's ideal to position j
+    (``SMPModel::bvDiff``): :math:`\sqrt{\sum_k (s_{ik}(\iota_{ik} - x_{jk}))^2 / \sum_k s_{ik}^2}`.
+
+    Rows are passed by index, not as views: a view in an inner loop costs more than the sum.
+    """
     squares = 0.0
     norm = 0.0
-    for k in range(ideal.size):
-        weighted = (ideal[k] - position[k]) * salience[k]
+    for k in range(ideal.shape[1]):
+        weighted = (ideal[i, k] - position[j, k]) * salience[i, k]
         squares += weighted * weighted
-        norm += salience[k] * salience[k]
+        norm += salience[i, k] * salience[i, k]
     return math.sqrt(squares / norm)
 
 
@@ -143,7 +147,7 @@ def assess(
     distance = np.empty((n, n))
     for i in range(n):
         for j in range(n):
-            distance[i, j] = weighted_distance(position[i], salience[i], position[j])
+            distance[i, j] = weighted_distance(position, salience, i, position, j)
     neutral = scalar_pce(rule, victory_model, pce_model, capability, 1 - distance)
     risk = risk_from_probability(neutral, big_r_range)
     risk_estimate = estimated_risk(risk, big_r_adjust)
