@@ -350,6 +350,11 @@ class TestSecurity:
             create_app(Settings(loopback=False, store_url=f"sqlite:///{tmp_path}/r.sqlite"))
 
 
+def without_chart_ids(page: str) -> str:
+    """A page with plotly's random ids of its chart divs made equal."""
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID", page)
+
+
 class TestStore:
     def test_runs_and_uploads_outlive_the_server(self, tmp_path):
         store = tmp_path / "runs.sqlite"
@@ -365,6 +370,24 @@ class TestStore:
             page = second.get(f"/runs/{stored}", params={"lang": "ar"})
             assert page.status_code == 200 and 'class="forecast-value"' in page.text
             assert second.get("/runs").text.count(stored) >= 1
+
+    def test_a_report_outlives_the_server_and_downloads_the_same(self, tmp_path):
+        store = tmp_path / "runs.sqlite"
+        with make_client(store) as first:
+            run = first.post(
+                "/api/runs",
+                json={"scenario": "iraq-2024", "command": "report", "options": {"runs": 20}},
+            ).json()["run"]
+            done = wait_for(first, run, timeout=300)
+            assert done["status"] == "done", done.get("error")
+            made = first.get(f"/runs/{run}/report.html", params={"lang": "ar"}).text
+        stored = done["stored_as"]
+        with make_client(store) as second:
+            page = second.get(f"/runs/{stored}", params={"lang": "en"}).text
+            assert f"/runs/{stored}/report.pdf?lang=en" in page
+            again = second.get(f"/runs/{stored}/report.html", params={"lang": "ar"})
+            assert again.status_code == 200
+            assert without_chart_ids(again.text) == without_chart_ids(made)
 
 
 class TestCharts:
