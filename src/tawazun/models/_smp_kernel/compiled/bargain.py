@@ -185,13 +185,18 @@ def bargain_utilities(
             total += own_utility[a, t]
         status_quo[a] = total / n
         for b in range(initiator.size):
-            i, j = initiator[b], receiver[b]
-            acc = spatial_utility(weighted_distance(position, salience, a, moved_i, b), risk[a])
-            acc += spatial_utility(weighted_distance(position, salience, a, moved_j, b), risk[a])
-            for t in range(n):
-                if t != i and t != j:
-                    acc += own_utility[a, t]
-            offers[a, b] = acc / n
+            offers[a, b] = spatial_utility(
+                weighted_distance(position, salience, a, moved_i, b), risk[a]
+            ) + spatial_utility(weighted_distance(position, salience, a, moved_j, b), risk[a])
+        # the others' positions in order, each bargain's sum apart (the inner loop runs
+        # over bargains, whose sums are independent)
+        for t in range(n):
+            u = own_utility[a, t]
+            for b in range(initiator.size):
+                if t != initiator[b] and t != receiver[b]:
+                    offers[a, b] += u
+        for b in range(initiator.size):
+            offers[a, b] /= n
     return status_quo, offers
 
 
@@ -242,24 +247,28 @@ def resolve_bargains(
     chosen = np.full(n, -1, dtype=np.int64)
     chosen_probability = np.ones(n)
     options = np.zeros(n, dtype=np.int64)
+    offered = np.empty((n, max(initiator.size, 1)), dtype=np.int64)  # k's bargains, in order
     for b in range(initiator.size):
-        options[initiator[b]] += 1
-        options[receiver[b]] += 1
-    for count in range(1, initiator.size + 1):
+        for k in (initiator[b], receiver[b]):
+            offered[k, options[k]] = b
+            options[k] += 1
+    for count in range(1, options.max() + 1):
         for k in range(n):
             if options[k] != count:
                 continue
-            mine = np.flatnonzero((initiator == k) | (receiver == k))
             utility = np.empty((n, count + 1))
-            utility[:, 0] = status_quo
-            for x in range(count):
-                utility[:, x + 1] = offers[:, mine[x]]
+            for a in range(n):
+                utility[a, 0] = status_quo[a]
+                for x in range(count):
+                    utility[a, x + 1] = offers[a, offered[k, x]]
             p = scalar_pce(rule, victory_model, pce_model, capability, utility)
             pick = int(np.argmax(p)) if transitions == DETERMINISTIC else draw(p, rng)
             chosen_probability[k] = p[pick]
             if pick == 0:
                 continue
-            b = mine[pick - 1]
+            b = offered[k, pick - 1]
             chosen[k] = b
-            new_position[k] = moved_i[b] if initiator[b] == k else moved_j[b]
+            moved = moved_i if initiator[b] == k else moved_j
+            for d in range(new_position.shape[1]):
+                new_position[k, d] = moved[b, d]
     return new_position, chosen, chosen_probability

@@ -108,6 +108,10 @@ def challenge_estimate(
     return expected_gain(c_ij, c_ji, salience_total[j], u_ki, u_kj)
 
 
+#: Rows of the work array of :func:`initiator_estimates`.
+C_IJ, C_JI, FOR_I, FOR_J, U_IJ, P_WIN, GAIN = range(7)
+
+
 @jit
 def initiator_estimates(
     distance: np.ndarray,
@@ -117,41 +121,37 @@ def initiator_estimates(
     rule: int,
     commit: int,
     i: int,
-    p_win: np.ndarray,
-    gain: np.ndarray,
+    work: np.ndarray,
 ) -> None:
-    """Initiator i's own estimates (h = k = i) against every target j, into ``p_win[j]``
-    and ``gain[j]`` (``probEduChlg``; entry j = i is meaningless).
+    """Initiator i's own estimates (h = k = i) against every target j, into
+    ``work[P_WIN, j]`` and ``work[GAIN, j]`` (``probEduChlg``; entry j = i is meaningless).
 
     Each target's coalitions C_ij, C_ji start from the principals' votes and add the
     third parties' votes one after another; a third party sizes up its "little conflict"
     with i and j (``Actor::vProbLittle``) and votes on the outcomes with its help on either
-    side (``Actor::thirdPartyVoteSU``).
+    side (``Actor::thirdPartyVoteSU``). ``work`` (7, n) is reused from initiator to
+    initiator: allocations cost more than the arithmetic in small games.
     """
     n = weight.size
-    r = risk_estimate[i]  # i's estimate of everyone's risk attitude (one view per initiator)
-    u_ii = spatial_utility(distance[i, i], r[i])
-    c_ij = np.empty(n)
-    c_ji = np.empty(n)
-    for_i = np.empty(n)
-    for_j = np.empty(n)
-    u_ij = np.empty(n)
+    r_i = risk_estimate[i, i]
+    u_ii = spatial_utility(distance[i, i], r_i)
     for j in range(n):
-        u_ij[j] = spatial_utility(distance[i, j], r[i])
-        for_i[j], for_j[j] = principals(
+        r_j = risk_estimate[i, j]  # i's estimate of j's risk attitude
+        work[U_IJ, j] = spatial_utility(distance[i, j], r_i)
+        work[FOR_I, j], work[FOR_J, j] = principals(
             rule,
             weight[i],
             weight[j],
             u_ii,
-            u_ij[j],
-            spatial_utility(distance[j, i], r[j]),
-            spatial_utility(distance[j, j], r[j]),
+            work[U_IJ, j],
+            spatial_utility(distance[j, i], r_j),
+            spatial_utility(distance[j, j], r_j),
         )
-        c_ij[j], c_ji[j] = for_i[j], for_j[j]
+        work[C_IJ, j], work[C_JI, j] = work[FOR_I, j], work[FOR_J, j]
     for t in range(n):
         if t == i:
             continue
-        w_t, r_t = weight[t], r[t]
+        w_t, r_t = weight[t], risk_estimate[i, t]
         u_ti = spatial_utility(distance[t, i], r_t)
         u_tt = spatial_utility(distance[t, t], r_t)
         twice_ti = u_ti + u_ti
@@ -160,8 +160,8 @@ def initiator_estimates(
         for j in range(n):
             u_tj = spatial_utility(distance[t, j], r_t)
             little = vote(rule, w_t, u_ti, u_tj)
-            c_i = for_i[j] + max(little, 0.0)
-            c_j = for_j[j] - min(little, 0.0)
+            c_i = work[FOR_I, j] + max(little, 0.0)
+            c_j = work[FOR_J, j] - min(little, 0.0)
             p_i = c_i / (c_i + c_j)
             p_j = 1.0 - p_i
             twice_tj = u_tj + u_tj
@@ -170,10 +170,12 @@ def initiator_estimates(
             with_i = p_i * joins_i_wins + p_j * alone_j_wins
             with_j = p_i * alone_i_wins + p_j * joins_j_wins
             third = vote(rule, w_t, with_i, with_j) if j != t else 0.0
-            c_ij[j] += max(third, 0.0)
-            c_ji[j] -= min(third, 0.0)
+            work[C_IJ, j] += max(third, 0.0)
+            work[C_JI, j] -= min(third, 0.0)
     for j in range(n):
-        p_win[j], gain[j] = expected_gain(c_ij[j], c_ji[j], salience_total[j], u_ii, u_ij[j])
+        work[P_WIN, j], work[GAIN, j] = expected_gain(
+            work[C_IJ, j], work[C_JI, j], salience_total[j], u_ii, work[U_IJ, j]
+        )
 
 
 @jit
@@ -192,18 +194,15 @@ def best_challenges(
     target = np.full(n, -1, dtype=np.int64)
     chosen_p = np.zeros(n)
     chosen_gain = np.zeros(n)
-    p_win = np.empty(n)
-    gain = np.empty(n)
+    work = np.empty((7, n))
     for i in range(n):
-        initiator_estimates(
-            distance, risk_estimate, weight, salience_total, rule, commit, i, p_win, gain
-        )
+        initiator_estimates(distance, risk_estimate, weight, salience_total, rule, commit, i, work)
         best = -np.inf
         for j in range(n):
-            if j != i and gain[j] > MIN_SIGNIFICANT_GAIN and gain[j] > best:
-                best = gain[j]
+            if j != i and work[GAIN, j] > MIN_SIGNIFICANT_GAIN and work[GAIN, j] > best:
+                best = work[GAIN, j]
                 target[i] = j
         if target[i] >= 0:
-            chosen_p[i] = p_win[target[i]]
-            chosen_gain[i] = gain[target[i]]
+            chosen_p[i] = work[P_WIN, target[i]]
+            chosen_gain[i] = work[GAIN, target[i]]
     return target, chosen_p, chosen_gain
