@@ -6,7 +6,8 @@ lsyaseen/KTAB, commit 3b5b063), reimplemented from its C++ sources (``examples/s
 Each turn every actor, estimating everyone's risk attitude from how likely their positions
 are to prevail, picks the challenge with the best expected gain, proposes a bargain to its
 target, and every actor then moves to the bargain (or status quo) that the whole group is
-most likely to support. The arithmetic is in :mod:`tawazun.models._smp_kernel`; this module
+most likely to support. The arithmetic is in :mod:`tawazun.models._smp_kernel` (its
+compiled form, :mod:`tawazun.models._smp_kernel.compiled`, plays the games); this module
 maps scenarios onto KTAB's games and explains the result. See ``docs/models/smp.md``.
 """
 

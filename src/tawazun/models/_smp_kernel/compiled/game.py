@@ -249,7 +249,7 @@ def announce_compilation() -> None:
     if not compiled_is_cached():
         logger.warning(
             "tawazun: compiling the SMP model's kernel with Numba; this happens once after "
-            "an install and takes about half a minute"
+            "an install and takes up to a minute"
         )
 
 
