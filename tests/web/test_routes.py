@@ -371,6 +371,33 @@ class TestStore:
             assert page.status_code == 200 and 'class="forecast-value"' in page.text
             assert second.get("/runs").text.count(stored) >= 1
 
+    def test_an_edit_keeps_its_lineage_after_a_restart(self, tmp_path):
+        store = tmp_path / "runs.sqlite"
+        with make_client(store) as first:
+            csrf = csrf_of(first, "/scenarios/iraq-2024/edit")
+            response = first.post(
+                "/scenarios/iraq-2024/edit",
+                data={"csrf": csrf, TestEditing.FIELD: "5"},
+                follow_redirects=False,
+            )
+            key = response.headers["location"].rsplit("/", 1)[1]
+            runs = [
+                first.post("/api/runs", json={"scenario": s, "model": "median"}).json()["run"]
+                for s in ("iraq-2024", key)
+            ]
+            stored = [wait_for(first, run)["stored_as"] for run in runs]
+        with make_client(store) as second:
+            page = second.get(f"/scenarios/{key}", params={"lang": "en"}).text
+            assert "an edit of" in page and 'href="/scenarios/iraq-2024"' in page
+            compare = second.get(
+                "/compare", params={"a": stored[0], "b": stored[1], "lang": "ar"}
+            ).text
+            versions = compare.split('id="compare-versions"', 1)[1].split("</dl>", 1)[0]
+            with using("ar"):
+                arabic = _("an edit of")
+            assert arabic != "an edit of" and arabic in versions
+            assert f'href="/scenarios/{key}"' in versions
+
     def test_a_report_outlives_the_server_and_downloads_the_same(self, tmp_path):
         store = tmp_path / "runs.sqlite"
         with make_client(store) as first:
