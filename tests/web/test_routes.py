@@ -356,14 +356,13 @@ def without_chart_ids(page: str) -> str:
 
 
 class TestStore:
-    def test_runs_and_uploads_outlive_the_server(self, tmp_path):
-        store = tmp_path / "runs.sqlite"
-        with make_client(store) as first:
+    def test_runs_and_uploads_outlive_the_server(self, store_url):
+        with make_client(store_url) as first:
             key = upload(first, "mine.yaml", flagship_yaml(id="mine")).json()["id"]
             run = first.post("/api/runs", json={"scenario": key, "model": "eum"}).json()["run"]
             done = wait_for(first, run)
         stored = done["stored_as"]
-        with make_client(store) as second:
+        with make_client(store_url) as second:
             assert key in {s["id"] for s in second.get("/api/scenarios").json()}
             again = second.get(f"/api/runs/{stored}").json()
             assert again["status"] == "done" and again["result"] == done["result"]
@@ -371,9 +370,8 @@ class TestStore:
             assert page.status_code == 200 and 'class="forecast-value"' in page.text
             assert second.get("/runs").text.count(stored) >= 1
 
-    def test_an_edit_keeps_its_lineage_after_a_restart(self, tmp_path):
-        store = tmp_path / "runs.sqlite"
-        with make_client(store) as first:
+    def test_an_edit_keeps_its_lineage_after_a_restart(self, store_url):
+        with make_client(store_url) as first:
             csrf = csrf_of(first, "/scenarios/iraq-2024/edit")
             response = first.post(
                 "/scenarios/iraq-2024/edit",
@@ -386,7 +384,7 @@ class TestStore:
                 for s in ("iraq-2024", key)
             ]
             stored = [wait_for(first, run)["stored_as"] for run in runs]
-        with make_client(store) as second:
+        with make_client(store_url) as second:
             page = second.get(f"/scenarios/{key}", params={"lang": "en"}).text
             assert "an edit of" in page and 'href="/scenarios/iraq-2024"' in page
             compare = second.get(
@@ -398,9 +396,8 @@ class TestStore:
             assert arabic != "an edit of" and arabic in versions
             assert f'href="/scenarios/{key}"' in versions
 
-    def test_a_report_outlives_the_server_and_downloads_the_same(self, tmp_path):
-        store = tmp_path / "runs.sqlite"
-        with make_client(store) as first:
+    def test_a_report_outlives_the_server_and_downloads_the_same(self, store_url):
+        with make_client(store_url) as first:
             run = first.post(
                 "/api/runs",
                 json={"scenario": "iraq-2024", "command": "report", "options": {"runs": 20}},
@@ -409,7 +406,7 @@ class TestStore:
             assert done["status"] == "done", done.get("error")
             made = first.get(f"/runs/{run}/report.html", params={"lang": "ar"}).text
         stored = done["stored_as"]
-        with make_client(store) as second:
+        with make_client(store_url) as second:
             page = second.get(f"/runs/{stored}", params={"lang": "en"}).text
             assert f"/runs/{stored}/report.pdf?lang=en" in page
             again = second.get(f"/runs/{stored}/report.html", params={"lang": "ar"})
