@@ -350,6 +350,17 @@ class TestSecurity:
             create_app(Settings(loopback=False, store_url=f"sqlite:///{tmp_path}/r.sqlite"))
 
 
+def made_report(client) -> dict:
+    """A report run of the flagship (20 runs), once it is done."""
+    run = client.post(
+        "/api/runs",
+        json={"scenario": "iraq-2024", "command": "report", "options": {"runs": 20}},
+    ).json()["run"]
+    document = wait_for(client, run, timeout=300)
+    assert document["status"] == "done", document.get("error")
+    return document
+
+
 def without_chart_ids(page: str) -> str:
     """A page with plotly's random ids of its chart divs made equal."""
     return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID", page)
@@ -398,12 +409,8 @@ class TestStore:
 
     def test_a_report_outlives_the_server_and_downloads_the_same(self, store_url):
         with make_client(store_url) as first:
-            run = first.post(
-                "/api/runs",
-                json={"scenario": "iraq-2024", "command": "report", "options": {"runs": 20}},
-            ).json()["run"]
-            done = wait_for(first, run, timeout=300)
-            assert done["status"] == "done", done.get("error")
+            done = made_report(first)
+            run = done["run"]
             made = first.get(f"/runs/{run}/report.html", params={"lang": "ar"}).text
         stored = done["stored_as"]
         with make_client(store_url) as second:
@@ -571,12 +578,8 @@ class TestCompareAndDownload:
 
 class TestReport:
     def test_a_report_is_made_and_downloads_in_both_languages(self, client):
-        run = client.post(
-            "/api/runs",
-            json={"scenario": "iraq-2024", "command": "report", "options": {"runs": 20}},
-        ).json()["run"]
-        document = wait_for(client, run, timeout=300)
-        assert document["status"] == "done", document.get("error")
+        document = made_report(client)
+        run = document["run"]
         assert document["result"]["models"] == ["compromise"]
         page = client.get(f"/runs/{run}", params={"lang": "ar"}).text
         assert f"/runs/{run}/report.pdf?lang=ar" in page
