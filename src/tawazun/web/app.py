@@ -175,6 +175,7 @@ class Workbench:
                 csrf_field=CSRF_FIELD,
                 csrf=csrf_token(request),
                 version_of=self.library.version_number,
+                parent_of=self.library.parent,
                 label=label,
                 text=lambda t: (t.ar or t.en) if lang == "ar" and isinstance(t, Text) else str(t),
                 **context,

@@ -304,6 +304,7 @@ def compare(request: Request, a: str = "", b: str = "") -> Response:
         jobs=bench.jobs.all(),
         first=first,
         second=second,
+        versions=[entry_or_none(request, job.scenario_key) for job in (first, second) if job],
         table=table,
         a=a,
         b=b,
