@@ -174,7 +174,9 @@ def conditional_pce(victory: np.ndarray) -> np.ndarray:
             product *= victory[i, j]
         beats_all[i] = product
         total += product
-    return beats_all / total
+    for i in range(options):
+        beats_all[i] /= total
+    return beats_all
 
 
 @jit
@@ -194,7 +196,8 @@ def markov_uniform_pce(victory: np.ndarray) -> np.ndarray:
                 acc += victory[i, j] * (p[i] + p[j])
             q[i] = acc / options
             change = max(change, abs(q[i] - p[i]))
-        p = (p + q) / 2.0
+        for i in range(options):
+            p[i] = (p[i] + q[i]) / 2.0
     return p
 
 
@@ -212,7 +215,10 @@ def markov_incentive_pce(strengths: np.ndarray, victory: np.ndarray) -> np.ndarr
     for k in range(options):
         for j in range(options):
             column[j] += incentive[k, j]
-    challenge = incentive / column[None, :]
+    challenge = np.empty((options, options))
+    for i in range(options):
+        for j in range(options):
+            challenge[i, j] = incentive[i, j] / column[j]
     p = np.full(options, 1.0 / options)
     q = np.empty(options)
     change = 1.0
@@ -224,7 +230,8 @@ def markov_incentive_pce(strengths: np.ndarray, victory: np.ndarray) -> np.ndarr
                 acc += victory[i, j] * (p[i] * challenge[j, i] + p[j] * challenge[i, j])
             q[i] = acc
             change = max(change, abs(q[i] - p[i]))
-        p = (p + q) / 2.0
+        for i in range(options):
+            p[i] = (p[i] + q[i]) / 2.0
     return p
 
 

@@ -52,12 +52,12 @@ def state_distance(a: np.ndarray, b: np.ndarray) -> float:
 
 
 @jit
-def room(records: np.ndarray, used: int, fill: float) -> np.ndarray:
-    """``records`` with room for row ``used``: twice as many rows (new ones ``fill``) when
-    full. The records of a game grow so, as its length is known only at its end."""
+def room(records: np.ndarray, used: int) -> np.ndarray:
+    """``records`` with room for row ``used``: twice as many rows when full. The records of
+    a game grow so, as its length is known only at its end."""
     if used < records.shape[0]:
         return records
-    bigger = np.full((2 * records.shape[0],) + records.shape[1:], fill, records.dtype)
+    bigger = np.empty((2 * records.shape[0],) + records.shape[1:], records.dtype)
     bigger[: records.shape[0]] = records
     return bigger
 
@@ -111,9 +111,11 @@ def play(
     commit, interpolation, bargain_model, transitions = options[5:]
     n, m = position.shape
     salience_total = np.zeros(n)
-    for k in range(m):  # KTAB's order, dimension after dimension
-        salience_total += salience[:, k]
-    weight = salience_total * capability
+    weight = np.empty(n)
+    for i in range(n):
+        for k in range(m):  # KTAB's order, dimension after dimension
+            salience_total[i] += salience[i, k]
+        weight[i] = salience_total[i] * capability[i]
     rows = 16 if keep else 1
     steps_kept = rows if keep else 0
     positions = np.empty((rows, n, m))
@@ -143,17 +145,19 @@ def play(
         )
         if keep or stop != PLAYING:
             at = turn if keep else 0
-            positions = room(positions, at, np.nan)
-            risks = room(risks, at, np.nan)
-            probabilities = room(probabilities, at, np.nan)
-            representatives = room(representatives, at, -1)
-            distinct_counts = room(distinct_counts, at, 0)
-            distincts = room(distincts, at, np.nan)
+            positions = room(positions, at)
+            risks = room(risks, at)
+            probabilities = room(probabilities, at)
+            representatives = room(representatives, at)
+            distinct_counts = room(distinct_counts, at)
+            distincts = room(distincts, at)
             positions[at] = current
             risks[at] = risk
             probabilities[at] = probability
+            representatives[at] = -1
             representatives[at, : reps.size] = reps
             distinct_counts[at] = reps.size
+            distincts[at] = np.nan
             distincts[at, : reps.size] = distinct
         if stop != PLAYING:
             break
@@ -172,19 +176,23 @@ def play(
             rule, victory, pce, transitions, rng,
         )  # fmt: skip
         if keep:
-            targets = room(targets, turn, -1)
-            wins = room(wins, turn, np.nan)
-            gains = room(gains, turn, np.nan)
-            initiators = room(initiators, turn, -1)
-            receivers = room(receivers, turn, -1)
-            offer_counts = room(offer_counts, turn, 0)
-            moved_is = room(moved_is, turn, np.nan)
-            moved_js = room(moved_js, turn, np.nan)
-            chosen = room(chosen, turn, -1)
-            chosen_p = room(chosen_p, turn, np.nan)
+            targets = room(targets, turn)
+            wins = room(wins, turn)
+            gains = room(gains, turn)
+            initiators = room(initiators, turn)
+            receivers = room(receivers, turn)
+            offer_counts = room(offer_counts, turn)
+            moved_is = room(moved_is, turn)
+            moved_js = room(moved_js, turn)
+            chosen = room(chosen, turn)
+            chosen_p = room(chosen_p, turn)
             targets[turn] = target
             wins[turn] = p_win
             gains[turn] = gain
+            initiators[turn] = -1
+            receivers[turn] = -1
+            moved_is[turn] = np.nan
+            moved_js[turn] = np.nan
             initiators[turn, : initiator.size] = initiator
             receivers[turn, : receiver.size] = receiver
             offer_counts[turn] = initiator.size
@@ -193,7 +201,7 @@ def play(
             chosen[turn] = choice
             chosen_p[turn] = choice_p
         moved = state_distance(following, current)
-        changes = room(changes, turn, np.nan)
+        changes = room(changes, turn)
         turn += 1
         if turn == 1:
             first_step = moved + min_sig_delta

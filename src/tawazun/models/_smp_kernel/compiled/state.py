@@ -54,13 +54,18 @@ def risk_from_probability(probability: np.ndarray, big_r_range: int) -> np.ndarr
     most likely position is the most risk averse; ``Mid`` maps probabilities linearly onto
     [-1/2, 1], ``Min`` onto [0, 1], ``Max`` onto [-1, 1]; all 0 where all are equal."""
     low, high = probability.min(), probability.max()
+    risk = np.zeros(probability.size)
     if not high > low:
-        return np.zeros_like(probability)
-    if big_r_range == R_MIN:
-        return (probability - low) / (high - low)
-    if big_r_range == R_MID:
-        return (3 * probability - (high + 2 * low)) / (2 * (high - low))
-    return (2 * probability - (high + low)) / (high - low)
+        return risk
+    for i in range(probability.size):
+        p = probability[i]
+        if big_r_range == R_MIN:
+            risk[i] = (p - low) / (high - low)
+        elif big_r_range == R_MID:
+            risk[i] = (3 * p - (high + 2 * low)) / (2 * (high - low))
+        else:
+            risk[i] = (2 * p - (high + low)) / (high - low)
+    return risk
 
 
 @jit
@@ -145,10 +150,12 @@ def assess(
     """
     n = position.shape[0]
     distance = np.empty((n, n))
+    closeness = np.empty((n, n))  # risk-neutral utilities
     for i in range(n):
         for j in range(n):
             distance[i, j] = weighted_distance(position, salience, i, position, j)
-    neutral = scalar_pce(rule, victory_model, pce_model, capability, 1 - distance)
+            closeness[i, j] = 1 - distance[i, j]
+    neutral = scalar_pce(rule, victory_model, pce_model, capability, closeness)
     risk = risk_from_probability(neutral, big_r_range)
     risk_estimate = estimated_risk(risk, big_r_adjust)
     own_utility = np.empty((n, n))
