@@ -162,6 +162,8 @@ def test_stochastic_transitions_need_a_generator() -> None:
 def test_the_first_compilation_is_announced(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    compiled.simulate(*random_game(3, 5, 1), kernel.Settings())  # compiles on a cold cache
+    caplog.clear()
     with caplog.at_level(logging.WARNING, logger=game.__name__):
         compiled.simulate(*random_game(3, 5, 1), kernel.Settings())
         assert not caplog.records  # compiled by now: nothing to say
