@@ -1,4 +1,12 @@
-"""The expected utility model's rounds for a batch of variants of one small table at once.
+"""Test oracle for the compiled routes of the expected utility model: NumPy's vectorised
+routes as they were before the loops were compiled (issue 15), kept to check that the
+compiled ones (:mod:`tawazun.models._eum_compiled`) give the same doubles.
+
+1. The rounds of a batch of variants of one small table at once (what
+   :mod:`tawazun.models._eum_batch` computes).
+2. The pieces of the one-variant route of large tables that the compiled loops replaced:
+   the votes over voters sorted by position, the sum of all votes from sorted rows, both
+   expected utilities of every pair, the dangers and the choice of offers.
 
 The same quantities as :mod:`tawazun.models._eum_kernel` (Scholz, Calbert and Smith 2011;
 ``bdm_scholz_model.py`` of the public replication), with a leading batch axis ``B`` on
@@ -24,10 +32,12 @@ from tawazun.models._eum_kernel import (
     DENSE_TERMS,
     Offers,
     Rules,
-    choose_offers,
+    State,
     expected_utility,
+    pairwise_spread,
     risk_from_danger,
     status_quo_term,
+    vote_utilities,
 )
 
 #: Tables up to this size sum votes directly (n^3 terms within the kernel's DENSE_TERMS).
@@ -163,3 +173,126 @@ def step(
     movers = (offers.chosen >= 0) & (width > 0)[:, None]
     taken = np.take_along_axis(offers.position, np.maximum(offers.chosen, 0)[:, :, None], axis=2)
     return np.where(movers, taken[:, :, 0], x), r, offers
+
+
+# -- the one-variant route of large tables, as NumPy computed it -----------------------------
+def votes_for(x: np.ndarray, w: np.ndarray, r: np.ndarray, points: np.ndarray, width: float):
+    r"""Votes for each point over each other point, :math:`\sum_k \max(0, v^k_{ab})`.
+
+    ``votes[a, b]`` sums, over the voters who prefer point ``a`` to point ``b``, their
+    votes for ``a`` over ``b``. In one dimension these voters are those on ``a``'s side of
+    the midpoint of ``a`` and ``b`` (every exponent is positive), so the sum is a
+    difference of prefix sums over the voters sorted by position: O(n m + m^2 log n)
+    rather than O(n m^2). Small tables (up to :data:`DENSE_TERMS` terms) sum directly.
+
+    Parameters
+    ----------
+    x, w, r : ndarray, shape (n,)
+    points : ndarray, shape (m,)
+        Distinct positions, ascending.
+    width : float
+
+    Returns
+    -------
+    ndarray, shape (m, m)
+    """
+    if x.size * points.size**2 <= DENSE_TERMS:
+        loss = vote_utilities(x, r, points, width)
+        # [k, a, b]: voter k's votes for a over b, where positive
+        return np.einsum("k,kab->ab", w, np.maximum(loss[:, None, :] - loss[:, :, None], 0.0))
+    order = np.argsort(x, kind="stable")
+    sorted_x = x[order]
+    weighted = w[order][:, None] * vote_utilities(sorted_x, r[order], points, width)
+    m = points.size
+    zero = np.zeros((1, m))
+    below = np.vstack([zero, np.cumsum(weighted, axis=0)])
+    above = np.vstack([np.cumsum(weighted[::-1], axis=0)[::-1], zero])
+    midpoint = (points[:, None] + points[None, :]) / 2
+    left = np.searchsorted(sorted_x, midpoint, side="left")
+    right = np.searchsorted(sorted_x, midpoint, side="right")
+    a_col = np.arange(m)[:, None]
+    b_col = np.arange(m)[None, :]
+    # Voters left of the midpoint prefer the lower point, voters right of it the higher.
+    from_below = below[left, b_col] - below[left, a_col]
+    from_above = above[right, b_col] - above[right, a_col]
+    lower = points[:, None] < points[None, :]
+    higher = points[:, None] > points[None, :]
+    votes = np.where(lower, from_below, np.where(higher, from_above, 0.0))
+    # A difference of prefix sums can fall a rounding error below zero.
+    return np.maximum(votes, 0.0)
+
+
+def sum_of_all_votes(x: np.ndarray, w: np.ndarray, r: np.ndarray, width: float) -> float:
+    """The sum of all votes over every pair, from every row of losses sorted."""
+    spread, _ = pairwise_spread(vote_utilities(x, r, x, width))
+    return float(w @ spread)
+
+
+def choose_offers(x: np.ndarray, eu_ij: np.ndarray, eu_ji: np.ndarray, rules: Rules) -> Offers:
+    """The offers of :func:`make_offers` from both expected utilities of every pair.
+
+    ``x`` is (..., n) and the utilities (..., n, n): leading axes, if any, are variants
+    (:mod:`tawazun.models._eum_batch`); every step is elementwise or along the last axis,
+    so a variant gets the same doubles alone as in a batch.
+    """
+    row, column = x[..., :, None], x[..., None, :]
+    apart = row != column
+    gaining = apart & (eu_ji > 0) & (eu_ij < 0)
+    confront = apart & (eu_ji > eu_ij) & (eu_ij > 0)
+    compromise = gaining & (eu_ji > np.abs(eu_ij))
+    capitulate = gaining & (eu_ji < np.abs(eu_ij)) & (rules.capitulation == "paper")
+    target = np.broadcast_to(column, eu_ij.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        conceded = row + (target - row) * np.abs(eu_ij / eu_ji)
+        weighted = (np.abs(eu_ij) * row + np.abs(eu_ji) * target) / (np.abs(eu_ij) + np.abs(eu_ji))
+    position = np.where(compromise, conceded, target)
+    kind = np.select([confront, compromise, capitulate], [0, 1, 2], default=-1)
+    move = np.abs(row - position)
+    compromise_key = weighted if rules.compromise == "weighted_position" else move
+    chosen = np.full(x.shape, -1)
+    undecided = np.ones(x.shape, dtype=bool)
+    for code, key in ((0, move), (1, compromise_key), (2, move)):
+        mine = kind == code
+        takes = undecided & mine.any(axis=-1)
+        best = np.argmin(np.where(mine, key, np.inf), axis=-1)
+        chosen = np.where(takes, best, chosen)
+        undecided &= ~takes
+    return Offers(kind, eu_ij, eu_ji, position, chosen)
+
+
+def challenge_utilities_one(state: State, r: np.ndarray, rules: Rules):
+    r"""Both expected utilities of every pair, from the receiver's point of view.
+
+    Returns ``(eu_ij, eu_ji)``, shape (n, n): ``eu_ij[i, k]`` is
+    :math:`E^i U_i(\Delta x_{ik})`, what ``i`` expects from challenging ``k``;
+    ``eu_ji[i, k]`` is :math:`E^i U_k(\Delta x_{ki})`, what ``i`` believes ``k`` expects
+    from challenging ``i``. Both use ``r[i]`` in the utilities (the replication's
+    ``Offer.from_actors``) and every voter's own exponent in the votes.
+    """
+    probability = state.probability(r, rules)
+    distance, to_median = state.distance, state.to_median
+    own_r = r[:, None]
+    eu_ij = expected_utility(
+        probability,
+        distance,
+        state.s[None, :],
+        status_quo_term(to_median[:, None], distance, own_r, rules),
+        own_r,
+    )
+    eu_ji = expected_utility(
+        probability.T,
+        distance,
+        state.s[:, None],
+        status_quo_term(to_median[None, :], distance, own_r, rules),
+        own_r,
+    )
+    return eu_ij, eu_ji
+
+
+def dangers(state: State, rules: Rules) -> np.ndarray:
+    r"""Each actor's danger :math:`D_i = \sum_{k \ne i} E^i U_k(\Delta x_{ki})` with every
+    risk exponent 1 (``Actor.danger_level`` after ``update_risk_aversions`` resets r)."""
+    ones = np.ones_like(state.x)
+    _, eu_ji = challenge_utilities_one(state, ones, rules)
+    np.fill_diagonal(eu_ji, 0.0)
+    return eu_ji.sum(axis=1)
