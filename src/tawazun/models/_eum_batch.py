@@ -18,7 +18,6 @@ take the kernel's one-variant route.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,30 +25,16 @@ import numpy as np
 from tawazun.models import _eum_compiled
 from tawazun.models._eum_kernel import DENSE_TERMS, Offers, Rules
 
-logger = logging.getLogger(__name__)
-
 #: Tables up to this size sum votes directly (n^3 terms within the kernel's DENSE_TERMS).
 MOST_ACTORS = round(DENSE_TERMS ** (1 / 3))
 #: Variants played together: a round's arrays (B, n, n) then stay within the processor's
 #: caches (B = 256, n = 16: 0.5 MB each). The doubles do not depend on it.
 CHUNK = 128
-#: The compiled functions this route calls.
-COMPILED = (_eum_compiled.medians, _eum_compiled.risk_round, _eum_compiled.offer_round)
 
 
 def applies(n: int, rules: Rules) -> bool:
     """Whether a table of ``n`` actors under ``rules`` takes this route."""
     return n <= MOST_ACTORS and rules.risk == "across_actors"
-
-
-def announce_compiling() -> None:
-    """Say on stderr, before the wait, that a first run compiles this route."""
-    if not _eum_compiled.is_compiled(*COMPILED):
-        # logging's last-resort handler writes warnings to stderr
-        logger.warning(
-            "tawazun: compiling the expected utility model's kernel with Numba; this "
-            "happens once after an install and takes a few seconds"
-        )
 
 
 def medians(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -20,8 +20,12 @@ says whether a first run will have to compile.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from numba import njit
+
+logger = logging.getLogger(__name__)
 
 # error_model="numpy": divisions follow IEEE, as NumPy's; every divisor is checked first
 _jit = njit(cache=True, error_model="numpy", nogil=True)
@@ -563,3 +567,19 @@ def is_compiled(*functions) -> bool:
         except (AttributeError, OSError):
             return False
     return True
+
+
+#: What each route calls from Python: :mod:`._eum_batch`'s rounds of small tables, and
+#: :mod:`._eum_kernel`'s one-variant route of large ones.
+BATCHED = (medians, risk_round, offer_round)
+ONE_VARIANT = (sorted_votes, point_spreads, by_actor, dangers, challenge_utilities, choose_offers)
+
+
+def announce_compiling(functions: tuple) -> None:
+    """Say on stderr, before the wait, that a first run compiles ``functions``."""
+    if not is_compiled(*functions):
+        # logging's last-resort handler writes warnings to stderr
+        logger.warning(
+            "tawazun: compiling the expected utility model's kernel with Numba; this "
+            "happens once after an install and takes about 15 seconds"
+        )

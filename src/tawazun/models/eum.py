@@ -25,6 +25,7 @@ from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import N_, _, ngettext
 from tawazun.models import ModelSpec, Resume, _eum_batch
+from tawazun.models._eum_compiled import BATCHED, ONE_VARIANT, announce_compiling
 from tawazun.models._eum_kernel import (
     OFFER_TYPES,
     Offers,
@@ -177,7 +178,7 @@ def play_batch(
     # C order, as the compiled route is compiled for (a column of a scenario's table is not)
     x = np.array(position, dtype=float, order="C")
     w, s = np.ascontiguousarray(w, dtype=float), np.ascontiguousarray(s, dtype=float)
-    _eum_batch.announce_compiling()
+    announce_compiling(BATCHED)
     moving = width > 0
     rounds_run = np.zeros(len(x), dtype=int)
     median, tied = _eum_batch.medians(x, w)
@@ -250,6 +251,7 @@ def play(
         details["mean"] = float(ended["mean"][0])
         details["median"] = float(ended["median"][0])
         return details
+    announce_compiling(ONE_VARIANT)
     assess_risk = risk_across_actors if rules.risk == "across_actors" else risk_across_positions
     median, candidates = median_of(x, w)
     if record is not None:
