@@ -376,26 +376,31 @@ def medians(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # -- large tables: sums over voters sorted by position ----------------------------------------
 @_jit
-def sorted_votes(sorted_x: np.ndarray, weighted: np.ndarray, points: np.ndarray) -> np.ndarray:
+def sorted_votes(
+    x: np.ndarray, w: np.ndarray, utilities: np.ndarray, order: np.ndarray, points: np.ndarray
+) -> np.ndarray:
     r"""Votes for each point over each other point, :math:`\sum_k \max(0, v^k_{ab})`, from
     the voters sorted by position (see :func:`tawazun.models._eum_kernel.votes_for`).
 
     The voters preferring ``a`` to ``b`` are those on ``a``'s side of their midpoint
-    (every exponent is positive), so the sum is a difference of prefix sums of
-    ``weighted`` (n, m), each voter's :math:`c_k s_k` times its loss at each point,
-    over the voters ``sorted_x`` (n,) ascending; ``points`` (m,) are distinct, ascending.
-    As the midpoints of ``a`` with ascending ``b`` ascend, where each falls among the
-    voters is found by walking forward, O(m (m + n)) in all.
+    (every exponent is positive), so the sum is a difference of prefix sums, over the
+    voters in ``order`` (ascending positions ``x``), of :math:`c_k s_k` (``w``) times each
+    voter's loss at each point (``utilities``, (n, m)); ``points`` (m,) are distinct,
+    ascending. As the midpoints of ``a`` with ascending ``b`` ascend, where each falls
+    among the voters is found by walking forward, O(m (m + n)) in all.
     """
-    n, m = weighted.shape
+    n, m = utilities.shape
+    sorted_x = x[order]
     below = np.zeros((n + 1, m))
     above = np.zeros((n + 1, m))
     for i in range(n):
+        k = order[i]
         for p in range(m):
-            below[i + 1, p] = below[i, p] + weighted[i, p]
+            below[i + 1, p] = below[i, p] + w[k] * utilities[k, p]
     for i in range(n - 1, -1, -1):
+        k = order[i]
         for p in range(m):
-            above[i, p] = above[i + 1, p] + weighted[i, p]
+            above[i, p] = above[i + 1, p] + w[k] * utilities[k, p]
     votes = np.empty((m, m))
     for a in range(m):
         left = right = 0

@@ -108,9 +108,7 @@ def votes_for(x: np.ndarray, w: np.ndarray, utilities: np.ndarray, points: np.nd
         # [k, a, b]: voter k's votes for a over b, where positive
         votes = np.maximum(utilities[:, None, :] - utilities[:, :, None], 0.0)
         return np.einsum("k,kab->ab", w, votes)
-    order = np.argsort(x, kind="stable")
-    weighted = w[order][:, None] * utilities[order]
-    return _eum_compiled.sorted_votes(x[order], weighted, points)
+    return _eum_compiled.sorted_votes(x, w, utilities, np.argsort(x, kind="stable"), points)
 
 
 def pairwise_spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
