@@ -3,8 +3,10 @@
 Each function computes one quantity of Scholz, Calbert and Smith (2011) for every actor,
 or every pair of actors, at once. The public replication of that paper
 (github.com/jmckib/bdm-scholz-expected-utility-model, ``bdm_scholz_model.py``) evaluates
-the same quantities one pair at a time at O(n^6) a round; here a round is O(n^2 log n)
-for the default variant and O(n^3) when risk is compared across positions.
+the same quantities one pair at a time at O(n^6) a round; here a round is O(n^2 + n log n)
+for the default variant and O(n^3) when risk is compared across positions. NumPy takes
+every power; the loops over pairs of large tables are compiled
+(:mod:`tawazun.models._eum_compiled`), with the same doubles.
 
 Conventions: ``x`` positions (n,), ``w`` capability x salience (n,), ``r`` risk exponents
 (n,), ``width`` the range of the starting positions, by which every distance is divided.
@@ -78,7 +80,7 @@ def vote_utilities(voters: np.ndarray, r: np.ndarray, points: np.ndarray, width:
 
 
 #: Up to this many (voter, point, point) terms, sums of votes are formed directly: for small
-#: tables one broadcast costs less than the sorts of the O(n^2 log n) routes.
+#: tables one broadcast costs less than the sorted routes.
 DENSE_TERMS = 1 << 15
 
 
