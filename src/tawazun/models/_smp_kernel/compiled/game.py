@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from tawazun.i18n import _
 from tawazun.models._smp_kernel.compiled.bargain import (
     DETERMINISTIC,
     bargain_utilities,
@@ -256,8 +257,10 @@ def announce_compilation() -> None:
     """Say on stderr (logging's last-resort handler by default) that a wait is coming."""
     if not compiled_is_cached():
         logger.warning(
-            "tawazun: compiling the SMP model's kernel with Numba; this happens once after "
-            "an install and takes up to a minute"
+            _(
+                "tawazun: compiling the SMP model's kernel with Numba, once after an install "
+                "or an upgrade (up to a minute)"
+            )
         )
 
 
