@@ -12,10 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tawazun
+from oracles import smp_numpy
 from oracles.smp import run_oracle
+from oracles.smp_numpy import challenge as numpy_challenge
 from tawazun.errors import InvalidArgument
 from tawazun.models import _smp_kernel as kernel
 from tawazun.models import get_model
+from tawazun.models._smp_kernel.bargain import draw
 from tawazun.models.smp import explain
 from tawazun.scenario import Scenario
 from tests.factories import from_arrays
@@ -130,7 +133,7 @@ OPTIONS = [
     m=st.integers(1, 3),
     duplicate=st.booleans(),
 )
-def test_fast_kernel_equals_plain_loop_oracle(
+def test_kernel_equals_plain_loop_oracle(
     options: dict, seed: int, n: int, m: int, duplicate: bool
 ) -> None:
     capability, position, salience = random_game(seed, n, m)
@@ -145,17 +148,17 @@ def test_fast_kernel_equals_plain_loop_oracle(
     assert [t.tolist() for t in fast.target] == slow.target
 
 
-def test_block_layout_gives_the_same_doubles_as_the_general_estimate() -> None:
+def test_numpy_block_layout_gives_the_same_doubles_as_the_general_estimate() -> None:
     capability, position, salience = random_game(7, 12, 2)
     chosen = kernel.Settings()
-    assessment = kernel.assess(capability, position, salience, chosen)
+    assessment = smp_numpy.assess(capability, position, salience, chosen)
     total = salience.sum(axis=1)
     weight = total * capability
-    p_block, gain_block = kernel.initiator_estimates(
+    p_block, gain_block = smp_numpy.initiator_estimates(
         assessment, weight, total, chosen, slice(2, 5), slice(0, 12)
     )
     i, j = np.meshgrid(np.arange(2, 5), np.arange(12), indexing="ij")
-    p, gain = kernel.challenge_estimates(
+    p, gain = smp_numpy.challenge_estimates(
         assessment, weight, total, chosen, i.ravel(), i.ravel(), i.ravel(), j.ravel()
     )
     off = i.ravel() != j.ravel()
@@ -163,15 +166,15 @@ def test_block_layout_gives_the_same_doubles_as_the_general_estimate() -> None:
     assert np.array_equal(gain_block.ravel()[off], gain[off])
 
 
-def test_threads_give_the_same_doubles_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_numpy_threads_give_the_same_doubles_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
     capability, position, salience = random_game(11, 70, 1)
     chosen = kernel.Settings()
-    assessment = kernel.assess(capability, position, salience, chosen)
+    assessment = smp_numpy.assess(capability, position, salience, chosen)
     total = salience.sum(axis=1)
     weight = total * capability
-    threaded = kernel.best_challenges(assessment, weight, total, chosen)
-    monkeypatch.setattr(kernel, "THREADED_ACTORS", 10**9)
-    single = kernel.best_challenges(assessment, weight, total, chosen)
+    threaded = smp_numpy.best_challenges(assessment, weight, total, chosen)
+    monkeypatch.setattr(numpy_challenge, "THREADED_ACTORS", 10**9)
+    single = smp_numpy.best_challenges(assessment, weight, total, chosen)
     for mine, theirs in zip(threaded, single, strict=True):
         assert np.array_equal(mine, theirs)
 
@@ -245,7 +248,7 @@ def test_stochastic_runs_are_reproducible_by_seed() -> None:
 def test_stochastic_choice_follows_the_probabilities() -> None:
     rng = np.random.default_rng(0)
     p = np.array([0.5, 0.3, 0.2])
-    counts = np.bincount([kernel.draw(p, rng) for _ in range(20000)], minlength=3)
+    counts = np.bincount([draw(p, rng) for _ in range(20000)], minlength=3)
     np.testing.assert_allclose(counts / counts.sum(), p, atol=0.015)
 
 

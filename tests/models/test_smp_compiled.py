@@ -1,4 +1,4 @@
-"""The compiled SMP kernel against the NumPy kernel (double for double) and the plain loop."""
+"""The compiled SMP kernel against its former NumPy form (double for double) and the plain loop."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oracles.smp import run_oracle
+from oracles import smp_numpy
 from tawazun.models import _smp_kernel as kernel
-from tawazun.models._smp_kernel import compiled
-from tawazun.models._smp_kernel.compiled import game
-from tawazun.models._smp_kernel.compiled.challenge import best_challenges, challenge_estimate
-from tawazun.models._smp_kernel.compiled.election import codes, scalar_pce
-from tawazun.models._smp_kernel.compiled.state import assess
+from tawazun.models._smp_kernel import game
+from tawazun.models._smp_kernel.challenge import best_challenges, challenge_estimate
+from tawazun.models._smp_kernel.election import codes, scalar_pce
+from tawazun.models._smp_kernel.state import assess
 from tests.models.test_smp import OPTIONS, random_game
 
 #: Every deterministic option of the oracle test, and stochastic transitions (the kernels
@@ -56,8 +55,8 @@ def equal_lists(mine: list, theirs: list) -> bool:
 def test_compiled_game_gives_the_doubles_of_the_numpy_kernel(options: dict, drawn: dict) -> None:
     inputs = game_of(**drawn)
     chosen = kernel.Settings(**options)
-    fast = compiled.simulate(*inputs, chosen, np.random.default_rng(drawn["seed"]))
-    slow = kernel.simulate(*inputs, chosen, np.random.default_rng(drawn["seed"]))
+    fast = kernel.simulate(*inputs, chosen, np.random.default_rng(drawn["seed"]))
+    slow = smp_numpy.simulate(*inputs, chosen, np.random.default_rng(drawn["seed"]))
     assert fast.turns == slow.turns
     assert fast.stop_reason == slow.stop_reason
     assert fast.fractional_change == slow.fractional_change
@@ -71,18 +70,6 @@ def test_compiled_game_gives_the_doubles_of_the_numpy_kernel(options: dict, draw
         assert [(a, b, x.tolist(), y.tolist()) for a, b, x, y in mine] == [
             (a, b, x.tolist(), y.tolist()) for a, b, x, y in theirs
         ]
-
-
-@settings(max_examples=10, deadline=None)
-@given(drawn=games)
-def test_compiled_game_moves_as_the_plain_loop_oracle(drawn: dict) -> None:
-    inputs = game_of(**drawn)
-    fast = compiled.simulate(*inputs, kernel.Settings())
-    slow = run_oracle(*(x.tolist() for x in inputs), kernel.Settings())
-    assert fast.turns == slow.turns
-    assert np.array_equal(np.array(fast.positions), np.array(slow.positions))
-    np.testing.assert_allclose(fast.probability, slow.probability, rtol=0, atol=1e-12)
-    assert [t.tolist() for t in fast.target] == slow.target
 
 
 @settings(max_examples=30, deadline=None)
@@ -103,7 +90,7 @@ def test_compiled_election_gives_the_doubles_of_the_numpy_one(
     chosen = kernel.Settings(voting_rule=rule, victory_model=victory, pce_model=pce)
     rule_code, victory_code, pce_code, *_ = codes(chosen)
     fast = scalar_pce(rule_code, victory_code, pce_code, weight, utility)
-    assert np.array_equal(fast, kernel.scalar_pce(weight, utility, chosen))
+    assert np.array_equal(fast, smp_numpy.scalar_pce(weight, utility, chosen))
 
 
 @pytest.mark.parametrize("rule", kernel.VOTING_RULES)
@@ -118,7 +105,7 @@ def test_compiled_challenges_give_the_doubles_of_the_numpy_ones(
     options = codes(chosen)
     total = kernel.sequential_sum(salience.T)
     weight = total * capability
-    slow = kernel.assess(capability, position, salience, chosen)
+    slow = smp_numpy.assess(capability, position, salience, chosen)
     distance, risk, risk_estimate, own, probability, reps, distinct = assess(
         capability, position, salience, *options[:5]
     )
@@ -129,7 +116,7 @@ def test_compiled_challenges_give_the_doubles_of_the_numpy_ones(
     assert np.array_equal(reps, slow.representatives)
     fast_best = best_challenges(distance, risk_estimate, weight, total, options[0], options[5])
     for mine, theirs in zip(
-        fast_best, kernel.best_challenges(slow, weight, total, chosen), strict=True
+        fast_best, smp_numpy.best_challenges(slow, weight, total, chosen), strict=True
     ):
         assert np.array_equal(mine, theirs)
     n = weight.size
@@ -138,7 +125,7 @@ def test_compiled_challenges_give_the_doubles_of_the_numpy_ones(
     fast = challenge_estimate(
         distance, risk_estimate, weight, total, options[0], options[5], h, k, i, j
     )
-    theirs = kernel.challenge_estimates(
+    theirs = smp_numpy.challenge_estimates(
         slow, weight, total, chosen, *(np.array([x]) for x in (h, k, i, j))
     )
     assert fast == (theirs[0][0], theirs[1][0])
@@ -146,8 +133,8 @@ def test_compiled_challenges_give_the_doubles_of_the_numpy_ones(
 
 def test_a_forecast_only_history_keeps_the_last_state() -> None:
     inputs = random_game(3, 9, 2)
-    full = compiled.simulate(*inputs, kernel.Settings())
-    last = compiled.simulate(*inputs, kernel.Settings(), keep=False)
+    full = kernel.simulate(*inputs, kernel.Settings())
+    last = kernel.simulate(*inputs, kernel.Settings(), keep=False)
     assert last.turns == full.turns and last.stop_reason == full.stop_reason
     assert np.array_equal(last.positions[-1], full.positions[-1])
     assert np.array_equal(last.distinct[-1][1], full.distinct[-1][1])
@@ -156,17 +143,17 @@ def test_a_forecast_only_history_keeps_the_last_state() -> None:
 
 def test_stochastic_transitions_need_a_generator() -> None:
     with pytest.raises(ValueError, match="random generator"):
-        compiled.simulate(*random_game(3, 5, 1), kernel.Settings(state_transitions="Stochastic"))
+        kernel.simulate(*random_game(3, 5, 1), kernel.Settings(state_transitions="Stochastic"))
 
 
 def test_the_first_compilation_is_announced(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    compiled.simulate(*random_game(3, 5, 1), kernel.Settings())  # compiles on a cold cache
+    kernel.simulate(*random_game(3, 5, 1), kernel.Settings())  # compiles on a cold cache
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger=game.__name__):
-        compiled.simulate(*random_game(3, 5, 1), kernel.Settings())
+        kernel.simulate(*random_game(3, 5, 1), kernel.Settings())
         assert not caplog.records  # compiled by now: nothing to say
         monkeypatch.setattr(game, "compiled_is_cached", lambda: False)
-        compiled.simulate(*random_game(3, 5, 1), kernel.Settings())
+        kernel.simulate(*random_game(3, 5, 1), kernel.Settings())
     assert "compiling the SMP model's kernel" in caplog.text

@@ -1,295 +1,214 @@
-"""Challenges in SMP: who gains by challenging whom, as each actor estimates it.
+"""Challenges, compiled: who gains by challenging whom, as each actor estimates it.
 
-KTAB's ``SMPState::probEduChlg`` (:func:`challenge_estimates`, with the third parties'
-``Actor::vProbLittle`` and ``Actor::thirdPartyVoteSU``), laid out by blocks of initiators
-and targets (:func:`initiator_estimates`), and ``SMPState::bestChallenge``
-(:func:`best_challenges`).
+KTAB's ``SMPState::probEduChlg`` (with the third parties' ``Actor::vProbLittle`` and
+``Actor::thirdPartyVoteSU``) and ``SMPState::bestChallenge``, as loops compiled with Numba
+in the order of operations of the NumPy transcription (``oracles/smp_numpy/challenge.py``):
+:func:`challenge_estimate` for any (h, k, i, j), :func:`best_challenges` for every
+initiator's own estimates (h = k = i), laid out so that the innermost loop runs over the
+targets (independent sums, which the compiler vectorises) while each target's coalitions
+add up their third parties one after another, as KTAB's loop does.
 """
 
 from __future__ import annotations
 
-import math
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 
-from tawazun.models._smp_kernel.probability import Assessment, vote
+from tawazun.models._smp_kernel.election import jit, vote
 from tawazun.models._smp_kernel.settings import (
-    BLOCK_ELEMENTS,
     MIN_PRINCIPALS,
     MIN_SIGNIFICANT_GAIN,
-    THREADED_ACTORS,
-    Settings,
-    sequential_sum,
+    THIRD_PARTY_COMMITS,
 )
-from tawazun.models._smp_kernel.utility import spatial_utility
+from tawazun.models._smp_kernel.state import spatial_utility
+
+NO_COMMIT = THIRD_PARTY_COMMITS.index("NoCommit")
+FULL_COMMIT = THIRD_PARTY_COMMITS.index("FullCommit")
 
 
-def challenge_estimates(
-    assessment: Assessment,
-    weight: np.ndarray,
-    salience_total: np.ndarray,
-    settings: Settings,
-    h: np.ndarray,
-    k: np.ndarray,
-    i: np.ndarray,
-    j: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    r"""h's estimate of the chance that i beats j, and of k's expected gain if i challenges j.
+@jit
+def principals(
+    rule: int, w_i: float, w_j: float, u_ii: float, u_ij: float, u_ji: float, u_jj: float
+) -> tuple[float, float]:
+    """The principals' own votes on i against j, as the coalitions C_i, C_j they start
+    (``probEduChlg``: each votes its weight on its own utilities, floors of 1e-10)."""
+    vote_i = vote(rule, w_i, u_ii, u_ij)
+    vote_j = vote(rule, w_j, u_ji, u_jj)
+    for_i = MIN_PRINCIPALS + vote_i if vote_i > 0 else MIN_PRINCIPALS
+    for_i = for_i + vote_j if vote_j > 0 else for_i
+    for_j = MIN_PRINCIPALS - vote_i if vote_i < 0 else MIN_PRINCIPALS
+    for_j = for_j - vote_j if vote_j < 0 else for_j
+    return for_i, for_j
 
-    ``SMPState::probEduChlg``, for arrays of (h, k, i, j). The principals vote their own
-    weight (capability x total salience) on their own positions; every third party n then
-    sizes up the "little conflict" of i, j and itself (``Actor::vProbLittle``) and votes
-    on the difference between the outcomes with its help on either side
-    (``Actor::thirdPartyVoteSU``, whose utilities depend on the third-party commitment).
-    With coalition strengths :math:`C_{ij}, C_{ji}`, :math:`p = C_{ij}/(C_{ij}+C_{ji})` and
-    the expected gain is
 
-    .. math:: (1-s_j)\,2u_{ki} + s_j\,[p\,2u_{ki} + (1-p)\,2u_{kj}] - (u_{ki}+u_{kj})
-
-    since j gives in without a contest with probability :math:`1-s_j` (its total salience).
-
-    Returns
-    -------
-    p_win, gain : ndarray, shape (len(i),)
-    """
-    dist, r_hat = assessment.distance, assessment.risk_estimate
-
-    def util(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return spatial_utility(dist[a, b], r_hat[h, a])
-
-    rule = settings.voting_rule
-    u_ki, u_kj = util(k, i), util(k, j)
-    eu_status_quo = u_ki + u_kj
+@jit
+def expected_gain(
+    c_ij: float, c_ji: float, s_j: float, u_ki: float, u_kj: float
+) -> tuple[float, float]:
+    r"""p = C_ij / (C_ij + C_ji) and k's expected gain if i challenges j:
+    :math:`(1-s_j)\,2u_{ki} + s_j\,[p\,2u_{ki} + (1-p)\,2u_{kj}] - (u_{ki}+u_{kj})`."""
+    p_ij = c_ij / (c_ij + c_ji)
+    p_ji = c_ji / (c_ij + c_ji)
     eu_victory = u_ki + u_ki
-    eu_defeat = u_kj + u_kj
-
-    vote_i = vote(rule, weight[i], util(i, i), util(i, j))
-    vote_j = vote(rule, weight[j], util(j, i), util(j, j))
-    for_i = np.where(vote_i > 0, MIN_PRINCIPALS + vote_i, MIN_PRINCIPALS)
-    for_i = np.where(vote_j > 0, for_i + vote_j, for_i)
-    for_j = np.where(vote_i < 0, MIN_PRINCIPALS - vote_i, MIN_PRINCIPALS)
-    for_j = np.where(vote_j < 0, for_j - vote_j, for_j)
-
-    # third parties n along axis 0, so that their votes add up in KTAB's order
-    r_n = np.ascontiguousarray(r_hat.T[:, h])
-    u_ni = spatial_utility(dist[:, i], r_n)
-    u_nj = spatial_utility(dist[:, j], r_n)
-    u_nn = spatial_utility(np.diag(dist)[:, None], r_n)
-    w_n = weight[:, None]
-    little = vote(rule, w_n, u_ni, u_nj)
-    c_i = np.where(little > 0, for_i + little, for_i)
-    c_j = np.where(little < 0, for_j - little, for_j)
-    p_i = c_i / (c_i + c_j)
-    p_j = 1.0 - p_i
-    commit = settings.third_party_commit
-    joins_i_wins = u_ni + u_ni + (u_ni if commit == "FullCommit" else u_nn)
-    alone_j_wins = u_nj + u_nj + (u_nn if commit == "NoCommit" else u_nj)
-    alone_i_wins = u_ni + u_ni + (u_nn if commit == "NoCommit" else u_ni)
-    joins_j_wins = u_nj + u_nj + (u_nj if commit == "FullCommit" else u_nn)
-    with_i = (p_i * joins_i_wins) + (p_j * alone_j_wins)
-    with_j = (p_i * alone_i_wins) + (p_j * joins_j_wins)
-    third = vote(rule, w_n, with_i, with_j)
-    n_index = np.arange(dist.shape[0])[:, None]
-    bystander = (n_index != i) & (n_index != j)
-    strength_i = np.concatenate([for_i[None], np.where(bystander & (third > 0), third, 0.0)])
-    strength_j = np.concatenate([for_j[None], np.where(bystander & (third < 0), -third, 0.0)])
-    c_ij, c_ji = sequential_sum(strength_i), sequential_sum(strength_j)
-
-    p_ij = c_ij / (c_ij + c_ji)
-    p_ji = c_ji / (c_ij + c_ji)
-    s_j = salience_total[j]
-    eu_contest = p_ij * eu_victory + p_ji * eu_defeat
+    eu_contest = p_ij * eu_victory + p_ji * (u_kj + u_kj)
     eu_challenge = (1 - s_j) * eu_victory + s_j * eu_contest
-    return p_ij, eu_challenge - eu_status_quo
+    return p_ij, eu_challenge - (u_ki + u_kj)
 
 
-class Workspace:
-    """Work arrays reused from block to block (see :func:`initiator_estimates`)."""
-
-    def __init__(self, size: int) -> None:
-        self._flat = [np.empty(size) for _ in range(6)]
-        self._votes = np.empty(0)
-
-    def take(self, k: int, shape: tuple[int, ...]) -> np.ndarray:
-        """The k-th work array, as a contiguous array of ``shape``."""
-        return self._flat[k][: math.prod(shape)].reshape(shape)
-
-    def votes(self, shape: tuple[int, ...]) -> np.ndarray:
-        """A contiguous array of ``shape`` for the third parties' votes."""
-        size = math.prod(shape)
-        if self._votes.size < size:
-            self._votes = np.empty(size)
-        return self._votes[:size].reshape(shape)
-
-
-def initiator_estimates(
-    assessment: Assessment,
+@jit
+def challenge_estimate(
+    distance: np.ndarray,
+    risk_estimate: np.ndarray,
     weight: np.ndarray,
     salience_total: np.ndarray,
-    settings: Settings,
-    initiators: slice,
-    targets: slice,
-    workspace: Workspace | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`challenge_estimates` with h = k = i, for a block of initiators and targets.
+    rule: int,
+    commit: int,
+    h: int,
+    k: int,
+    i: int,
+    j: int,
+) -> tuple[float, float]:
+    """h's estimate of the chance that i beats j, and of k's expected gain if i challenges
+    j (``SMPState::probEduChlg``).
 
-    The same arithmetic, laid out as (third party, initiator, target) so that the utilities
-    of a third party for i and for itself are computed once per initiator rather than once
-    per pair; it gives the same doubles (a test holds it to that).
-
-    Returns
-    -------
-    p_win, gain : ndarray, shape (initiators, targets)
-        Entries with j = i are meaningless.
+    The principals vote their own weight (capability x total salience) on their own
+    positions; every third party t then sizes up the "little conflict" of i, j and itself
+    (``Actor::vProbLittle``) and votes on the difference between the outcomes with its help
+    on either side (``Actor::thirdPartyVoteSU``, whose utilities depend on the third-party
+    commitment); :func:`expected_gain` turns the coalitions into p and the gain.
     """
-    dist, r_hat, rule = assessment.distance, assessment.risk_estimate, settings.voting_rule
-    closeness = assessment.closeness
-    diag_close, diag_dist = assessment.diag_closeness, assessment.diag_distance
-    n = dist.shape[0]
-    i_index = assessment.index[initiators]
-    j_index = assessment.index[targets]
-    b, t = i_index.size, j_index.size
-    x = assessment.index[:b]
-    r_i = r_hat[initiators]  # [x, a]: initiator x's estimate of R_a
-    r_ij = r_i[:, targets]
-    own = r_i[x, i_index][:, None]
-    u_ii = diag_close[initiators][:, None] * (1 + diag_dist[initiators][:, None] * own)
-    u_ij = closeness[initiators, targets] * (1 + dist[initiators, targets] * own)
-    u_ji = closeness[targets, initiators].T * (1 + dist[targets, initiators].T * r_ij)
-    u_jj = diag_close[targets][None, :] * (1 + diag_dist[targets][None, :] * r_ij)
-    eu_status_quo = u_ii + u_ij
-    eu_victory = u_ii + u_ii
-    eu_defeat = u_ij + u_ij
-
-    vote_i = vote(rule, weight[initiators][:, None], u_ii, u_ij)
-    vote_j = vote(rule, weight[targets][None, :], u_ji, u_jj)
-    for_i = np.where(vote_i > 0, MIN_PRINCIPALS + vote_i, MIN_PRINCIPALS)
-    for_i = np.where(vote_j > 0, for_i + vote_j, for_i)
-    for_j = np.where(vote_i < 0, MIN_PRINCIPALS - vote_i, MIN_PRINCIPALS)
-    for_j = np.where(vote_j < 0, for_j - vote_j, for_j)
-
-    # [n, x] for third party n and initiator x; [n, x, y] adds target y
-    r_n = r_i.T
-    u_ni = (closeness[:, initiators] * (1 + dist[:, initiators] * r_n))[:, :, None]
-    u_nn = (diag_close[:, None] * (1 + diag_dist[:, None] * r_n))[:, :, None]
-    # The cubic part works in place on reused buffers: fresh arrays of this size cost more
-    # in page faults than the arithmetic. Each step is the expression in its comment, with
-    # operands in an order that gives the same doubles (a + b == b + a, a * b == b * a).
-    work = workspace if workspace is not None else Workspace(n * b * t)
-    u_nj, temp, c_i, twice, other, with_i = (work.take(k, (n, b, t)) for k in range(6))
-    votes = work.votes((n + 1, b, t))
-    w_n = weight[:, None, None]
-    # u_nj = (1 - d_nj) * (1 + d_nj * R_hn)
-    np.multiply(dist[:, None, targets], r_n[:, :, None], out=u_nj)
-    u_nj += 1
-    u_nj *= closeness[:, None, targets]
-    # little = v_n(i:j), then c_i = C_i + max(little, 0), c_j = C_j - min(little, 0)
-    if rule == "Prop":
-        np.subtract(u_ni, u_nj, out=temp)
-        temp *= w_n
-    else:
-        np.copyto(temp, vote(rule, w_n, u_ni, u_nj))
-    np.maximum(temp, 0.0, out=c_i)
-    c_i += for_i
-    np.minimum(temp, 0.0, out=temp)
-    np.subtract(for_j, temp, out=temp)
-    # p_i = c_i / (c_i + c_j), p_j = 1 - p_i
-    temp += c_i
-    p_i = np.divide(c_i, temp, out=c_i)
-    p_j = np.subtract(1.0, p_i, out=temp)
-    commit = settings.third_party_commit
-    twice_ni = u_ni + u_ni
-    joins_i_wins = twice_ni + (u_ni if commit == "FullCommit" else u_nn)
-    alone_i_wins = twice_ni + (u_nn if commit == "NoCommit" else u_ni)
-    np.add(u_nj, u_nj, out=twice)
-    # alone_j_wins = 2 u_nj + (u_nn or u_nj); joins_j_wins = 2 u_nj + (u_nj or u_nn)
-    np.add(twice, u_nn if commit == "NoCommit" else u_nj, out=other)
-    twice += u_nj if commit == "FullCommit" else u_nn
-    # with_i = p_i * joins_i_wins + p_j * alone_j_wins
-    np.multiply(p_i, joins_i_wins, out=with_i)
-    other *= p_j
-    with_i += other
-    # with_j = p_i * alone_i_wins + p_j * joins_j_wins
-    with_j = np.multiply(p_i, alone_i_wins, out=p_i)
-    twice *= p_j
-    with_j += twice
-    # third = v_n(ik : jk), the third party's vote; principals do not vote twice
-    if rule == "Prop":
-        third = np.subtract(with_i, with_j, out=with_i)
-        third *= w_n
-    else:
-        third = vote(rule, w_n, with_i, with_j)
-    third[i_index, x, :] = 0.0
-    third[j_index, :, assessment.index[:t]] = 0.0
-    votes[0] = for_i
-    np.maximum(third, 0.0, out=votes[1:])
-    c_ij = sequential_sum(votes)
-    # for_j - v_0 - v_1 ... over the negative votes: KTAB's running sum, term by term
-    votes[0] = for_j
-    np.minimum(third, 0.0, out=votes[1:])
-    c_ji = np.subtract.reduce(votes, axis=0)
-
-    p_ij = c_ij / (c_ij + c_ji)
-    p_ji = c_ji / (c_ij + c_ji)
-    s_j = salience_total[targets][None, :]
-    eu_contest = p_ij * eu_victory + p_ji * eu_defeat
-    eu_challenge = (1 - s_j) * eu_victory + s_j * eu_contest
-    return p_ij, eu_challenge - eu_status_quo
+    r_h = risk_estimate[h]
+    for_i, for_j = principals(
+        rule,
+        weight[i],
+        weight[j],
+        spatial_utility(distance[i, i], r_h[i]),
+        spatial_utility(distance[i, j], r_h[i]),
+        spatial_utility(distance[j, i], r_h[j]),
+        spatial_utility(distance[j, j], r_h[j]),
+    )
+    c_ij, c_ji = for_i, for_j
+    for t in range(weight.size):
+        if t in (i, j):
+            continue
+        u_ti = spatial_utility(distance[t, i], r_h[t])
+        u_tj = spatial_utility(distance[t, j], r_h[t])
+        u_tt = spatial_utility(distance[t, t], r_h[t])
+        little = vote(rule, weight[t], u_ti, u_tj)
+        c_i = for_i + little if little > 0 else for_i
+        c_j = for_j - little if little < 0 else for_j
+        p_i = c_i / (c_i + c_j)
+        p_j = 1.0 - p_i
+        joins_i_wins = u_ti + u_ti + (u_ti if commit == FULL_COMMIT else u_tt)
+        alone_j_wins = u_tj + u_tj + (u_tt if commit == NO_COMMIT else u_tj)
+        alone_i_wins = u_ti + u_ti + (u_tt if commit == NO_COMMIT else u_ti)
+        joins_j_wins = u_tj + u_tj + (u_tj if commit == FULL_COMMIT else u_tt)
+        with_i = (p_i * joins_i_wins) + (p_j * alone_j_wins)
+        with_j = (p_i * alone_i_wins) + (p_j * joins_j_wins)
+        third = vote(rule, weight[t], with_i, with_j)
+        if third > 0:
+            c_ij += third
+        if third < 0:
+            c_ji += -third
+    u_ki = spatial_utility(distance[k, i], r_h[k])
+    u_kj = spatial_utility(distance[k, j], r_h[k])
+    return expected_gain(c_ij, c_ji, salience_total[j], u_ki, u_kj)
 
 
-def best_challenges(
-    assessment: Assessment,
+#: Rows of the work array of :func:`initiator_estimates`.
+C_IJ, C_JI, FOR_I, FOR_J, U_IJ, P_WIN, GAIN = range(7)
+
+
+@jit
+def initiator_estimates(
+    distance: np.ndarray,
+    risk_estimate: np.ndarray,
     weight: np.ndarray,
     salience_total: np.ndarray,
-    settings: Settings,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each actor's most advantageous target, by its own estimate (``bestChallenge``).
+    rule: int,
+    commit: int,
+    i: int,
+    work: np.ndarray,
+) -> None:
+    """Initiator i's own estimates (h = k = i) against every target j, into
+    ``work[P_WIN, j]`` and ``work[GAIN, j]`` (``probEduChlg``; entry j = i is meaningless).
 
-    The target is the first j with the largest expected gain above
-    :data:`MIN_SIGNIFICANT_GAIN`; -1 where no challenge pays.
-
-    Returns
-    -------
-    target : ndarray of int, shape (n,)
-    p_win, gain : ndarray, shape (n,)
-        The initiator's estimates for that target (0 where none).
+    Each target's coalitions C_ij, C_ji start from the principals' votes and add the
+    third parties' votes one after another; a third party sizes up its "little conflict"
+    with i and j (``Actor::vProbLittle``) and votes on the outcomes with its help on either
+    side (``Actor::thirdPartyVoteSU``). ``work`` (7, n) is reused from initiator to
+    initiator: allocations cost more than the arithmetic in small games.
     """
     n = weight.size
-    wins = np.empty((n, n))
-    gains = np.empty((n, n))
-    pairs = max(1, BLOCK_ELEMENTS // n)
-    rows_step = max(1, pairs // n)
-    cols_step = n if rows_step > 1 else pairs
-    blocks = [
-        (slice(r0, min(n, r0 + rows_step)), slice(c0, min(n, c0 + cols_step)))
-        for r0 in range(0, n, rows_step)
-        for c0 in range(0, n, cols_step)
-    ]
+    r_i = risk_estimate[i, i]
+    u_ii = spatial_utility(distance[i, i], r_i)
+    for j in range(n):
+        r_j = risk_estimate[i, j]  # i's estimate of j's risk attitude
+        work[U_IJ, j] = spatial_utility(distance[i, j], r_i)
+        work[FOR_I, j], work[FOR_J, j] = principals(
+            rule,
+            weight[i],
+            weight[j],
+            u_ii,
+            work[U_IJ, j],
+            spatial_utility(distance[j, i], r_j),
+            spatial_utility(distance[j, j], r_j),
+        )
+        work[C_IJ, j], work[C_JI, j] = work[FOR_I, j], work[FOR_J, j]
+    for t in range(n):
+        if t == i:
+            continue
+        w_t, r_t = weight[t], risk_estimate[i, t]
+        u_ti = spatial_utility(distance[t, i], r_t)
+        u_tt = spatial_utility(distance[t, t], r_t)
+        twice_ti = u_ti + u_ti
+        joins_i_wins = twice_ti + (u_ti if commit == FULL_COMMIT else u_tt)
+        alone_i_wins = twice_ti + (u_tt if commit == NO_COMMIT else u_ti)
+        for j in range(n):
+            u_tj = spatial_utility(distance[t, j], r_t)
+            little = vote(rule, w_t, u_ti, u_tj)
+            c_i = work[FOR_I, j] + max(little, 0.0)
+            c_j = work[FOR_J, j] - min(little, 0.0)
+            p_i = c_i / (c_i + c_j)
+            p_j = 1.0 - p_i
+            twice_tj = u_tj + u_tj
+            alone_j_wins = twice_tj + (u_tt if commit == NO_COMMIT else u_tj)
+            joins_j_wins = twice_tj + (u_tj if commit == FULL_COMMIT else u_tt)
+            with_i = p_i * joins_i_wins + p_j * alone_j_wins
+            with_j = p_i * alone_i_wins + p_j * joins_j_wins
+            third = vote(rule, w_t, with_i, with_j) if j != t else 0.0
+            work[C_IJ, j] += max(third, 0.0)
+            work[C_JI, j] -= min(third, 0.0)
+    for j in range(n):
+        work[P_WIN, j], work[GAIN, j] = expected_gain(
+            work[C_IJ, j], work[C_JI, j], salience_total[j], u_ii, work[U_IJ, j]
+        )
 
-    def estimate(share: list[tuple[slice, slice]]) -> None:
-        workspace = Workspace(n * rows_step * cols_step)
-        for rows, cols in share:
-            wins[rows, cols], gains[rows, cols] = initiator_estimates(
-                assessment, weight, salience_total, settings, rows, cols, workspace
-            )
 
-    # Blocks write disjoint parts of wins and gains, and NumPy's loops release the GIL:
-    # large games use every core (the same doubles, whatever the number of threads).
-    lanes = min(os.cpu_count() or 1, len(blocks)) if n >= THREADED_ACTORS else 1
-    if lanes > 1:
-        with ThreadPoolExecutor(lanes) as pool:
-            list(pool.map(estimate, [blocks[k::lanes] for k in range(lanes)]))
-    else:
-        estimate(blocks)
-    np.fill_diagonal(gains, -np.inf)
-    worth = np.where(gains > MIN_SIGNIFICANT_GAIN, gains, -np.inf)
-    target = np.argmax(worth, axis=1)
-    rows = np.arange(n)
-    chosen = np.isfinite(worth[rows, target])
-    return (
-        np.where(chosen, target, -1),
-        np.where(chosen, wins[rows, target], 0.0),
-        np.where(chosen, gains[rows, target], 0.0),
-    )
+@jit
+def best_challenges(
+    distance: np.ndarray,
+    risk_estimate: np.ndarray,
+    weight: np.ndarray,
+    salience_total: np.ndarray,
+    rule: int,
+    commit: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each actor's most advantageous target by its own estimate (``bestChallenge``): the
+    first j with the largest expected gain above :data:`MIN_SIGNIFICANT_GAIN`, -1 where no
+    challenge pays; with the initiator's estimates for it (0 where none)."""
+    n = weight.size
+    target = np.full(n, -1, dtype=np.int64)
+    chosen_p = np.zeros(n)
+    chosen_gain = np.zeros(n)
+    work = np.empty((7, n))
+    for i in range(n):
+        initiator_estimates(distance, risk_estimate, weight, salience_total, rule, commit, i, work)
+        best = -np.inf
+        for j in range(n):
+            if j != i and work[GAIN, j] > MIN_SIGNIFICANT_GAIN and work[GAIN, j] > best:
+                best = work[GAIN, j]
+                target[i] = j
+        if target[i] >= 0:
+            chosen_p[i] = work[P_WIN, target[i]]
+            chosen_gain[i] = work[GAIN, target[i]]
+    return target, chosen_p, chosen_gain

@@ -58,16 +58,6 @@ MIN_SIGNIFICANT_GAIN = 1e-5
 POSITION_TOLERANCE = 1e-3
 
 
-#: Elements per work array in the cubic steps: big enough to amortise NumPy's call
-#: overhead, small enough to stay in cache.
-BLOCK_ELEMENTS = 65536
-
-
-#: Games of this many actors or more spread the challenge estimates over threads; smaller
-#: ones take less time than starting the threads.
-THREADED_ACTORS = 64
-
-
 @dataclass(frozen=True)
 class Settings:
     """KTAB's model parameters (SMPModel, Model) and stopping rule (SMPModel::configExec)."""

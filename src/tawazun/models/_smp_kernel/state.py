@@ -4,7 +4,7 @@ KTAB's ``SMPModel::bvDiff`` (salience-weighted distances), ``SMPModel::bsUtil``
 (utilities), ``bigRfromProb`` (risk attitudes from position probabilities),
 ``Model::estNRA`` (estimated risk attitudes), ``KBase::ueIndices`` (distinct positions) and
 ``SMPState::pDist(-1)``, as loops compiled with Numba in the order of operations of
-:mod:`tawazun.models._smp_kernel.utility` and :mod:`.probability`.
+the NumPy transcription (``oracles/smp_numpy/utility.py``, ``probability.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from tawazun.models._smp_kernel.compiled.election import jit, scalar_pce
+from tawazun.models._smp_kernel.election import jit, scalar_pce
 from tawazun.models._smp_kernel.settings import BIG_R_ADJUSTS, BIG_R_RANGES, POSITION_TOLERANCE
 
 R_MIN = BIG_R_RANGES.index("Min")
@@ -146,7 +146,11 @@ def assess(
     -------
     distance, risk, risk_estimate, own_utility, probability, representatives,
     distinct_probability
-        As the fields of :class:`tawazun.models._smp_kernel.probability.Assessment`.
+        Distances ``[i, j]`` from i's ideal to j's position (i's weights), risk attitudes,
+        ``[h, i]`` h's estimate of i's, ``[i, j]`` i's utility of j's position (its own
+        risk attitude), each actor's probability as KTAB reports it (that of the last
+        distinct position within tolerance), the distinct positions' actor indices and
+        their probabilities.
     """
     n = position.shape[0]
     distance = np.empty((n, n))

@@ -5,7 +5,7 @@ KTAB's ``Model::vote``, ``Model::coalitions``, ``Model::vProb``, ``Model::condPC
 Numba. Every option is an integer code (its index in the tuples of
 :mod:`tawazun.models._smp_kernel.settings`, see :func:`codes`), so that one compiled
 function serves every setting. Sums run in KTAB's order, term after term, with the same
-operands in the same order as :mod:`tawazun.models._smp_kernel.probability`: the same
+operands in the same order as the NumPy transcription (``oracles/smp_numpy``): the same
 doubles (a property test holds them to it).
 """
 

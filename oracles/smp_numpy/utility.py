@@ -12,6 +12,15 @@ import numpy as np
 
 from tawazun.models._smp_kernel.settings import sequential_sum
 
+#: Elements per work array in the cubic steps: big enough to amortise NumPy's call
+#: overhead, small enough to stay in cache.
+BLOCK_ELEMENTS = 65536
+
+
+#: Games of this many actors or more spread the challenge estimates over threads; smaller
+#: ones take less time than starting the threads.
+THREADED_ACTORS = 64
+
 
 def weighted_distance(ideal: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
     r"""Salience-weighted Euclidean distance from each actor's ideal to each position.

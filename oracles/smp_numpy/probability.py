@@ -13,14 +13,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tawazun.models._smp_kernel.settings import (
+from oracles.smp_numpy.utility import (
     BLOCK_ELEMENTS,
+    estimated_risk,
+    spatial_utility,
+    weighted_distance,
+)
+from tawazun.models._smp_kernel.settings import (
     MIN_COALITION,
     POSITION_TOLERANCE,
     Settings,
     sequential_sum,
 )
-from tawazun.models._smp_kernel.utility import estimated_risk, spatial_utility, weighted_distance
 
 
 def vote(rule: str, weight: np.ndarray, u_for: np.ndarray, u_against: np.ndarray) -> np.ndarray:
