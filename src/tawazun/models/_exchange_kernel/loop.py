@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, TIE
+from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, TIE, _jit
 
 # Per candidate ``c`` and side ``s`` (0 is decide's ``exchange.i``, which supplies ``q``; 1 its
 # ``exchange.j``, which supplies ``p``): ``actor[c, s]`` moves on ``supply[c, s]`` toward its
@@ -30,11 +30,6 @@ from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, 
 # (minimum, maximum, sum) of the side's earlier moves, which decide checks directions against.
 # ``tables`` is (6, n, m): round-start position, salience, weight / total, total / weight,
 # and per issue the start outcome and 1 / total, broadcast over actors.
-# error_model="numpy": divisions follow IEEE (as NumPy's) without the zero check Python's
-# ZeroDivisionError needs; every divisor here is a salience or weight of a trading actor (> 0)
-_jit = njit(cache=True, error_model="numpy")
-
-
 # the small helpers of one candidate are inlined: called, they pass each side's record by
 # value, which cost a quarter of the run time (bench_exchange, 100 x 20)
 _inline = njit(cache=True, error_model="numpy", inline="always")
@@ -492,19 +487,3 @@ def run_round(
             lift(tree, c)
         done += 1
     return realized[:done], moved_from[:done], state, gain
-
-
-def compiled_is_cached() -> bool:
-    """Whether the compiled round is ready: compiled in this process, or in Numba's cache
-    on disk for this version of the source (a first run after an install compiles it, for
-    about ten seconds).
-
-    Reads Numba's cache index (``FunctionCache._cache_file._load_index``, which discards an
-    index older than the source); a Numba without it counts as not cached.
-    """
-    if run_round.signatures:
-        return True
-    try:
-        return bool(run_round._cache._cache_file._load_index())
-    except (AttributeError, OSError):
-        return False

@@ -1,0 +1,332 @@
+"""Whole games of the exchange model, compiled: one game or a batch in one call.
+
+Stokman and Van Oosten (1994) as decide-exchange-model 2025.3.1 runs them
+(``ModelLoop.loop`` round after round): a round finds the candidate exchanges at its start
+positions (:mod:`.candidates`, :func:`sides`), realises them best first
+(:func:`.loop.run_round`), and gives the votes and, through
+``calculations.new_start_position`` (:func:`next_start`), where the next round starts.
+:func:`play_batch` plays a game per variant of a batch, and keeps every round's state if
+asked (:class:`Kept`), from which :mod:`.rounds` builds the records of the exchanges.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+from numba.typed import List
+
+from tawazun.i18n import _
+from tawazun.models._exchange_kernel.candidates import (
+    _jit,
+    build_candidates,
+    by_key,
+    exchange_ratios,
+    start_tables,
+    weighted_outcomes,
+    weights,
+)
+from tawazun.models._exchange_kernel.loop import run_round
+
+logger = logging.getLogger(__name__)
+
+
+#: The columns of a kept game's exchanges (:attr:`Kept.exchanges`), one row per realised
+#: exchange: its round (from 0), its candidate's index in the round's canonical order, the
+#: candidate (``i``, ``j``, issues ``p < q``, kind: :func:`.build_candidates`' row), the
+#: positions ``i`` and ``j`` moved from, the gain, and each side's last (move, vote, gain,
+#: outcome before, outcome after).
+EXCHANGE_COLUMNS = (
+    "round",
+    "index",
+    "i",
+    "j",
+    "p",
+    "q",
+    "kind",
+    "from_i",
+    "from_j",
+    "gain",
+) + tuple(f"{field}_{side}" for side in "ij" for field in ("move", "to", "gain", "before", "after"))
+
+
+class Kept(NamedTuple):
+    """Every round of a game, kept (positions on 0-100, NaN where absent): ``rounds`` were
+    played; per round, where it began, the votes, where the next one starts, its start
+    outcomes and each actor's side of them (:func:`.start_tables`); and the realised
+    exchanges, one row each (:data:`EXCHANGE_COLUMNS`)."""
+
+    rounds: int
+    start: np.ndarray
+    voting: np.ndarray
+    following: np.ndarray
+    start_outcome: np.ndarray
+    left: np.ndarray
+    exchanges: np.ndarray
+
+
+@_jit
+def sides(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate row ``(i, j, p, q, kind)`` and side (0: ``i``, 1: ``j``): the actor,
+    the issue it supplies (``i`` supplies ``q``) and the issue it demands."""
+    count = len(rows)
+    actor = np.empty((count, 2), dtype=np.intp)
+    supply, demand = np.empty_like(actor), np.empty_like(actor)
+    for c in range(count):
+        actor[c, 0], actor[c, 1] = rows[c, 0], rows[c, 1]
+        supply[c, 0], supply[c, 1] = rows[c, 3], rows[c, 2]
+        demand[c, 0], demand[c, 1] = rows[c, 2], rows[c, 3]
+    return actor, supply, demand
+
+
+@_jit
+def keep_into(kept: np.ndarray, r: int, values: np.ndarray) -> None:
+    """Copy a round's ``values`` (any shape) into ``kept[r]``."""
+    flat, into = values.ravel(), kept[r].ravel()
+    for e in range(len(flat)):
+        into[e] = flat[e]
+
+
+@_jit
+def logged(
+    log: np.ndarray,
+    used: int,
+    r: int,
+    rows: np.ndarray,
+    realized: np.ndarray,
+    moved_from: np.ndarray,
+    state: np.ndarray,
+    gain: np.ndarray,
+) -> np.ndarray:
+    """``log`` with round ``r``'s realised exchanges (of the candidate ``rows``) written as
+    rows from row ``used`` on (:data:`EXCHANGE_COLUMNS`), in a larger copy if they do not
+    fit."""
+    if used + len(realized) > len(log):
+        larger = np.empty((2 * (used + len(realized)), log.shape[1]))
+        for e in range(used):
+            for col in range(log.shape[1]):
+                larger[e, col] = log[e, col]
+        log = larger
+    for e in range(len(realized)):
+        c = realized[e]
+        row = log[used + e]
+        row[0], row[1] = r, c
+        for col in range(5):
+            row[2 + col] = rows[c, col]
+        row[7], row[8], row[9] = moved_from[e, 0], moved_from[e, 1], gain[c]
+        for side in range(2):
+            for field in range(5):
+                row[10 + 5 * side + field] = state[c, side, field]
+    return log
+
+
+@_jit
+def next_start(
+    start: np.ndarray,
+    voting: np.ndarray,
+    moved: np.ndarray,
+    salience: np.ndarray,
+    salience_weight: float,
+    fixed_weight: float,
+) -> np.ndarray:
+    r"""Where each actor starts the next round (``calculations.new_start_position``).
+
+    An actor that traded on an issue moves from where the round began toward its vote,
+
+    .. math:: x' = \big((1-s)\,w_s + w_f\big)\,y + \big(1 - (1-s)\,w_s - w_f\big)\,x
+
+    with ``x`` the position the round began from, ``y`` the voting position and ``s`` the
+    actor's salience of the issue: the less it cares, the further it follows its vote.
+    The others stay.
+    """
+    out = start.copy()
+    n, m = start.shape
+    for a in range(n):
+        for k in range(m):
+            if moved[a, k]:
+                pulled = (1 - salience[a, k]) * salience_weight
+                out[a, k] = (
+                    pulled * voting[a, k]
+                    + fixed_weight * voting[a, k]
+                    + (1 - pulled - fixed_weight) * start[a, k]
+                )
+    return out
+
+
+@_jit
+def vote(current: np.ndarray, present: np.ndarray, out: np.ndarray) -> None:
+    """The votes into ``out``: where the round's exchanges left the actors, NaN where
+    absent."""
+    n, m = current.shape
+    for a in range(n):
+        for k in range(m):
+            out[a, k] = current[a, k] if present[a, k] else np.nan
+
+
+@_jit
+def settled(outcome: np.ndarray, previous: np.ndarray, tolerance: float) -> bool:
+    """Whether no outcome moved more than ``tolerance`` since the round before (never with
+    a NaN outcome, nor with a tolerance of -inf)."""
+    for k in range(len(outcome)):  # noqa: SIM110 (Numba compiles no generator here)
+        if not abs(outcome[k] - previous[k]) <= tolerance:
+            return False
+    return True
+
+
+@_jit
+def play_batch(
+    position: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    present: np.ndarray,
+    rngs: List,
+    rounds: int,
+    spread: float,
+    random_ties: bool,
+    salience_weight: float,
+    fixed_weight: float,
+    tolerance: float,
+    keep: bool,
+) -> tuple[np.ndarray, tuple]:
+    """A game per variant of a batch: the last round's votes ``(b, n, m)`` and, with
+    ``keep``, the fields of a :class:`Kept` of the last game's rounds (a batch of one
+    game is kept whole).
+
+    Variant ``v`` plays from ``position[v]`` (NaN where absent), ``salience[v]`` and
+    ``capability[v]`` with generator ``rngs[v]``: ``rounds`` rounds (decide's
+    ``ModelLoop.loop``), each realising the round's candidates best first
+    (:func:`.loop.run_round`, which draws the randomized variant's ``spread`` and, with
+    ``random_ties``, the ties) and starting the next round where :func:`next_start` puts
+    the traders, stopping early once the outcomes are :func:`settled` within
+    ``tolerance`` (-inf: never).
+
+    The rounds and the games are this one function's loops, not functions of their own:
+    Numba optimises each compiled function again with all it calls, and a level more over
+    the compiled loop would add its ten seconds to the first run's compilation.
+    """
+    n, m = present.shape
+    votes = np.empty(position.shape)
+    length = rounds if keep else 0
+    kept_start, kept_voting, kept_following = (
+        np.empty((length, n, m)),
+        np.empty((length, n, m)),
+        np.empty((length, n, m)),
+    )
+    kept_outcome, kept_left = np.empty((length, m)), np.empty((length, n, m), dtype=np.bool_)
+    log, used, played = np.empty((0, len(EXCHANGE_COLUMNS))), 0, 0
+    for v in range(len(position)):
+        x, s = position[v], salience[v]
+        w = weights(s, capability[v], present)
+        previous = weighted_outcomes(x, w)
+        for r in range(rounds):
+            start_outcome, left, tables = start_tables(x, s, w, present)
+            rows = build_candidates(s, w, left)
+            actor, supply, demand = sides(rows)
+            current = tables[0].copy()
+            moved = np.zeros((n, m), dtype=np.bool_)
+            seen = (
+                np.zeros((n, m)),
+                np.zeros((n, m, n)),
+                np.zeros((n, m, n), dtype=np.bool_),
+                np.zeros((n, m, n)),
+            )
+            realized, moved_from, state, gain = run_round(
+                actor, supply, exchange_ratios(s, actor, supply), tables, w, current, moved,
+                seen, by_key(actor, supply, n, m), by_key(actor, demand, n, m), rngs[v],
+                spread, random_ties,
+            )  # fmt: skip
+            voting = votes[v]
+            vote(current, present, voting)
+            following = next_start(x, voting, moved, s, salience_weight, fixed_weight)
+            if keep:
+                keep_into(kept_start, r, x)
+                keep_into(kept_voting, r, voting)
+                keep_into(kept_following, r, following)
+                keep_into(kept_outcome, r, start_outcome)
+                keep_into(kept_left, r, left)
+                log = logged(log, used, r, rows, realized, moved_from, state, gain)
+                used, played = used + len(realized), r + 1
+            x = following
+            outcome = weighted_outcomes(voting, w)
+            if settled(outcome, previous, tolerance):
+                break
+            previous = outcome
+    kept = (played, kept_start, kept_voting, kept_following, kept_outcome, kept_left)
+    return votes, kept + (log[:used],)
+
+
+def compiled_is_cached(entry: Any) -> bool:
+    """Whether the compiled entry point ``entry`` (:func:`play_batch`) is ready: compiled
+    in this process, or in Numba's cache on disk for this version of the source (a first
+    run after an install compiles it).
+
+    Reads Numba's cache index (``FunctionCache._cache_file._load_index``, which discards an
+    index older than the source); a Numba without it counts as not cached.
+    """
+    if entry.signatures:
+        return True
+    try:
+        return bool(entry._cache._cache_file._load_index())
+    except (AttributeError, OSError):
+        return False
+
+
+def announce_compiling(entry: Any) -> None:
+    """Say on stderr, before the wait, that ``entry`` compiles (once after an install)."""
+    if not compiled_is_cached(entry):
+        # logging's last-resort handler writes to stderr when the application set none
+        logger.warning(
+            _(
+                "tawazun: compiling the exchange model's kernel with Numba; this happens "
+                "once after an install and takes about ten seconds"
+            )
+        )
+
+
+def kernel_input(
+    position: np.ndarray, salience: np.ndarray, capability: np.ndarray, present: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays as the compiled kernel takes them: C-ordered doubles and booleans, NaN
+    positions where absent (another layout or type would compile another kernel)."""
+    present = np.ascontiguousarray(present, dtype=bool)
+    position = np.ascontiguousarray(np.where(present, position, np.nan), dtype=float)
+    salience = np.ascontiguousarray(salience, dtype=float)
+    capability = np.ascontiguousarray(capability, dtype=float)
+    return position, salience, capability, present
+
+
+def play(
+    position: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    present: np.ndarray,
+    seeds: Sequence[int | None],
+    *,
+    rounds: int,
+    p: float,
+    salience_weight: float,
+    fixed_weight: float,
+    tolerance: float | None,
+    keep: bool,
+) -> tuple[np.ndarray, Kept | None]:
+    """:func:`play_batch` on a batch of variants, positions on 0-100.
+
+    ``position``, ``salience`` ``(b, n, m)`` and ``capability`` ``(b, n)`` hold the
+    variants, ``present`` ``(n, m)`` is theirs all; variant ``v`` draws from
+    ``default_rng(seeds[v])`` and breaks ties at random if the seeds are set. Returns the
+    last votes ``(b, n, m)`` and, with ``keep``, the last game's rounds (:class:`Kept`).
+    """
+    if not len(position):
+        return np.empty(np.shape(position)), None
+    announce_compiling(play_batch)
+    position, salience, capability, present = kernel_input(position, salience, capability, present)
+    # the compiled games take a generator even where they draw nothing (no seed, p = 0)
+    rngs = List([np.random.default_rng(seed) for seed in seeds])
+    votes, kept = play_batch(
+        position, salience, capability, present, rngs, int(rounds), float(p),
+        seeds[0] is not None, float(salience_weight), float(fixed_weight),
+        -np.inf if tolerance is None else float(tolerance), bool(keep),
+    )  # fmt: skip
+    return votes, Kept(*kept)
