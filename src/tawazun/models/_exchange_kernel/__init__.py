@@ -29,11 +29,14 @@ from tawazun.models._exchange_kernel.candidates import (  # noqa: F401
 from tawazun.models._exchange_kernel.game import (  # noqa: F401
     EXCHANGE_COLUMNS,
     Kept,
+    fill_tree,
+    fresh_candidates,
     next_start,
     play,
     play_batch,
     settled,
     sides,
+    unseen,
 )
 from tawazun.models._exchange_kernel.loop import (  # noqa: F401
     Side,
@@ -47,11 +50,12 @@ from tawazun.models._exchange_kernel.loop import (  # noqa: F401
     move_is_valid,
     outcome_at,
     randomized_gain,
-    run_round,
+    remember_moves,
     see,
     shift_to,
     side_of,
     stop_at_partner,
+    touched_by,
 )
 from tawazun.models._exchange_kernel.rounds import (  # noqa: F401
     Realized,

@@ -2,8 +2,8 @@
 
 Stokman and Van Oosten (1994) as decide-exchange-model 2025.3.1 runs them
 (``ModelLoop.loop`` round after round): a round finds the candidate exchanges at its start
-positions (:mod:`.candidates`, :func:`sides`), realises them best first
-(:func:`.loop.run_round`), and gives the votes and, through
+positions (:mod:`.candidates`, :func:`sides`), realises them best first (the steps of
+:mod:`.loop`), and gives the votes and, through
 ``calculations.new_start_position`` (:func:`next_start`), where the next round starts.
 :func:`play_batch` plays a game per variant of a batch, and keeps every round's state if
 asked (:class:`Kept`), from which :mod:`.rounds` builds the records of the exchanges.
@@ -28,7 +28,15 @@ from tawazun.models._exchange_kernel.candidates import (
     weighted_outcomes,
     weights,
 )
-from tawazun.models._exchange_kernel.loop import run_round
+from tawazun.models._exchange_kernel.loop import (
+    best,
+    evaluate,
+    lift,
+    max_tree,
+    remember_moves,
+    see,
+    touched_by,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +184,38 @@ def settled(outcome: np.ndarray, previous: np.ndarray, tolerance: float) -> bool
 
 
 @_jit
+def unseen(n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What each demander of each issue has seen each actor move to, before any exchange:
+    (total, shift, has, value) of :func:`.loop.see`."""
+    return (
+        np.zeros((n, m)),
+        np.zeros((n, m, n)),
+        np.zeros((n, m, n), dtype=np.bool_),
+        np.zeros((n, m, n)),
+    )
+
+
+@_jit
+def fresh_candidates(count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate, before any exchange: ``history`` (minimum, maximum, sum of each
+    side's earlier moves: none yet), ``state`` (each side's move, vote, gain, outcome
+    before and after), ``gain``, and the max-tree of the gains (:func:`.loop.max_tree`)."""
+    history = np.zeros((count, 2, 3))
+    for c in range(count):
+        for s in range(2):
+            history[c, s, 0], history[c, s, 1] = np.inf, -np.inf
+    return history, np.zeros((count, 2, 5)), np.zeros(count), max_tree(count)
+
+
+@_jit
+def fill_tree(tree: np.ndarray) -> None:
+    """Each inner node of the max-tree ``tree`` the maximum of its two children, from the
+    leaves up."""
+    for node in range(len(tree) // 2 - 1, 0, -1):
+        tree[node] = max(tree[2 * node], tree[2 * node + 1])
+
+
+@_jit
 def play_batch(
     position: np.ndarray,
     salience: np.ndarray,
@@ -195,16 +235,19 @@ def play_batch(
     game is kept whole).
 
     Variant ``v`` plays from ``position[v]`` (NaN where absent), ``salience[v]`` and
-    ``capability[v]`` with generator ``rngs[v]``: ``rounds`` rounds (decide's
-    ``ModelLoop.loop``), each realising the round's candidates best first
-    (:func:`.loop.run_round`, which draws the randomized variant's ``spread`` and, with
-    ``random_ties``, the ties) and starting the next round where :func:`next_start` puts
-    the traders, stopping early once the outcomes are :func:`settled` within
-    ``tolerance`` (-inf: never).
+    ``capability[v]`` with generator ``rngs[v]``, ``rounds`` rounds. Each round is
+    decide's ``ModelLoop.loop``: compute every candidate (:func:`.loop.evaluate`, which
+    draws the randomized variant's ``spread``), then realise the best one
+    (:func:`.loop.best`, ties drawn with ``random_ties``) and recompute those it affects
+    (``AbstractExchange.recalculate``: :func:`.loop.touched_by`, :func:`.loop.see`) until
+    none is left. The traders start the next round where :func:`next_start` puts them;
+    the game stops early once the outcomes are :func:`settled` within ``tolerance``
+    (-inf: never).
 
-    The rounds and the games are this one function's loops, not functions of their own:
-    Numba optimises each compiled function again with all it calls, and a level more over
-    the compiled loop would add its ten seconds to the first run's compilation.
+    The games, their rounds and the exchanges of a round are this one function's loops:
+    Numba optimises each compiled function again with all the functions it calls, so each
+    function around the one that evaluates candidates adds seconds to the compilation of
+    the first run after an install.
     """
     n, m = present.shape
     votes = np.empty(position.shape)
@@ -217,26 +260,47 @@ def play_batch(
     kept_outcome, kept_left = np.empty((length, m)), np.empty((length, n, m), dtype=np.bool_)
     log, used, played = np.empty((0, len(EXCHANGE_COLUMNS))), 0, 0
     for v in range(len(position)):
-        x, s = position[v], salience[v]
+        x, s, rng = position[v], salience[v], rngs[v]
         w = weights(s, capability[v], present)
         previous = weighted_outcomes(x, w)
         for r in range(rounds):
             start_outcome, left, tables = start_tables(x, s, w, present)
             rows = build_candidates(s, w, left)
+            count = len(rows)
             actor, supply, demand = sides(rows)
-            current = tables[0].copy()
-            moved = np.zeros((n, m), dtype=np.bool_)
-            seen = (
-                np.zeros((n, m)),
-                np.zeros((n, m, n)),
-                np.zeros((n, m, n), dtype=np.bool_),
-                np.zeros((n, m, n)),
-            )
-            realized, moved_from, state, gain = run_round(
-                actor, supply, exchange_ratios(s, actor, supply), tables, w, current, moved,
-                seen, by_key(actor, supply, n, m), by_key(actor, demand, n, m), rngs[v],
-                spread, random_ties,
-            )  # fmt: skip
+            by_supply, by_demand = by_key(actor, supply, n, m), by_key(actor, demand, n, m)
+            history, state, gain, tree = fresh_candidates(count)
+            score = tree[len(tree) // 2 :][:count]
+            candidates = (actor, supply, exchange_ratios(s, actor, supply), history, tables)
+            current, moved, seen = tables[0].copy(), np.zeros((n, m), dtype=np.bool_), unseen(n, m)
+            for c in range(count):
+                evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
+            fill_tree(tree)
+            realized, moved_from = np.empty(count, dtype=np.intp), np.empty((count, 2))
+            mark, touched = np.full(count, -1, dtype=np.intp), np.empty(count, dtype=np.intp)
+            done = 0
+            while True:
+                k = best(tree, rng, random_ties)
+                if k < 0:
+                    break
+                a_i, a_j, q, p = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
+                realized[done] = k
+                moved_from[done, 0], moved_from[done, 1] = current[a_i, q], current[a_j, p]
+                score[k] = -np.inf
+                lift(tree, k)
+                batch = touched_by(
+                    k, actor, supply, m, by_supply, by_demand, score, mark, touched, done
+                )
+                remember_moves(batch, k, actor, supply, state, history)
+                y_i, y_j = state[k, 0, 1], state[k, 1, 1]
+                current[a_i, q], current[a_j, p] = y_i, y_j
+                moved[a_i, q] = moved[a_j, p] = True
+                see(seen, tables[0], w, a_j, q, a_i, y_i)
+                see(seen, tables[0], w, a_i, p, a_j, y_j)
+                for c in batch:
+                    evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
+                    lift(tree, c)
+                done += 1
             voting = votes[v]
             vote(current, present, voting)
             following = next_start(x, voting, moved, s, salience_weight, fixed_weight)
@@ -246,8 +310,8 @@ def play_batch(
                 keep_into(kept_following, r, following)
                 keep_into(kept_outcome, r, start_outcome)
                 keep_into(kept_left, r, left)
-                log = logged(log, used, r, rows, realized, moved_from, state, gain)
-                used, played = used + len(realized), r + 1
+                log = logged(log, used, r, rows, realized[:done], moved_from, state, gain)
+                used, played = used + done, r + 1
             x = following
             outcome = weighted_outcomes(voting, w)
             if settled(outcome, previous, tolerance):
