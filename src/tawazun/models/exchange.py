@@ -201,9 +201,9 @@ def batch(
     """The forecasts ``(b, m)`` of a batch of variants: :func:`run`'s, without records.
 
     Parameters are :func:`run`'s (``third_parties`` only adds records and changes nothing
-    here); ``seeds`` sets ``seed`` variant by variant. The whole batch is one call of the
-    compiled games (:func:`~tawazun.models._exchange_kernel.play_batch`), which play the
-    rounds :func:`run` plays, without building the records of their exchanges.
+    here); ``seeds`` sets ``seed`` variant by variant. Each variant is one call of the
+    compiled game (:func:`~tawazun.models._exchange_kernel.play_game`: all its rounds), the
+    game :func:`run` plays, without the records of its exchanges.
     """
     check(rounds, p, seed, salience_weight, fixed_weight)
     order = _in_id_order(arrays)

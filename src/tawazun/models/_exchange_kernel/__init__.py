@@ -33,7 +33,7 @@ from tawazun.models._exchange_kernel.game import (  # noqa: F401
     fresh_candidates,
     next_start,
     play,
-    play_batch,
+    play_game,
     settled,
     sides,
     unseen,

@@ -44,6 +44,9 @@ KIND_NAMES = ("a-d", "b-c")
 # error_model="numpy": divisions follow IEEE (as NumPy's) without the zero check Python's
 # ZeroDivisionError needs; an issue without weight divides by zero as NumPy does
 _jit = njit(cache=True, error_model="numpy")
+# the compiled functions only other compiled functions call: without the wrappers Python
+# and C callers need, which the first run after an install would compile for nothing
+_internal = njit(cache=True, error_model="numpy", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 
 
 def outcomes(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -56,7 +59,7 @@ def outcomes(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return weighted_mean(position, weight, axis=0)
 
 
-@_jit
+@_internal
 def weights(salience: np.ndarray, capability: np.ndarray, present: np.ndarray) -> np.ndarray:
     r"""Each actor's weight on each issue, :math:`w_{ik} = c_i s_{ik}`; 0 where absent."""
     n, m = salience.shape
@@ -68,7 +71,7 @@ def weights(salience: np.ndarray, capability: np.ndarray, present: np.ndarray) -
     return w
 
 
-@_jit
+@_internal
 def weighted_outcomes(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """:func:`outcomes` compiled: NaN where an issue has no weight, positions of zero
     weight (NaN ones included) left out, as :func:`tawazun.stats.weighted_mean` does."""
@@ -85,7 +88,7 @@ def weighted_outcomes(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return out
 
 
-@_jit
+@_internal
 def start_tables(
     position: np.ndarray, salience: np.ndarray, w: np.ndarray, present: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -120,7 +123,7 @@ def start_tables(
     return start_outcome, left, tables
 
 
-@_jit
+@_internal
 def groups(w: np.ndarray, left: np.ndarray, p: int, q: int) -> np.ndarray:
     """Each actor's group on issues ``p < q``: ``left_p + 2 left_q``, or -1 for an actor
     that gives either issue no weight (decide divides by its weight)."""
@@ -131,7 +134,7 @@ def groups(w: np.ndarray, left: np.ndarray, p: int, q: int) -> np.ndarray:
     return group
 
 
-@_jit
+@_internal
 def build_candidates(salience: np.ndarray, w: np.ndarray, left: np.ndarray) -> np.ndarray:
     """Every pair of actors on opposite sides of both outcomes of every pair of issues.
 
@@ -173,7 +176,7 @@ def build_candidates(salience: np.ndarray, w: np.ndarray, left: np.ndarray) -> n
     return out
 
 
-@_jit
+@_internal
 def exchange_ratios(salience: np.ndarray, actor: np.ndarray, supply: np.ndarray) -> np.ndarray:
     r"""``calculations.by_exchange_ratio`` per candidate side: the outcome shift on the
     partner's supply issue that gives both sides the gain a unit shift on this side's
@@ -195,7 +198,7 @@ def exchange_ratios(salience: np.ndarray, actor: np.ndarray, supply: np.ndarray)
     return across
 
 
-@_jit
+@_internal
 def by_key(actor: np.ndarray, issue: np.ndarray, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     """Candidates listed by ``actor * m + issue`` of either side (``actor`` and ``issue``
     are ``(c, 2)``; ``n`` actors, ``m`` issues), as (bounds, members): those with key ``k``

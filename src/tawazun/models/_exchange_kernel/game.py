@@ -1,12 +1,13 @@
-"""Whole games of the exchange model, compiled: one game or a batch in one call.
+"""Whole games of the exchange model, compiled: a game in one call.
 
 Stokman and Van Oosten (1994) as decide-exchange-model 2025.3.1 runs them
 (``ModelLoop.loop`` round after round): a round finds the candidate exchanges at its start
 positions (:mod:`.candidates`, :func:`sides`), realises them best first (the steps of
 :mod:`.loop`), and gives the votes and, through
 ``calculations.new_start_position`` (:func:`next_start`), where the next round starts.
-:func:`play_batch` plays a game per variant of a batch, and keeps every round's state if
-asked (:class:`Kept`), from which :mod:`.rounds` builds the records of the exchanges.
+:func:`play_game` plays a game in one call and keeps every round's state if asked
+(:class:`Kept`), from which :mod:`.rounds` builds the records of the exchanges; :func:`play`
+plays a batch of variants, a game each.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
-from numba.typed import List
 
 from tawazun.i18n import _
 from tawazun.models._exchange_kernel.candidates import (
+    _internal,
     _jit,
     build_candidates,
     by_key,
@@ -75,7 +76,7 @@ class Kept(NamedTuple):
     exchanges: np.ndarray
 
 
-@_jit
+@_internal
 def sides(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per candidate row ``(i, j, p, q, kind)`` and side (0: ``i``, 1: ``j``): the actor,
     the issue it supplies (``i`` supplies ``q``) and the issue it demands."""
@@ -89,7 +90,7 @@ def sides(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return actor, supply, demand
 
 
-@_jit
+@_internal
 def keep_into(kept: np.ndarray, r: int, values: np.ndarray) -> None:
     """Copy a round's ``values`` (any shape) into ``kept[r]``."""
     flat, into = values.ravel(), kept[r].ravel()
@@ -97,7 +98,7 @@ def keep_into(kept: np.ndarray, r: int, values: np.ndarray) -> None:
         into[e] = flat[e]
 
 
-@_jit
+@_internal
 def logged(
     log: np.ndarray,
     used: int,
@@ -130,7 +131,7 @@ def logged(
     return log
 
 
-@_jit
+@_internal
 def next_start(
     start: np.ndarray,
     voting: np.ndarray,
@@ -163,17 +164,19 @@ def next_start(
     return out
 
 
-@_jit
-def vote(current: np.ndarray, present: np.ndarray, out: np.ndarray) -> None:
-    """The votes into ``out``: where the round's exchanges left the actors, NaN where
-    absent."""
+@_internal
+def votes(current: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """The votes: where the round's exchanges left the actors, NaN where absent."""
+    out = current.copy()
     n, m = current.shape
     for a in range(n):
         for k in range(m):
-            out[a, k] = current[a, k] if present[a, k] else np.nan
+            if not present[a, k]:
+                out[a, k] = np.nan
+    return out
 
 
-@_jit
+@_internal
 def settled(outcome: np.ndarray, previous: np.ndarray, tolerance: float) -> bool:
     """Whether no outcome moved more than ``tolerance`` since the round before (never with
     a NaN outcome, nor with a tolerance of -inf)."""
@@ -183,7 +186,7 @@ def settled(outcome: np.ndarray, previous: np.ndarray, tolerance: float) -> bool
     return True
 
 
-@_jit
+@_internal
 def unseen(n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """What each demander of each issue has seen each actor move to, before any exchange:
     (total, shift, has, value) of :func:`.loop.see`."""
@@ -195,7 +198,7 @@ def unseen(n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     )
 
 
-@_jit
+@_internal
 def fresh_candidates(count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per candidate, before any exchange: ``history`` (minimum, maximum, sum of each
     side's earlier moves: none yet), ``state`` (each side's move, vote, gain, outcome
@@ -207,7 +210,7 @@ def fresh_candidates(count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     return history, np.zeros((count, 2, 5)), np.zeros(count), max_tree(count)
 
 
-@_jit
+@_internal
 def fill_tree(tree: np.ndarray) -> None:
     """Each inner node of the max-tree ``tree`` the maximum of its two children, from the
     leaves up."""
@@ -216,12 +219,12 @@ def fill_tree(tree: np.ndarray) -> None:
 
 
 @_jit
-def play_batch(
+def play_game(
     position: np.ndarray,
     salience: np.ndarray,
     capability: np.ndarray,
     present: np.ndarray,
-    rngs: List,
+    rng: np.random.Generator,
     rounds: int,
     spread: float,
     random_ties: bool,
@@ -230,12 +233,11 @@ def play_batch(
     tolerance: float,
     keep: bool,
 ) -> tuple[np.ndarray, tuple]:
-    """A game per variant of a batch: the last round's votes ``(b, n, m)`` and, with
-    ``keep``, the fields of a :class:`Kept` of the last game's rounds (a batch of one
-    game is kept whole).
+    """A game: the last round's votes ``(n, m)`` and, with ``keep``, the fields of a
+    :class:`Kept` of its rounds.
 
-    Variant ``v`` plays from ``position[v]`` (NaN where absent), ``salience[v]`` and
-    ``capability[v]`` with generator ``rngs[v]``, ``rounds`` rounds. Each round is
+    The game plays from ``position`` (NaN where absent), drawing from ``rng``, ``rounds``
+    rounds. Each round is
     decide's ``ModelLoop.loop``: compute every candidate (:func:`.loop.evaluate`, which
     draws the randomized variant's ``spread``), then realise the best one
     (:func:`.loop.best`, ties drawn with ``random_ties``) and recompute those it affects
@@ -244,13 +246,12 @@ def play_batch(
     the game stops early once the outcomes are :func:`settled` within ``tolerance``
     (-inf: never).
 
-    The games, their rounds and the exchanges of a round are this one function's loops:
+    The rounds and the exchanges of a round are this one function's loops:
     Numba optimises each compiled function again with all the functions it calls, so each
     function around the one that evaluates candidates adds seconds to the compilation of
     the first run after an install.
     """
     n, m = present.shape
-    votes = np.empty(position.shape)
     length = rounds if keep else 0
     kept_start, kept_voting, kept_following = (
         np.empty((length, n, m)),
@@ -259,70 +260,69 @@ def play_batch(
     )
     kept_outcome, kept_left = np.empty((length, m)), np.empty((length, n, m), dtype=np.bool_)
     log, used, played = np.empty((0, len(EXCHANGE_COLUMNS))), 0, 0
-    for v in range(len(position)):
-        x, s, rng = position[v], salience[v], rngs[v]
-        w = weights(s, capability[v], present)
-        previous = weighted_outcomes(x, w)
-        for r in range(rounds):
-            start_outcome, left, tables = start_tables(x, s, w, present)
-            rows = build_candidates(s, w, left)
-            count = len(rows)
-            actor, supply, demand = sides(rows)
-            by_supply, by_demand = by_key(actor, supply, n, m), by_key(actor, demand, n, m)
-            history, state, gain, tree = fresh_candidates(count)
-            score = tree[len(tree) // 2 :][:count]
-            candidates = (actor, supply, exchange_ratios(s, actor, supply), history, tables)
-            current, moved, seen = tables[0].copy(), np.zeros((n, m), dtype=np.bool_), unseen(n, m)
-            for c in range(count):
-                evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
-            fill_tree(tree)
-            realized, moved_from = np.empty(count, dtype=np.intp), np.empty((count, 2))
-            mark, touched = np.full(count, -1, dtype=np.intp), np.empty(count, dtype=np.intp)
-            done = 0
-            while True:
-                k = best(tree, rng, random_ties)
-                if k < 0:
-                    break
-                a_i, a_j, q, p = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
-                realized[done] = k
-                moved_from[done, 0], moved_from[done, 1] = current[a_i, q], current[a_j, p]
-                score[k] = -np.inf
-                lift(tree, k)
-                batch = touched_by(
-                    k, actor, supply, m, by_supply, by_demand, score, mark, touched, done
-                )
-                remember_moves(batch, k, actor, supply, state, history)
-                y_i, y_j = state[k, 0, 1], state[k, 1, 1]
-                current[a_i, q], current[a_j, p] = y_i, y_j
-                moved[a_i, q] = moved[a_j, p] = True
-                see(seen, tables[0], w, a_j, q, a_i, y_i)
-                see(seen, tables[0], w, a_i, p, a_j, y_j)
-                for c in batch:
-                    evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
-                    lift(tree, c)
-                done += 1
-            voting = votes[v]
-            vote(current, present, voting)
-            following = next_start(x, voting, moved, s, salience_weight, fixed_weight)
-            if keep:
-                keep_into(kept_start, r, x)
-                keep_into(kept_voting, r, voting)
-                keep_into(kept_following, r, following)
-                keep_into(kept_outcome, r, start_outcome)
-                keep_into(kept_left, r, left)
-                log = logged(log, used, r, rows, realized[:done], moved_from, state, gain)
-                used, played = used + done, r + 1
-            x = following
-            outcome = weighted_outcomes(voting, w)
-            if settled(outcome, previous, tolerance):
+    x, s = position, salience
+    w = weights(s, capability, present)
+    previous = weighted_outcomes(x, w)
+    voting = x
+    for r in range(rounds):
+        start_outcome, left, tables = start_tables(x, s, w, present)
+        rows = build_candidates(s, w, left)
+        count = len(rows)
+        actor, supply, demand = sides(rows)
+        by_supply, by_demand = by_key(actor, supply, n, m), by_key(actor, demand, n, m)
+        history, state, gain, tree = fresh_candidates(count)
+        score = tree[len(tree) // 2 :][:count]
+        candidates = (actor, supply, exchange_ratios(s, actor, supply), history, tables)
+        current, moved, seen = tables[0].copy(), np.zeros((n, m), dtype=np.bool_), unseen(n, m)
+        for c in range(count):
+            evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
+        fill_tree(tree)
+        realized, moved_from = np.empty(count, dtype=np.intp), np.empty((count, 2))
+        mark, touched = np.full(count, -1, dtype=np.intp), np.empty(count, dtype=np.intp)
+        done = 0
+        while True:
+            k = best(tree, rng, random_ties)
+            if k < 0:
                 break
-            previous = outcome
+            a_i, a_j, q, p = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
+            realized[done] = k
+            moved_from[done, 0], moved_from[done, 1] = current[a_i, q], current[a_j, p]
+            score[k] = -np.inf
+            lift(tree, k)
+            batch = touched_by(
+                k, actor, supply, m, by_supply, by_demand, score, mark, touched, done
+            )
+            remember_moves(batch, k, actor, supply, state, history)
+            y_i, y_j = state[k, 0, 1], state[k, 1, 1]
+            current[a_i, q], current[a_j, p] = y_i, y_j
+            moved[a_i, q] = moved[a_j, p] = True
+            see(seen, tables[0], w, a_j, q, a_i, y_i)
+            see(seen, tables[0], w, a_i, p, a_j, y_j)
+            for c in batch:
+                evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
+                lift(tree, c)
+            done += 1
+        voting = votes(current, present)
+        following = next_start(x, voting, moved, s, salience_weight, fixed_weight)
+        if keep:
+            keep_into(kept_start, r, x)
+            keep_into(kept_voting, r, voting)
+            keep_into(kept_following, r, following)
+            keep_into(kept_outcome, r, start_outcome)
+            keep_into(kept_left, r, left)
+            log = logged(log, used, r, rows, realized[:done], moved_from, state, gain)
+            used, played = used + done, r + 1
+        x = following
+        outcome = weighted_outcomes(voting, w)
+        if settled(outcome, previous, tolerance):
+            break
+        previous = outcome
     kept = (played, kept_start, kept_voting, kept_following, kept_outcome, kept_left)
-    return votes, kept + (log[:used],)
+    return voting, kept + (log[:used],)
 
 
 def compiled_is_cached(entry: Any) -> bool:
-    """Whether the compiled entry point ``entry`` (:func:`play_batch`) is ready: compiled
+    """Whether the compiled entry point ``entry`` (:func:`play_game`) is ready: compiled
     in this process, or in Numba's cache on disk for this version of the source (a first
     run after an install compiles it).
 
@@ -374,23 +374,32 @@ def play(
     fixed_weight: float,
     tolerance: float | None,
     keep: bool,
-) -> tuple[np.ndarray, Kept | None]:
-    """:func:`play_batch` on a batch of variants, positions on 0-100.
+) -> tuple[np.ndarray, list[Kept]]:
+    """:func:`play_game` on each variant of a batch, positions on 0-100.
 
     ``position``, ``salience`` ``(b, n, m)`` and ``capability`` ``(b, n)`` hold the
     variants, ``present`` ``(n, m)`` is theirs all; variant ``v`` draws from
     ``default_rng(seeds[v])`` and breaks ties at random if the seeds are set. Returns the
-    last votes ``(b, n, m)`` and, with ``keep``, the last game's rounds (:class:`Kept`).
+    last votes ``(b, n, m)`` and, with ``keep``, each game's rounds (:class:`Kept`).
+
+    One compiled call per game: a game's generator is its own argument, and the typed
+    list that would carry a batch of generators into one call costs about a second and a
+    half of compilation in every process that makes one (Numba caches none of it).
     """
-    if not len(position):
-        return np.empty(np.shape(position)), None
-    announce_compiling(play_batch)
+    if len(position):
+        announce_compiling(play_game)
     position, salience, capability, present = kernel_input(position, salience, capability, present)
-    # the compiled games take a generator even where they draw nothing (no seed, p = 0)
-    rngs = List([np.random.default_rng(seed) for seed in seeds])
-    votes, kept = play_batch(
-        position, salience, capability, present, rngs, int(rounds), float(p),
-        seeds[0] is not None, float(salience_weight), float(fixed_weight),
+    parameters = (
+        int(rounds), float(p), bool(len(seeds)) and seeds[0] is not None,
+        float(salience_weight), float(fixed_weight),
         -np.inf if tolerance is None else float(tolerance), bool(keep),
     )  # fmt: skip
-    return votes, Kept(*kept)
+    out, kept = np.empty(position.shape), []
+    for v, seed in enumerate(seeds):
+        out[v], rounds_kept = play_game(
+            position[v], salience[v], capability[v], present, np.random.default_rng(seed),
+            *parameters,
+        )  # fmt: skip
+        if keep:
+            kept.append(Kept(*rounds_kept))
+    return out, kept

@@ -6,7 +6,7 @@ decide-exchange-model 2025.3.1: ``EqualGainExchange.calculate`` (:func:`evaluate
 ``AbstractExchangeActor.is_move_valid`` and ``check_nbs``), the randomized variant's
 ``calculate_maximum_utility`` and split (Dijkstra et al. 2018), and the steps of
 ``ModelLoop.loop`` and ``AbstractExchange.recalculate`` (:func:`touched_by`,
-:func:`remember_moves`, :func:`see`), which :func:`.game.play_batch` loops over, compiled
+:func:`remember_moves`, :func:`see`), which :func:`.game.play_game` loops over, compiled
 with Numba: each realised exchange touches tens to hundreds of candidates, too few for
 NumPy's per-call overhead to pay off, and a round realises hundreds to thousands of
 exchanges. The best candidate is kept in a max-tree
@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, TIE, _jit
+from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, TIE, _internal, _jit
 
 # Per candidate ``c`` and side ``s`` (0 is decide's ``exchange.i``, which supplies ``q``; 1 its
 # ``exchange.j``, which supplies ``p``): ``actor[c, s]`` moves on ``supply[c, s]`` toward its
@@ -32,12 +32,13 @@ from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, 
 # (minimum, maximum, sum) of the side's earlier moves, which decide checks directions against.
 # ``tables`` is (6, n, m): round-start position, salience, weight / total, total / weight,
 # and per issue the start outcome and 1 / total, broadcast over actors.
+
 # the small helpers of one candidate are inlined: called, they pass each side's record by
 # value, which cost a quarter of the run time (bench_exchange, 100 x 20)
 _inline = njit(cache=True, error_model="numpy", inline="always")
 
 
-@_jit
+@_internal
 def crosses(target: float, before: float, after: float) -> bool:
     """Whether an outcome moving from ``before`` to ``after`` passes ``target``.
 
@@ -93,7 +94,7 @@ def side_of(
     seen: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> Side:
     """Side ``s`` of candidate ``c`` as it stands now; ``candidates`` is (actor, supply,
-    across, history, tables) of :func:`.game.play_batch`."""
+    across, history, tables) of :func:`.game.play_game`."""
     actor, supply, across, history, tables = candidates
     seen_total, seen_shift, seen_has = seen
     start, salience, ratio, back, start_outcome, inverse_total = tables
@@ -173,7 +174,7 @@ def stop_at_partner(
     return move, partner_move, gain, outcome_at(side, side.position + move), True
 
 
-@_jit
+@_internal
 def evaluate(
     c: int,
     candidates: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
@@ -187,7 +188,7 @@ def evaluate(
 ) -> None:
     """``EqualGainExchange.calculate`` of candidate ``c``: moves, gains and validity.
 
-    ``candidates`` is (actor, supply, across, history, tables) of :func:`.game.play_batch`. Writes
+    ``candidates`` is (actor, supply, across, history, tables) of :func:`.game.play_game`. Writes
     ``state[c]``, ``gain[c]`` and ``score[c]`` (the gain if the exchange is valid, else
     -inf). With ``spread`` (the randomized variant's p) it draws ``(u, v, z)`` once the
     exchange passes its first test.
@@ -246,7 +247,7 @@ def evaluate(
     score[c] = g if valid else -np.inf
 
 
-@_jit
+@_internal
 def maximum_utility(
     i: Side, j: Side, y_i: float, y_j: float, before_i: float, before_j: float
 ) -> tuple[float, float]:
@@ -275,7 +276,7 @@ def maximum_utility(
     return (opposite, chosen) if pick_j else (chosen, opposite)
 
 
-@_jit
+@_internal
 def randomized_gain(
     me: Side, you: Side, g: float, most: float, before: float, spread: float, v: float, z: float
 ) -> tuple[float, float, float, float]:
@@ -314,7 +315,7 @@ def randomized_gain(
     return move * me.direction, your_move * you.direction, mine, yours
 
 
-@_jit
+@_internal
 def see(
     seen: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     start: np.ndarray,
@@ -360,7 +361,7 @@ def lift(tree: np.ndarray, c: int) -> None:
         node //= 2
 
 
-@_jit
+@_internal
 def at_least(tree: np.ndarray, floor: float, nth: int) -> tuple[int, int]:
     """Leaves scoring ``floor`` or more: how many there are and, if ``nth`` is one of
     them (counted from 0 in canonical order), which; subtrees below ``floor`` are skipped."""
@@ -400,7 +401,7 @@ def best(tree: np.ndarray, rng: np.random.Generator, random_ties: bool) -> int:
     return node - leaves
 
 
-@_jit
+@_internal
 def sift_down(values: np.ndarray, root: int, end: int) -> None:
     """Move ``values[root]`` down the max-heap ``values[:end]`` to where it belongs."""
     while 2 * root + 1 < end:
@@ -413,7 +414,7 @@ def sift_down(values: np.ndarray, root: int, end: int) -> None:
         root = child
 
 
-@_jit
+@_internal
 def heap_sort(values: np.ndarray) -> None:
     """Sort ``values`` in place (heapsort, Williams 1964).
 
@@ -429,7 +430,7 @@ def heap_sort(values: np.ndarray) -> None:
         sift_down(values, 0, end)
 
 
-@_jit
+@_internal
 def touched_by(
     k: int,
     actor: np.ndarray,
@@ -471,7 +472,7 @@ def touched_by(
     return batch
 
 
-@_jit
+@_internal
 def remember_moves(
     batch: np.ndarray,
     k: int,

@@ -1,7 +1,7 @@
 """A game of the exchange model with the records of every round.
 
 decide-exchange-model 2025.3.1's ``ModelLoop.loop`` run round after round
-(:func:`simulate`, compiled in :func:`.game.play_batch`), and the realised exchanges with
+(:func:`simulate`, compiled in :func:`.game.play_game`), and the realised exchanges with
 their externalities (``calculations.actor_externalities``, :func:`records`).
 """
 
@@ -161,7 +161,7 @@ def simulate(
     (:func:`.game.play`), kept.
     """
     weight = np.where(present, capability[:, None] * salience, 0.0)
-    _, kept = play(
+    _, (kept,) = play(
         position[None], salience[None], capability[None], present, [seed],
         rounds=rounds, p=p, salience_weight=salience_weight, fixed_weight=fixed_weight,
         tolerance=tolerance, keep=True,
