@@ -406,3 +406,23 @@ def test_bad_parameters_are_refused() -> None:
         scenario.forecast("exchange", p=2, seed=1)
     with pytest.raises(InvalidArgument, match="rounds"):
         scenario.forecast("exchange", rounds=0)
+
+
+def test_the_first_run_after_an_install_says_it_compiles(monkeypatch, caplog) -> None:
+    """Before the wait, in the user's language; not once the kernel is compiled or cached."""
+    from tawazun.models._exchange_kernel import game
+
+    scenario = two_actor_scenario()
+    scenario.forecast("exchange", rounds=1)
+    assert game.compiled_is_cached(game.play_game)
+    caplog.clear()  # the call above may have compiled the kernel, and said so
+    with caplog.at_level("WARNING", logger=game.logger.name):
+        scenario.forecast("exchange", rounds=1)
+        assert not caplog.records
+        monkeypatch.setattr(game, "compiled_is_cached", lambda entry: False)
+        scenario.forecast("exchange", rounds=1)
+        with using("ar"):
+            scenario.forecast("exchange", rounds=1)
+    english, arabic = (record.getMessage() for record in caplog.records)
+    assert "compiling the exchange model's kernel with Numba" in english
+    assert "تُجمَّع نواة نموذج التبادل" in arabic

@@ -343,8 +343,8 @@ def announce_compiling(entry: Any) -> None:
         # logging's last-resort handler writes to stderr when the application set none
         logger.warning(
             _(
-                "tawazun: compiling the exchange model's kernel with Numba; this happens "
-                "once after an install and takes about ten seconds"
+                "tawazun: compiling the exchange model's kernel with Numba, once after an "
+                "install or an upgrade (up to half a minute)"
             )
         )
 
