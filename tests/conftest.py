@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tawazun.validation.deu import DeuData, read_cases
+from tests.postgres import postgres_schema, store_url  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -33,11 +33,14 @@ def test_forecast_table_names_forecast_band_and_actors(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "forecast 0.0" in result.stdout and "Low" in result.stdout
     assert "A0" in result.stdout and "A1" in result.stdout
+    # ids in brackets are printed, not read as Rich markup tags
+    assert "[x]" in result.stdout and "[low]" in result.stdout
 
 
 def test_arabic_labels_on_request(tmp_path: Path) -> None:
     result = runner.invoke(app, ["forecast", str(scenario_file(tmp_path)), "--lang", "ar"])
     assert result.exit_code == 0 and "منخفض" in result.stdout
+    assert "[x]" in result.stdout.replace("\u2068", "").replace("\u2069", "")
 
 
 def test_unknown_model_and_parameter_are_usage_errors(tmp_path: Path) -> None:

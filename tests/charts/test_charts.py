@@ -114,6 +114,20 @@ def test_the_tornado_ranks_the_most_pivotal_first(scenario, analyses):
     assert figure.layout.yaxis.autorange == "reversed"  # the first actor on top
 
 
+def test_the_tornado_axis_shows_what_moves_not_the_whole_scale(scenario, analyses):
+    """Effects of a few points must be visible: the axis spans them, not all of 0-100."""
+    figure = charts.tornado_chart(scenario, analyses["pivotal"], ISSUE, top=5)
+    low, high = sorted(figure.layout.xaxis.range)
+    bars = [t for t in figure.data if t.type == "bar"]
+    ends = [b + w for t in bars for b, w in zip(t.base, t.x, strict=True)]
+    drawn = [*ends, *(b for t in bars for b in t.base), *figure.data[-1].x]
+    assert low <= min(drawn) and max(drawn) <= high
+    issue = scenario.issue(ISSUE)
+    assert high - low < issue.scale.width
+    widest = max(drawn) - min(drawn)
+    assert high - low <= max(1.2 * widest, 0.24 * issue.scale.width) + 0.05 * issue.scale.width
+
+
 def test_the_shocks_chart_follows_the_timeline(scenario, analyses):
     figure = charts.shocks_chart(scenario, analyses["shocks"], ISSUE)
     alone, along = figure.data

@@ -161,3 +161,20 @@ def test_placeholders_in_arabic_sentences_are_isolated(catalog):
                     bare.append(translated)
                     break
     assert not bare, "\n".join(bare)
+
+
+def test_isolates_are_flat_and_leave_sentence_punctuation_outside(catalog):
+    # a full stop or colon inside an isolate shows at the isolate's end, not the sentence's
+    wrong = []
+    for entry in catalog:
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        for translated in strings:
+            depth = 0
+            for k, char in enumerate(translated):
+                depth += char == "\u2068"
+                depth -= char == "\u2069"
+                nested = char == "\u2068" and depth > 1
+                if nested or (char == "\u2069" and k and translated[k - 1] in ".,:;،؛"):
+                    wrong.append(translated)
+                    break
+    assert not wrong, "\n".join(wrong)

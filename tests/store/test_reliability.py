@@ -24,8 +24,8 @@ from tawazun import store
 from tawazun.cli import app
 from tawazun.scenario import Scenario
 from tests.factories import one_issue
+from tests.postgres import postgres_url
 from tests.store._writer import document, save_one
-from tests.store.conftest import postgres_url
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()

@@ -77,6 +77,20 @@ def test_a_scenario_version_is_kept_once_per_content(
     assert c.scenario() == changed and a.scenario() == scenario
 
 
+def test_an_edited_version_names_the_version_it_came_from(
+    store_url: str, scenario: Scenario
+) -> None:
+    edited = one_issue([0, 50, 90], [1, 1, 0.5], [2, 1, 1])
+    with store.open(store_url) as runs:
+        kept = runs.save_scenario(edited, parent=scenario)
+        again = runs.save_scenario(edited)  # saved again without a parent: the lineage stays
+        parent_hash = runs.save_scenario(scenario).hash
+        versions = runs.scenarios()
+    assert kept.parent == again.parent == parent_hash
+    assert versions.loc[kept.hash, "parent"] == parent_hash
+    assert versions["parent"].isna()[parent_hash]  # kept too, with no parent of its own
+
+
 def test_a_run_keeps_its_scenario_after_the_file_changes(
     store_url: str, scenario: Scenario, tmp_path: Path
 ) -> None:

@@ -16,9 +16,10 @@ from fastapi.testclient import TestClient
 from tawazun.web import Settings, create_app
 
 
-def make_client(store: Path, **settings: Any) -> TestClient:
-    """A test client of an app whose runs store is the SQLite file ``store``."""
-    return TestClient(create_app(Settings(store_url=f"sqlite:///{store}", **settings)))
+def make_client(store: Path | str, **settings: Any) -> TestClient:
+    """A test client of an app whose runs store is the SQLite file ``store``, or the URL."""
+    url = store if isinstance(store, str) else f"sqlite:///{store}"
+    return TestClient(create_app(Settings(store_url=url, **settings)))
 
 
 @pytest.fixture

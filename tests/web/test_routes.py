@@ -350,21 +350,75 @@ class TestSecurity:
             create_app(Settings(loopback=False, store_url=f"sqlite:///{tmp_path}/r.sqlite"))
 
 
+def made_report(client) -> dict:
+    """A report run of the flagship (20 runs), once it is done."""
+    run = client.post(
+        "/api/runs",
+        json={"scenario": "iraq-2024", "command": "report", "options": {"runs": 20}},
+    ).json()["run"]
+    document = wait_for(client, run, timeout=300)
+    assert document["status"] == "done", document.get("error")
+    return document
+
+
+def without_chart_ids(page: str) -> str:
+    """A page with plotly's random ids of its chart divs made equal."""
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID", page)
+
+
 class TestStore:
-    def test_runs_and_uploads_outlive_the_server(self, tmp_path):
-        store = tmp_path / "runs.sqlite"
-        with make_client(store) as first:
+    def test_runs_and_uploads_outlive_the_server(self, store_url):
+        with make_client(store_url) as first:
             key = upload(first, "mine.yaml", flagship_yaml(id="mine")).json()["id"]
             run = first.post("/api/runs", json={"scenario": key, "model": "eum"}).json()["run"]
             done = wait_for(first, run)
         stored = done["stored_as"]
-        with make_client(store) as second:
+        with make_client(store_url) as second:
             assert key in {s["id"] for s in second.get("/api/scenarios").json()}
             again = second.get(f"/api/runs/{stored}").json()
             assert again["status"] == "done" and again["result"] == done["result"]
             page = second.get(f"/runs/{stored}", params={"lang": "ar"})
             assert page.status_code == 200 and 'class="forecast-value"' in page.text
             assert second.get("/runs").text.count(stored) >= 1
+
+    def test_an_edit_keeps_its_lineage_after_a_restart(self, store_url):
+        with make_client(store_url) as first:
+            csrf = csrf_of(first, "/scenarios/iraq-2024/edit")
+            response = first.post(
+                "/scenarios/iraq-2024/edit",
+                data={"csrf": csrf, TestEditing.FIELD: "5"},
+                follow_redirects=False,
+            )
+            key = response.headers["location"].rsplit("/", 1)[1]
+            runs = [
+                first.post("/api/runs", json={"scenario": s, "model": "median"}).json()["run"]
+                for s in ("iraq-2024", key)
+            ]
+            stored = [wait_for(first, run)["stored_as"] for run in runs]
+        with make_client(store_url) as second:
+            page = second.get(f"/scenarios/{key}", params={"lang": "en"}).text
+            assert "an edit of" in page and 'href="/scenarios/iraq-2024"' in page
+            compare = second.get(
+                "/compare", params={"a": stored[0], "b": stored[1], "lang": "ar"}
+            ).text
+            versions = compare.split('id="compare-versions"', 1)[1].split("</dl>", 1)[0]
+            with using("ar"):
+                arabic = _("an edit of")
+            assert arabic != "an edit of" and arabic in versions
+            assert f'href="/scenarios/{key}"' in versions
+
+    def test_a_report_outlives_the_server_and_downloads_the_same(self, store_url):
+        with make_client(store_url) as first:
+            done = made_report(first)
+            run = done["run"]
+            made = first.get(f"/runs/{run}/report.html", params={"lang": "ar"}).text
+        stored = done["stored_as"]
+        with make_client(store_url) as second:
+            page = second.get(f"/runs/{stored}", params={"lang": "en"}).text
+            assert f"/runs/{stored}/report.pdf?lang=en" in page
+            again = second.get(f"/runs/{stored}/report.html", params={"lang": "ar"})
+            assert again.status_code == 200
+            assert without_chart_ids(again.text) == without_chart_ids(made)
 
 
 class TestCharts:
@@ -524,12 +578,8 @@ class TestCompareAndDownload:
 
 class TestReport:
     def test_a_report_is_made_and_downloads_in_both_languages(self, client):
-        run = client.post(
-            "/api/runs",
-            json={"scenario": "iraq-2024", "command": "report", "options": {"runs": 20}},
-        ).json()["run"]
-        document = wait_for(client, run, timeout=300)
-        assert document["status"] == "done", document.get("error")
+        document = made_report(client)
+        run = document["run"]
         assert document["result"]["models"] == ["compromise"]
         page = client.get(f"/runs/{run}", params={"lang": "ar"}).text
         assert f"/runs/{run}/report.pdf?lang=ar" in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
+import httpx2
 import pytest
 from typer.testing import CliRunner
 
@@ -28,7 +28,7 @@ def test_fifty_concurrent_runs_all_complete_and_stay_retrievable(server):
     ]
 
     def start(body):
-        with httpx.Client(base_url=server, timeout=60) as client:
+        with httpx2.Client(base_url=server, timeout=60) as client:
             response = client.post("/api/runs", json=body)
             response.raise_for_status()
             return response.json()["run"]
@@ -36,7 +36,7 @@ def test_fifty_concurrent_runs_all_complete_and_stay_retrievable(server):
     with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
         runs = list(pool.map(start, bodies))
     assert len(set(runs)) == CONCURRENT
-    with httpx.Client(base_url=server, timeout=60) as client:
+    with httpx2.Client(base_url=server, timeout=60) as client:
         documents = [wait_for(client, run, timeout=600) for run in runs]
         assert [d["status"] for d in documents] == ["done"] * CONCURRENT
         scenario = tawazun.load("iraq-2024")

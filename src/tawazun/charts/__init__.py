@@ -29,6 +29,7 @@ with a Latin name in it reads in order.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -52,6 +53,8 @@ MODEL_COLOURS = qualitative.D3
 ACTOR_COLOURS = qualitative.Dark24
 BAND_OPACITY = 0.28
 WIDTH, HEIGHT = 900, 460
+#: characters of a title line that fit in :data:`WIDTH`
+TITLE_WIDTH = 90
 _RLI, _PDI = "\u2067", "\u2069"
 _NO_ISOLATES = {0x2068: None, 0x2069: None}
 #: CSS a page showing figures needs (it is in :func:`figure_html`'s output).
@@ -128,7 +131,8 @@ def _dress(
         height=HEIGHT,
         font={"family": FONT_FAMILY, "size": 13},
         title={
-            "text": _t(title),
+            # two lines at most: plotly.js does not wrap, and a long title runs off the page
+            "text": short_label(title, TITLE_WIDTH),
             "x": 0.99 if rtl else 0.01,
             "xanchor": "right" if rtl else "left",
         },
@@ -161,24 +165,39 @@ def _dress(
     return figure
 
 
-def _shade_bands(figure: go.Figure, issue: Issue, *, vertical: bool, label_width: int = 22):
-    """Each band of ``issue`` as a shaded stripe, its label written at one end."""
+def _shade_bands(
+    figure: go.Figure,
+    issue: Issue,
+    *,
+    vertical: bool,
+    label_width: int = 22,
+    window: tuple[float, float] | None = None,
+):
+    """Each band of ``issue`` as a shaded stripe, its label written at one end.
+
+    With ``window`` (the part of the scale the axis shows), bands outside it are left out
+    and a vertical band's label is centred on its visible part.
+    """
     colours = band_colours(issue)
     rtl = is_rtl()
+    low, high = window or (issue.scale.min, issue.scale.max)
     for band in issue.bands:
+        lower, upper = max(band.lower, low), min(band.upper, high)
+        if lower >= upper:
+            continue
         label = short_label(localized(band.label), label_width, lines=1)
         common = {"fillcolor": colours[band.id], "opacity": BAND_OPACITY, "line_width": 0}
         if vertical:
-            figure.add_vrect(x0=band.lower, x1=band.upper, layer="below", **common)
-            width = band.upper - band.lower
+            figure.add_vrect(x0=lower, x1=upper, layer="below", **common)
+            width = upper - lower
             figure.add_annotation(
-                x=(band.lower + band.upper) / 2,
+                x=(lower + upper) / 2,
                 y=1.0,
                 yref="paper",
                 yanchor="bottom",
                 text=short_label(
                     localized(band.label),
-                    max(6, int(width / issue.scale.width * 90)),
+                    min(2 * label_width, max(6, int(width / (high - low) * 90))),
                 ),
                 showarrow=False,
                 font={"size": 10},
@@ -194,6 +213,10 @@ def _shade_bands(figure: go.Figure, issue: Issue, *, vertical: bool, label_width
                 showarrow=False,
                 font={"size": 10, "color": "#444"},
             )
+
+
+def _finite_or_zero(value: float) -> float:
+    return value if math.isfinite(value) else 0.0
 
 
 def _band_hover(band: Band) -> str:
@@ -279,11 +302,29 @@ def scale_chart(scenario: Scenario, issue_id: str, forecasts: Mapping[str, float
     return figure
 
 
-def _x_range(issue: Issue) -> list[float]:
-    """The issue's scale, reversed in a right-to-left language."""
-    low, high = issue.scale.min, issue.scale.max
+def _x_range(issue: Issue, window: tuple[float, float] | None = None) -> list[float]:
+    """The issue's scale (or ``window`` of it), reversed in a right-to-left language."""
+    low, high = window or (issue.scale.min, issue.scale.max)
     pad = issue.scale.width * 0.02
     return [high + pad, low - pad] if is_rtl() else [low - pad, high + pad]
+
+
+def _window(issue: Issue, values: list[float], least: float = 0.2) -> tuple[float, float]:
+    """The part of the scale that shows ``values`` with room around them.
+
+    At least ``least`` of the scale's width, so that small effects look small next to the
+    scale, and never beyond the scale.
+    """
+    finite = [v for v in values if math.isfinite(v)]
+    low, high = min(finite), max(finite)
+    width = max(high - low, issue.scale.width * least)
+    centre = (low + high) / 2
+    low, high = centre - 0.6 * width, centre + 0.6 * width
+    if low < issue.scale.min:
+        low, high = issue.scale.min, min(issue.scale.max, high + issue.scale.min - low)
+    if high > issue.scale.max:
+        low, high = max(issue.scale.min, low - (high - issue.scale.max)), issue.scale.max
+    return low, high
 
 
 def trajectory_chart(scenario: Scenario, result: Result, issue_id: str) -> go.Figure:
@@ -414,14 +455,23 @@ def tornado_chart(scenario: Scenario, pivotal: Pivotal, issue_id: str, top: int 
     baseline = pivotal.baseline[issue_id]
     names = [short_label(localized(scenario.actor(e.actor).name), 34) for e in effects]
     figure = go.Figure()
+    swing_of = {
+        field: [_finite_or_zero(abs(getattr(e, f"{field}_10pct"))) for e in effects]
+        for field in ("position", "salience", "capability")
+    }
+    reached = [baseline + e.leave for e in effects] + [
+        baseline + sign * s for swings in swing_of.values() for s in swings for sign in (-1, 1)
+    ]
+    # the axis shows what moves, not the whole scale: effects of a few points stay readable
+    window = _window(issue, [baseline, *reached])
+    _shade_bands(figure, issue, vertical=True, window=window)
     labels = {
         "position": _("position ±10% of its range"),
         "salience": _("salience ±10% of its range"),
         "capability": _("capability ±10% of its range"),
     }
     for k, (field, label) in enumerate(labels.items()):
-        swings = [abs(getattr(e, f"{field}_10pct")) for e in effects]
-        swings = [0.0 if s != s else s for s in swings]
+        swings = swing_of[field]
         figure.add_trace(
             go.Bar(
                 y=names,
@@ -457,12 +507,12 @@ def tornado_chart(scenario: Scenario, pivotal: Pivotal, issue_id: str, top: int 
         y_labels=names,
     )
     figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_xaxes(range=_x_range(issue), autorange=False)
+    figure.update_xaxes(range=_x_range(issue, window), autorange=False)
     figure.update_layout(
         barmode="group",
         height=max(380, 190 + 48 * len(effects)),
         bargap=0.25,
-        margin_t=70,
+        margin_t=100,
         margin_b=130,
         legend={"yref": "container", "y": 0.01, "yanchor": "bottom"},
     )

@@ -109,6 +109,15 @@ def plain(text: str) -> str:
     return escape(printable(text))
 
 
+def escape_brackets(message: str) -> str:
+    """A message whose own square brackets ``console.print`` shows as text.
+
+    For a translated template filled with arguments that carry Rich markup: ``[{id}]``
+    filled with an id would otherwise read as a markup tag, and vanish.
+    """
+    return message.replace("[", r"\[")
+
+
 @contextmanager
 def clean_errors() -> Iterator[None]:
     """Turn input problems into one line each on stderr and exit status 2, never a traceback."""
@@ -307,14 +316,15 @@ def forecast_tables(scenario: Scenario, result: Result, lang: str) -> None:
         band = issue.band(forecast.band) if forecast.band else None
         console.print()
         console.print(
-            _("{issue} [{id}] (scale {low}-{high}): forecast {forecast}").format(
+            # the message's own brackets are text, not Rich markup (its arguments hold markup)
+            escape_brackets(_("{issue} [{id}] (scale {low}-{high}): forecast {forecast}")).format(
                 issue=f"[bold]{text_in(issue.name, lang)}[/bold]",
                 id=plain(issue.id),
                 low=number(issue.scale.min),
                 high=number(issue.scale.max),
                 forecast=f"[bold green]{on_scale(forecast.forecast, issue)}[/bold green]",
             )
-            + (f"  ->  {text_in(band.label, lang)} [{plain(band.id)}]" if band else "")
+            + (f"  ->  {text_in(band.label, lang)} {plain(f'[{band.id}]')}" if band else "")
         )
         table = Table(show_header=True, header_style="bold")
         for column, title in (

@@ -25,7 +25,7 @@ from tawazun.store.schema import VERSION_TABLE
 
 ENVIRONMENT = "TAWAZUN_DATABASE_URL"
 #: The schema revisions this tawazun knows, oldest first (``migrations/versions``).
-REVISIONS = ("0001", "0002", "0003")
+REVISIONS = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]
 TABLES = frozenset({"runs", "scenarios", VERSION_TABLE})
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -84,6 +85,8 @@ class ScenarioVersion:
     kind: str
     content: str
     created: dt.datetime
+    #: the hash of the version this one was edited from, if any
+    parent: str | None = None
 
     def scenario(self) -> Scenario:
         """The scenario as it was when the run was made.
@@ -307,17 +310,32 @@ class Store:
             if connection.execute(taken).first() is None:
                 return run_id
 
-    def save_scenario(self, scenario: Scenario) -> ScenarioVersion:
-        """Keep a scenario version without a run (kept once per content hash)."""
+    def save_scenario(self, scenario: Scenario, parent: Scenario | None = None) -> ScenarioVersion:
+        """Keep a scenario version without a run (kept once per content hash).
+
+        ``parent``: the scenario this one is an edit of (kept too); the first save of a
+        version says where it came from, later saves of the same version do not change it.
+        """
         version = self._version_of(scenario)
+        if parent is not None:
+            before = self._version_of(parent)
+            version = dataclasses.replace(version, parent=before.hash)
         with self._writing(_("cannot save the scenario")) as connection:
+            if parent is not None:
+                self._keep_version(connection, before)
             self._keep_version(connection, version)
         return self.scenario_version(version.hash)
 
     # -- reading ----------------------------------------------------------------------------
     def _run_from(self, row: Any) -> Run:
         source = ScenarioVersion(
-            row.hash, row.scenario_id, row.title, row.kind, row.content, _utc(row.s_created)
+            row.hash,
+            row.scenario_id,
+            row.title,
+            row.kind,
+            row.content,
+            _utc(row.s_created),
+            row.parent,
         )
         return Run(
             id=row.id,
@@ -393,6 +411,7 @@ class Store:
                     scenarios_table.c.kind,
                     scenarios_table.c.content,
                     scenarios_table.c.created.label("s_created"),
+                    scenarios_table.c.parent,
                 )
                 .join(scenarios_table, scenarios_table.c.hash == runs_table.c.scenario_hash)
                 .where(runs_table.c.id == found)
@@ -472,12 +491,19 @@ class Store:
                 self.url, _("no scenario {hash} in this store").format(hash=content_hash)
             )
         return ScenarioVersion(
-            row.hash, row.scenario_id, row.title, row.kind, row.content, _utc(row.created)
+            row.hash,
+            row.scenario_id,
+            row.title,
+            row.kind,
+            row.content,
+            _utc(row.created),
+            row.parent,
         )
 
     def scenarios(self) -> pd.DataFrame:
         """Every stored scenario version, newest first: hash, scenario id, title, kind, created,
-        and how many runs used it."""
+        parent (the hash of the version it was edited from, or None) and how many runs used
+        it."""
         import pandas as pd
 
         count = sa.func.count(runs_table.c.id).label("runs")
@@ -488,6 +514,7 @@ class Store:
                 scenarios_table.c.title,
                 scenarios_table.c.kind,
                 scenarios_table.c.created,
+                scenarios_table.c.parent,
                 count,
             )
             .outerjoin(runs_table, runs_table.c.scenario_hash == scenarios_table.c.hash)
@@ -498,7 +525,7 @@ class Store:
             rows = connection.execute(query).mappings().all()
         frame = pd.DataFrame(
             [dict(row) | {"created": _utc(row["created"])} for row in rows],
-            columns=["hash", "scenario", "title", "kind", "created", "runs"],
+            columns=["hash", "scenario", "title", "kind", "created", "parent", "runs"],
         )
         return frame.set_index("hash")
 

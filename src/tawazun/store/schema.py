@@ -26,6 +26,8 @@ scenarios = sa.Table(
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("content", sa.Text, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    # the hash of the version this one was edited from (the web app's edits), if any
+    sa.Column("parent", sa.String(64)),
 )
 
 runs = sa.Table(

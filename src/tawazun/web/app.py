@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -24,13 +25,15 @@ from fastapi_offline import FastAPIOffline
 
 from tawazun.i18n import _, is_rtl, ngettext, using
 from tawazun.scenario import Text, UnknownName
-from tawazun.web.jobs import Job, Jobs
+from tawazun.web.jobs import Job, Jobs, report_findings
 from tawazun.web.labels import label
 from tawazun.web.library import Library
 from tawazun.web.security import CSRF_COOKIE, CSRF_FIELD, Guard, csrf_token, language_of
 from tawazun.web.upload import MAX_UPLOAD
 
 HERE = Path(__file__).parent
+#: reports of earlier sessions made again and kept for their downloads, the newest ones
+KEPT_FINDINGS = 8
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,14 @@ class Workbench:
         self.library = Library(self.store)
         self.jobs = Jobs(settings.scheduler, settings.job_workers, self._save)
         self.env = templates()
+        self._findings: dict[str, Any] = {}
+        self._findings_lock = threading.Lock()
 
     def _save(self, job: Job) -> str | None:
-        """Keep a finished run in the store; its id there."""
-        if job.command == "report":  # a report is pages, not a result the store keeps
-            return None
+        """Keep a finished run in the store; its id there. A report is kept as its recipe
+        (:func:`~tawazun.web.jobs.document_of`), its pages made again when downloaded."""
         stored = self.store.save(
-            job.outcome,
+            job.result,
             job.scenario,
             command=job.command,
             model=job.model,
@@ -105,6 +109,18 @@ class Workbench:
             seconds=job.seconds,
         )
         return stored.id
+
+    def findings(self, job: Job) -> Any:
+        """A done report job's findings: its own, or, for a report the store kept, made again
+        from the recipe (once per server: kept for the downloads that follow)."""
+        if job.outcome is None:
+            with self._findings_lock:
+                if job.id not in self._findings:
+                    if len(self._findings) >= KEPT_FINDINGS:
+                        self._findings.pop(next(iter(self._findings)))
+                    self._findings[job.id] = report_findings(job)
+                job.outcome = self._findings[job.id]
+        return job.outcome
 
     def stored_runs(self, limit: int = 200) -> list[dict[str, Any]]:
         """Runs the store kept that this server did not make, newest first."""
@@ -159,6 +175,7 @@ class Workbench:
                 csrf_field=CSRF_FIELD,
                 csrf=csrf_token(request),
                 version_of=self.library.version_number,
+                parent_of=self.library.parent,
                 label=label,
                 text=lambda t: (t.ar or t.en) if lang == "ar" and isinstance(t, Text) else str(t),
                 **context,

@@ -183,15 +183,25 @@ def execute(job: Job, scheduler: str | None, progress: Callable[[float], None]) 
 
         return shocks(scenario, model, **parameters)
     if job.command == "report":
-        from tawazun.report import analyse
-
-        return analyse(
-            scenario, [model], options["runs"], options["seed"], parameters={model: parameters}
-        )
+        return report_findings(job)
     from tawazun.analysis.whatif import what_would_it_take
 
     return what_would_it_take(
         scenario, options["issue"], options["band"], model, grid=options["grid"], **parameters
+    )
+
+
+def report_findings(job: Job) -> Any:
+    """A report job's findings (:class:`tawazun.report.Findings`). The simulations are
+    seeded, so a report kept in the store is made again, the same, from its recipe."""
+    from tawazun.report import analyse
+
+    return analyse(
+        job.scenario,
+        [job.model],
+        job.options["runs"],
+        job.options["seed"],
+        parameters={job.model: job.parameters},
     )
 
 
@@ -205,6 +215,7 @@ def document_of(job: Job) -> dict[str, Any]:
             "models": [m.model for m in findings.models],
             "runs": findings.runs,
             "seed": findings.seed,
+            "parameters": job.parameters,
         }
     return job.outcome.to_dict()
 

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from tawazun import io
@@ -57,9 +57,11 @@ class Library:
             self._load_stored()
 
     def _load_stored(self) -> None:
-        shipped = {key_of(e.scenario) for e in self._entries.values()}
+        shipped = {key_of(e.scenario): e.key for e in self._entries.values()}
         versions = self._store.scenarios()
-        for content_hash, row in versions[versions["kind"] == "scenario"].iterrows():
+        versions = versions[versions["kind"] == "scenario"]
+        keys: dict[str, str] = {}
+        for content_hash, row in versions.iterrows():
             try:
                 scenario = self._store.scenario_version(content_hash).scenario()
             except (InputError, SemanticError, ValueError):
@@ -67,9 +69,14 @@ class Library:
                 log.warning("stored scenario %s no longer validates; left out", content_hash)
                 continue
             key = key_of(scenario)
+            keys[content_hash] = shipped.get(key, key)
             if key not in shipped:
                 created = row["created"].to_pydatetime()
                 self._entries[key] = Entry(key, scenario, "stored", created=created)
+        for content_hash, parent in versions["parent"].dropna().items():
+            entry = self._entries.get(keys.get(content_hash, ""))
+            if entry is not None and entry.origin == "stored" and parent in keys:
+                self._entries[entry.key] = replace(entry, origin="edited", parent=keys[parent])
 
     def _keep(self, entry: Entry) -> Entry:
         with self._lock:
@@ -78,7 +85,8 @@ class Library:
                 return existing
             self._entries[entry.key] = entry
         if self._store is not None:
-            self._store.save_scenario(entry.scenario)
+            parent = self._entries[entry.parent].scenario if entry.parent else None
+            self._store.save_scenario(entry.scenario, parent=parent)
         return entry
 
     def add(self, scenario: Scenario, origin: Origin, filename: str = "") -> Entry:
@@ -119,6 +127,11 @@ class Library:
         with self._lock:
             same = [e for e in self._entries.values() if e.scenario.id == entry.scenario.id]
         return sorted(same, key=lambda e: (e.origin != "shipped", e.created))
+
+    def parent(self, entry: Entry) -> Entry | None:
+        """The version ``entry`` was edited from, if the library knows it."""
+        with self._lock:
+            return self._entries.get(entry.parent) if entry.parent else None
 
     def version_number(self, entry: Entry) -> int:
         return [e.key for e in self.versions(entry)].index(entry.key) + 1

@@ -304,6 +304,7 @@ def compare(request: Request, a: str = "", b: str = "") -> Response:
         jobs=bench.jobs.all(),
         first=first,
         second=second,
+        versions=[entry_or_none(request, job.scenario_key) for job in (first, second) if job],
         table=table,
         a=a,
         b=b,
@@ -361,18 +362,20 @@ def download_scenario(request: Request, key: str, fmt: str) -> Response:
 def download_report(request: Request, run_id: str, fmt: str) -> Response:
     """A report run's page, rendered in the request's language: HTML, or PDF."""
     job = job_or_none(request, run_id)
-    if job is None or job.command != "report" or job.outcome is None or fmt not in ("html", "pdf"):
+    if job is None or job.command != "report" or job.status != "done" or fmt not in ("html", "pdf"):
         return Response(status_code=404)
     from tawazun.report import ReportError, render, write_report
+
+    findings = bench_of(request).findings(job)
 
     lang = language_of(request)
     filename = f"{job.scenario.id}-report-{lang}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "html":
-        return Response(render(job.outcome, lang), media_type="text/html", headers=headers)
+        return Response(render(findings, lang), media_type="text/html", headers=headers)
     try:
         with tempfile.TemporaryDirectory(prefix="tawazun-report-") as folder:
-            content = write_report(job.outcome, Path(folder) / "report.pdf", lang).read_bytes()
+            content = write_report(findings, Path(folder) / "report.pdf", lang).read_bytes()
     except ReportError as exc:
         return bench_of(request).page(
             request, "message.html", 503, message=str(exc.problems[0].message)

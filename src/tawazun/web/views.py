@@ -103,7 +103,7 @@ def view_of(job: Job) -> dict[str, Any]:
         )
 
     if job.command == "report":
-        return {"figures": figures, "available": job.outcome is not None}
+        return {"figures": figures}
     if job.command == "forecast":
         result = result_of(document)
         explain = get_model(job.model).explain
