@@ -233,23 +233,51 @@ def play_game(
     tolerance: float,
     keep: bool,
 ) -> tuple[np.ndarray, tuple]:
-    """A game: the last round's votes ``(n, m)`` and, with ``keep``, the fields of a
-    :class:`Kept` of its rounds.
+    """One game of the exchange model (Stokman and Van Oosten 1994), round after round.
 
-    The game plays from ``position`` (NaN where absent), drawing from ``rng``, ``rounds``
-    rounds. Each round is
-    decide's ``ModelLoop.loop``: compute every candidate (:func:`.loop.evaluate`, which
-    draws the randomized variant's ``spread``), then realise the best one
-    (:func:`.loop.best`, ties drawn with ``random_ties``) and recompute those it affects
-    (``AbstractExchange.recalculate``: :func:`.loop.touched_by`, :func:`.loop.see`) until
-    none is left. The traders start the next round where :func:`next_start` puts them;
-    the game stops early once the outcomes are :func:`settled` within ``tolerance``
-    (-inf: never).
+    Each round is decide's ``ModelLoop.loop``: compute every candidate exchange
+    (:func:`.loop.evaluate`: the equal-gain moves, or the randomized split of Dijkstra et
+    al. 2018 drawn with ``spread``), then realise the one of highest gain
+    (:func:`.loop.best`) and recompute those it affects (``AbstractExchange.recalculate``:
+    :func:`.loop.touched_by`, :func:`.loop.remember_moves`, :func:`.loop.see`) until none
+    is left. Actors vote where their exchanges took them; those that traded start the next
+    round part of the way there (:func:`next_start`).
 
-    The rounds and the exchanges of a round are this one function's loops:
-    Numba optimises each compiled function again with all the functions it calls, so each
-    function around the one that evaluates candidates adds seconds to the compilation of
-    the first run after an install.
+    Parameters
+    ----------
+    position : ndarray, shape (n, m)
+        Start positions on 0-100, NaN where an actor is absent.
+    salience : ndarray, shape (n, m)
+    capability : ndarray, shape (n,)
+    present : ndarray of bool, shape (n, m)
+    rng : numpy.random.Generator
+        The game's draws (the randomized split, and ties with ``random_ties``).
+    rounds : int
+    spread : float
+        The randomized variant's p (0: equal gain).
+    random_ties : bool
+        Break equal gains with ``rng`` instead of by canonical order.
+    salience_weight, fixed_weight : float
+        decide's weights of the next start position (:func:`next_start`).
+    tolerance : float
+        Stop once no outcome moved more than this since the round before
+        (:func:`settled`; -inf: never).
+    keep : bool
+        Keep every round (positions and realised exchanges).
+
+    Returns
+    -------
+    voting : ndarray, shape (n, m)
+        The last round's votes (NaN where absent).
+    kept : tuple
+        The fields of a :class:`Kept` of the rounds played (empty without ``keep``).
+
+    Notes
+    -----
+    The rounds and the exchanges of a round are this one function's loops, not compiled
+    functions of their own: Numba optimises each compiled function again with all the
+    functions it calls, so each level around the one that evaluates candidates would add
+    seconds to the compilation of the first run after an install.
     """
     n, m = present.shape
     length = rounds if keep else 0
@@ -377,14 +405,34 @@ def play(
 ) -> tuple[np.ndarray, list[Kept]]:
     """:func:`play_game` on each variant of a batch, positions on 0-100.
 
-    ``position``, ``salience`` ``(b, n, m)`` and ``capability`` ``(b, n)`` hold the
-    variants, ``present`` ``(n, m)`` is theirs all; variant ``v`` draws from
-    ``default_rng(seeds[v])`` and breaks ties at random if the seeds are set. Returns the
-    last votes ``(b, n, m)`` and, with ``keep``, each game's rounds (:class:`Kept`).
+    Parameters
+    ----------
+    position, salience : ndarray, shape (b, n, m)
+        The variants (positions on 0-100; NaN or anything where absent).
+    capability : ndarray, shape (b, n)
+    present : ndarray of bool, shape (n, m)
+        Who sits at which table, in every variant.
+    seeds : sequence of int or None, length b
+        Variant ``v`` draws from ``default_rng(seeds[v])``; with seeds (not None) ties are
+        broken at random.
+    rounds, p, salience_weight, fixed_weight, tolerance
+        The model's parameters (:func:`tawazun.models.exchange.run`); a tolerance of None
+        never stops early.
+    keep : bool
+        Keep every game's rounds.
 
-    One compiled call per game: a game's generator is its own argument, and the typed
-    list that would carry a batch of generators into one call costs about a second and a
-    half of compilation in every process that makes one (Numba caches none of it).
+    Returns
+    -------
+    votes : ndarray, shape (b, n, m)
+        Each game's last votes.
+    kept : list of Kept
+        Each game's rounds with ``keep``, else empty.
+
+    Notes
+    -----
+    One compiled call per game: a game's generator is an argument of its own, and the
+    typed list that would carry a batch of generators into one call costs about a second
+    and a half of compilation in every process that makes one (Numba caches none of it).
     """
     if len(position):
         announce_compiling(play_game)
