@@ -24,7 +24,7 @@ import tawazun
 from oracles.eum import run_oracle
 from tawazun.errors import InvalidArgument
 from tawazun.models import eum, get_model
-from tawazun.models._eum_kernel import Rules, success_probability, votes_for
+from tawazun.models._eum_kernel import Rules, success_probability, vote_utilities, votes_for
 from tawazun.models.eum import resolve_rules, simulate
 from tawazun.scenario import Scenario, SemanticError
 from tests.factories import from_arrays
@@ -360,7 +360,7 @@ def test_pairwise_probabilities_of_two_positions_sum_to_one() -> None:
     w = rng.uniform(0.1, 1, 9)
     r = rng.uniform(0.5, 2, 9)
     points = np.unique(x)
-    votes = votes_for(x, w, r, points, float(np.ptp(x)))
+    votes = votes_for(x, w, vote_utilities(x, r, points, float(np.ptp(x))), points)
     pairwise = success_probability(votes, "pairwise", 0.0)
     off_diagonal = ~np.eye(points.size, dtype=bool)
     assert np.allclose((pairwise + pairwise.T)[off_diagonal], 1.0)
@@ -375,10 +375,16 @@ def test_direct_and_sorted_vote_sums_agree(n: int, monkeypatch: pytest.MonkeyPat
     rng = np.random.default_rng(n)
     x = np.round(rng.uniform(0, 100, n))  # rounded: shared positions too
     w, r = rng.uniform(0.1, 1, n), rng.uniform(0.5, 2, n)
-    points, width = np.unique(x), float(np.ptp(x))
-    direct = kernel.votes_for(x, w, r, points, width), kernel.sum_of_all_votes(x, w, r, width)
+    points, point_of = np.unique(x, return_inverse=True)
+    utilities = kernel.vote_utilities(x, r, points, float(np.ptp(x)))
+
+    def sums() -> tuple[np.ndarray, float]:
+        votes = kernel.votes_for(x, w, utilities, points)
+        return votes, kernel.sum_of_all_votes(w, utilities, point_of)
+
+    direct = sums()
     monkeypatch.setattr(kernel, "DENSE_TERMS", 0)
-    by_sorting = kernel.votes_for(x, w, r, points, width), kernel.sum_of_all_votes(x, w, r, width)
+    by_sorting = sums()
     np.testing.assert_allclose(direct[0], by_sorting[0], rtol=1e-12, atol=1e-12)
     assert direct[1] == pytest.approx(by_sorting[1], rel=1e-12)
 

@@ -3,11 +3,13 @@
 The same quantities as :mod:`tawazun.models._eum_kernel` (Scholz, Calbert and Smith 2011;
 ``bdm_scholz_model.py`` of the public replication), with a leading batch axis ``B`` on
 every array: positions ``x`` (B, n), weights ``w`` (B, n), saliences ``s`` (B, n), widths
-(B,). Votes are summed directly over every (voter, position, position), as the kernel's
-dense route does for small tables, with the actors' own positions as the points voted on
-(equal positions give equal votes, so nothing is lost by not merging them first). Every
-sum runs over the same axis in the same order whatever ``B`` is, so a variant gives the
-same doubles alone (``B = 1``, what :func:`tawazun.models.eum.run` uses) as in a batch.
+(B,). Votes are summed directly over every (voter, position, position), with the actors'
+own positions as the points voted on (equal positions give equal votes, so nothing is
+lost by not merging them first), in compiled loops over the variants
+(:mod:`tawazun.models._eum_compiled`); the powers :math:`d^r` are NumPy's, taken here.
+Each variant's numbers come from its own rows alone, in the same order whatever ``B`` is,
+so a variant gives the same doubles alone (``B = 1``, what :func:`tawazun.models.eum.run`
+uses) as in a batch, and the same as NumPy's vectorised route (``oracles/eum_numpy.py``).
 
 This route serves tables of up to :data:`MOST_ACTORS` actors with risk compared across
 actors (both variants' default up to ``risk``); larger tables and risk across positions
@@ -20,22 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tawazun.models._eum_kernel import (
-    DENSE_TERMS,
-    Offers,
-    Rules,
-    choose_offers,
-    expected_utility,
-    risk_from_danger,
-    status_quo_term,
-)
+from tawazun.models import _eum_compiled
+from tawazun.models._eum_kernel import DENSE_TERMS, Offers, Rules
 
 #: Tables up to this size sum votes directly (n^3 terms within the kernel's DENSE_TERMS).
 MOST_ACTORS = round(DENSE_TERMS ** (1 / 3))
-#: Variants played together: a round's largest arrays (B, n, n, n) then stay within the
-#: processor's caches (B = 32, n = 16: 1 MB); whole batches of thousands of variants ran
-#: about a quarter slower on the flagship. The doubles do not depend on it.
-CHUNK = 32
+#: Variants played together: a round's arrays (B, n, n) then stay within the processor's
+#: caches (B = 256, n = 16: 0.5 MB each). The doubles do not depend on it.
+CHUNK = 128
 
 
 def applies(n: int, rules: Rules) -> bool:
@@ -43,123 +37,65 @@ def applies(n: int, rules: Rules) -> bool:
     return n <= MOST_ACTORS and rules.risk == "across_actors"
 
 
-@dataclass(frozen=True)
-class Batch:
-    """One round's positions for every variant, and what every step derives from them."""
+def medians(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The median of every variant and which positions tie for it, (B,) and (B, n)
+    (:func:`tawazun.models._eum_compiled.medians`)."""
+    return _eum_compiled.medians(x, w)
 
-    x: np.ndarray
-    w: np.ndarray
-    s: np.ndarray
-    width: np.ndarray
-    gap: np.ndarray  # |x_i - x_k|, (B, n, n)
-    distance: np.ndarray  # gap / width
-    to_median: np.ndarray  # |x_i - median| / width, (B, n)
+
+@dataclass(frozen=True)
+class Workspace:
+    """The arrays of a batch's round, filled again every round: allocated once, since
+    fresh arrays of this size cost the processor more in page faults than the
+    arithmetic they hold."""
+
+    distance: np.ndarray  # (B, n, n)
+    bases: np.ndarray  # (B, 2 or 6, n, n)
+    exponent: np.ndarray  # (B, n, n): r[b, i] along row i
+    loss: np.ndarray  # (B, n, n)
+    powers: np.ndarray  # like bases
+    offers: tuple[np.ndarray, ...]  # kind, eu_ij, eu_ji, position: (B, n, n) each
 
     @classmethod
-    def of(cls, x: np.ndarray, w: np.ndarray, s: np.ndarray, width: np.ndarray, median):
-        gap = np.abs(x[:, :, None] - x[:, None, :])
-        distance = gap / width[:, None, None]
-        to_median = np.abs(x - median[:, None]) / width[:, None]
-        return cls(x, w, s, width, gap, distance, to_median)
-
-
-def medians(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    r"""The median of every variant and which positions tie for it (see
-    :func:`tawazun.models._eum_kernel.median_candidates`).
-
-    The positions minimising :math:`\sum_k c_k s_k |x_k - p|` within a relative 1e-12; the
-    median is the midpoint of the lowest and highest of them.
-
-    Returns
-    -------
-    median : ndarray, shape (B,)
-    tied : ndarray of bool, shape (B, n)
-    """
-    cost = (np.abs(x[:, :, None] - x[:, None, :]) * w[:, :, None]).sum(axis=1)
-    tied = cost <= cost.min(axis=1, keepdims=True) + 1e-12 * cost.max(axis=1, keepdims=True)
-    low = np.where(tied, x, np.inf).min(axis=1)
-    high = np.where(tied, x, -np.inf).max(axis=1)
-    return (low + high) / 2, tied
-
-
-def probability(state: Batch, r: np.ndarray | float, rules: Rules) -> np.ndarray:
-    """P[b, i, k]: probability that i's position prevails over k's (Scholz et al. 2011, eq. 3;
-    the replication's ``BDMScholzModel.probability``). ``r`` is (B, n), or 1.0 for every
-    exponent 1."""
-    # loss[b, k, a]: voter k's loss at actor a's position
-    loss = state.distance ** (r if np.isscalar(r) else r[:, :, None])
-    # [b, k, a, c]: voter k's votes for a over c, where positive (in place: the largest
-    # arrays of a round)
-    votes = loss[:, :, None, :] - loss[:, :, :, None]
-    np.maximum(votes, 0.0, out=votes)
-    if rules.probability == "all_votes":
-        # each pair's |votes| counted once for and once against: twice the positive parts
-        positive = votes.sum(axis=(2, 3))
-        total = (state.w * (2 * positive)).sum(axis=1)[:, None, None]
-    votes *= state.w[:, :, None, None]
-    votes = votes.sum(axis=1)
-    if rules.probability == "all_votes":
-        return np.divide(votes, total, out=np.zeros_like(votes), where=total > 0)
-    cast = votes + np.swapaxes(votes, 1, 2)
-    found = np.divide(votes, cast, out=np.full_like(votes, 0.5), where=cast > 0)
-    return np.where(state.gap == 0, 0.0, found)
-
-
-def challenge_utilities(state: Batch, r: np.ndarray | float, rules: Rules):
-    """``(eu_ij, eu_ji)``, (B, n, n): see :func:`tawazun.models._eum_kernel.challenge_utilities`.
-
-    ``r`` is (B, n), or 1.0 for every exponent 1."""
-    p = probability(state, r, rules)
-    distance, to_median = state.distance, state.to_median
-    own_r = r if np.isscalar(r) else r[:, :, None]
-    eu_ij = expected_utility(
-        p,
-        distance,
-        state.s[:, None, :],
-        status_quo_term(to_median[:, :, None], distance, own_r, rules),
-        own_r,
-    )
-    eu_ji = expected_utility(
-        np.swapaxes(p, 1, 2),
-        distance,
-        state.s[:, :, None],
-        status_quo_term(to_median[:, None, :], distance, own_r, rules),
-        own_r,
-    )
-    return eu_ij, eu_ji
-
-
-def risk_across_actors(state: Batch, rules: Rules) -> np.ndarray:
-    """Risk exponents from each actor's danger against every actor's, (B, n)
-    (:func:`tawazun.models._eum_kernel.risk_across_actors`)."""
-    n = state.x.shape[1]
-    # every exponent 1, as a scalar: x ** 1.0 is x, without a power per element
-    _, eu_ji = challenge_utilities(state, 1.0, rules)
-    eu_ji[:, np.arange(n), np.arange(n)] = 0.0
-    danger = eu_ji.sum(axis=2)
-    return risk_from_danger(
-        danger, danger.max(axis=1, keepdims=True), danger.min(axis=1, keepdims=True)
-    )
-
-
-def make_offers(state: Batch, r: np.ndarray, rules: Rules) -> Offers:
-    """Every offer and the one each actor accepts, with a leading batch axis
-    (:func:`tawazun.models._eum_kernel.make_offers`)."""
-    eu_ij, eu_ji = challenge_utilities(state, r, rules)
-    return choose_offers(state.x, eu_ij, eu_ji, rules)
+    def of(cls, batch: int, n: int, rules: Rules) -> Workspace:
+        square = (batch, n, n)
+        bases = np.empty((batch, 2 if rules.q == 1.0 else 6, n, n))
+        offers = (np.empty(square, dtype=np.int64), *(np.empty(square) for _ in range(3)))
+        empty = (np.empty(square) for _ in range(3))
+        return cls(next(empty), bases, next(empty), next(empty), np.empty_like(bases), offers)
 
 
 def step(
-    x: np.ndarray, w: np.ndarray, s: np.ndarray, width: np.ndarray, median: np.ndarray, rules
+    x: np.ndarray,
+    w: np.ndarray,
+    s: np.ndarray,
+    width: np.ndarray,
+    median: np.ndarray,
+    rules: Rules,
+    space: Workspace,
 ) -> tuple[np.ndarray, np.ndarray, Offers]:
-    """One round for every variant: the positions after it, the risk exponents and offers.
+    r"""One round for every variant: the positions after it, the risk exponents and offers
+    (the offers' arrays are ``space``'s, filled again by the next round).
 
-    Variants of width 0 (every actor at one position) do not move.
+    The compiled loops (:mod:`._eum_compiled`) set the risk exponents, then the offers;
+    between the two NumPy takes every power they need: the voters' losses
+    :math:`d_{ki}^{r_k}` (eq. 1), :math:`(0.5 \mp 0.5 d_{ik})^{r_i}` (eq. 5-6),
+    :math:`0.5^{r_i}` (eq. 7) and, for Q < 1, the powers of eq. 8-9. Variants of width 0
+    (every actor at one position) do not move.
     """
     safe = np.where(width > 0, width, 1.0)
-    state = Batch.of(x, w, s, safe, median)
-    r = risk_across_actors(state, rules)
-    offers = make_offers(state, r, rules)
-    movers = (offers.chosen >= 0) & (width > 0)[:, None]
-    taken = np.take_along_axis(offers.position, np.maximum(offers.chosen, 0)[:, :, None], axis=2)
+    all_votes = rules.probability == "all_votes"
+    r = _eum_compiled.risk_round(
+        x, w, s, safe, median, (all_votes, rules.q, rules.t), space.distance, space.bases
+    )
+    np.copyto(space.exponent, r[:, :, None])
+    np.power(space.distance, space.exponent, out=space.loss)
+    np.power(space.bases, space.exponent[:, None], out=space.powers)
+    half = np.full_like(r, 0.5) ** r
+    flags = (all_votes, rules.q, rules.t, rules.capitulation == "paper")
+    flags += (rules.compromise == "least_move",)
+    chosen = _eum_compiled.offer_round(x, w, s, space.loss, space.powers, half, flags, space.offers)
+    offers = Offers(*space.offers, chosen)
+    movers = (chosen >= 0) & (width > 0)[:, None]
+    taken = np.take_along_axis(offers.position, np.maximum(chosen, 0)[:, :, None], axis=2)
     return np.where(movers, taken[:, :, 0], x), r, offers

@@ -3,8 +3,10 @@
 Each function computes one quantity of Scholz, Calbert and Smith (2011) for every actor,
 or every pair of actors, at once. The public replication of that paper
 (github.com/jmckib/bdm-scholz-expected-utility-model, ``bdm_scholz_model.py``) evaluates
-the same quantities one pair at a time at O(n^6) a round; here a round is O(n^2 log n)
-for the default variant and O(n^3) when risk is compared across positions.
+the same quantities one pair at a time at O(n^6) a round; here a round is O(n^2 + n log n)
+for the default variant and O(n^3) when risk is compared across positions. NumPy takes
+every power; the loops over pairs of large tables are compiled
+(:mod:`tawazun.models._eum_compiled`), with the same doubles.
 
 Conventions: ``x`` positions (n,), ``w`` capability x salience (n,), ``r`` risk exponents
 (n,), ``width`` the range of the starting positions, by which every distance is divided.
@@ -15,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from tawazun.models import _eum_compiled
 
 #: Offer types, in the order an actor considers them (Scholz et al. 2011, section 2.4).
 CONFRONTATION, COMPROMISE, CAPITULATION = "confrontation", "compromise", "capitulation"
@@ -76,54 +80,37 @@ def vote_utilities(voters: np.ndarray, r: np.ndarray, points: np.ndarray, width:
 
 
 #: Up to this many (voter, point, point) terms, sums of votes are formed directly: for small
-#: tables one broadcast costs less than the sorts of the O(n^2 log n) routes.
+#: tables one broadcast costs less than the sorted routes.
 DENSE_TERMS = 1 << 15
 
 
-def votes_for(x: np.ndarray, w: np.ndarray, r: np.ndarray, points: np.ndarray, width: float):
+def votes_for(x: np.ndarray, w: np.ndarray, utilities: np.ndarray, points: np.ndarray):
     r"""Votes for each point over each other point, :math:`\sum_k \max(0, v^k_{ab})`.
 
     ``votes[a, b]`` sums, over the voters who prefer point ``a`` to point ``b``, their
     votes for ``a`` over ``b``. In one dimension these voters are those on ``a``'s side of
     the midpoint of ``a`` and ``b`` (every exponent is positive), so the sum is a
-    difference of prefix sums over the voters sorted by position: O(n m + m^2 log n)
-    rather than O(n m^2). Small tables (up to :data:`DENSE_TERMS` terms) sum directly.
+    difference of prefix sums over the voters sorted by position: O(n m + m^2) rather
+    than O(n m^2) (:func:`tawazun.models._eum_compiled.sorted_votes`). Small tables (up
+    to :data:`DENSE_TERMS` terms) sum directly.
 
     Parameters
     ----------
-    x, w, r : ndarray, shape (n,)
+    x, w : ndarray, shape (n,)
+    utilities : ndarray, shape (n, m)
+        Each voter's loss at each point, :func:`vote_utilities`.
     points : ndarray, shape (m,)
         Distinct positions, ascending.
-    width : float
 
     Returns
     -------
     ndarray, shape (m, m)
     """
     if x.size * points.size**2 <= DENSE_TERMS:
-        loss = vote_utilities(x, r, points, width)
         # [k, a, b]: voter k's votes for a over b, where positive
-        return np.einsum("k,kab->ab", w, np.maximum(loss[:, None, :] - loss[:, :, None], 0.0))
-    order = np.argsort(x, kind="stable")
-    sorted_x = x[order]
-    weighted = w[order][:, None] * vote_utilities(sorted_x, r[order], points, width)
-    m = points.size
-    zero = np.zeros((1, m))
-    below = np.vstack([zero, np.cumsum(weighted, axis=0)])
-    above = np.vstack([np.cumsum(weighted[::-1], axis=0)[::-1], zero])
-    midpoint = (points[:, None] + points[None, :]) / 2
-    left = np.searchsorted(sorted_x, midpoint, side="left")
-    right = np.searchsorted(sorted_x, midpoint, side="right")
-    a_col = np.arange(m)[:, None]
-    b_col = np.arange(m)[None, :]
-    # Voters left of the midpoint prefer the lower point, voters right of it the higher.
-    from_below = below[left, b_col] - below[left, a_col]
-    from_above = above[right, b_col] - above[right, a_col]
-    lower = points[:, None] < points[None, :]
-    higher = points[:, None] > points[None, :]
-    votes = np.where(lower, from_below, np.where(higher, from_above, 0.0))
-    # A difference of prefix sums can fall a rounding error below zero.
-    return np.maximum(votes, 0.0)
+        votes = np.maximum(utilities[:, None, :] - utilities[:, :, None], 0.0)
+        return np.einsum("k,kab->ab", w, votes)
+    return _eum_compiled.sorted_votes(x, w, utilities, np.argsort(x, kind="stable"), points)
 
 
 def pairwise_spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -155,17 +142,21 @@ def pairwise_spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return total, each
 
 
-def sum_of_all_votes(x: np.ndarray, w: np.ndarray, r: np.ndarray, width: float) -> float:
+def sum_of_all_votes(w: np.ndarray, utilities: np.ndarray, point_of: np.ndarray) -> float:
     r""":math:`\sum_k \sum_a \sum_b |v^k_{ab}|` over every voter and every pair of actors.
 
     The replication's denominator of the probability of success (``BDMScholzModel.
     probability``, ``sum_all_votes``), which its own comment calls contrary to the paper.
+    ``utilities`` (n, m) is :func:`vote_utilities` at the distinct positions, ``point_of``
+    (n,) where each actor stands among them. Beyond small tables each voter's sum over
+    pairs is :func:`tawazun.models._eum_compiled.point_spreads`'s (the same doubles as
+    :func:`pairwise_spread`'s on every actor's loss, without sorting every row).
     """
-    loss = vote_utilities(x, r, x, width)
-    if x.size**3 <= DENSE_TERMS:
+    if point_of.size**3 <= DENSE_TERMS:
+        loss = utilities[:, point_of]
         return float(w @ np.abs(loss[:, :, None] - loss[:, None, :]).sum(axis=(1, 2)))
-    spread, _ = pairwise_spread(loss)
-    return float(w @ spread)
+    count = np.bincount(point_of, minlength=utilities.shape[1])
+    return float(w @ _eum_compiled.point_spreads(utilities, point_of, count))
 
 
 def success_probability(votes: np.ndarray, rule: str, total_votes: float) -> np.ndarray:
@@ -262,12 +253,13 @@ class State:
 
     def probability(self, r: np.ndarray, rules: Rules) -> np.ndarray:
         """P[i, k]: probability that i's position prevails over k's, shape (n, n)."""
-        votes = votes_for(self.x, self.w, r, self.points, self.width)
+        utilities = vote_utilities(self.x, r, self.points, self.width)
+        votes = votes_for(self.x, self.w, utilities, self.points)
         total = 0.0
         if rules.probability == "all_votes":
-            total = sum_of_all_votes(self.x, self.w, r, self.width)
+            total = sum_of_all_votes(self.w, utilities, self.point_of)
         by_point = success_probability(votes, rules.probability, total)
-        return by_point[self.point_of[:, None], self.point_of[None, :]]
+        return _eum_compiled.by_actor(by_point, self.point_of)
 
 
 def challenge_utilities(state: State, r: np.ndarray, rules: Rules):
@@ -277,26 +269,36 @@ def challenge_utilities(state: State, r: np.ndarray, rules: Rules):
     :math:`E^i U_i(\Delta x_{ik})`, what ``i`` expects from challenging ``k``;
     ``eu_ji[i, k]`` is :math:`E^i U_k(\Delta x_{ki})`, what ``i`` believes ``k`` expects
     from challenging ``i``. Both use ``r[i]`` in the utilities (the replication's
-    ``Offer.from_actors``) and every voter's own exponent in the votes.
+    ``Offer.from_actors``) and every voter's own exponent in the votes. NumPy takes the
+    powers (eq. 5-9, see :func:`utility_powers`), compiled loops the rest
+    (:func:`tawazun.models._eum_compiled.challenge_utilities`).
     """
     probability = state.probability(r, rules)
-    distance, to_median = state.distance, state.to_median
-    own_r = r[:, None]
-    eu_ij = expected_utility(
-        probability,
-        distance,
-        state.s[None, :],
-        status_quo_term(to_median[:, None], distance, own_r, rules),
-        own_r,
-    )
-    eu_ji = expected_utility(
-        probability.T,
-        distance,
-        state.s[:, None],
-        status_quo_term(to_median[None, :], distance, own_r, rules),
-        own_r,
+    eu_ij, eu_ji = np.empty_like(probability), np.empty_like(probability)
+    powers, half = utility_powers(state, r, rules)
+    _eum_compiled.challenge_utilities(
+        probability, state.s, powers, half, rules.q, rules.t, eu_ij, eu_ji
     )
     return eu_ij, eu_ji
+
+
+def utility_powers(state: State, r: np.ndarray, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
+    r"""The powers of :func:`tawazun.models._eum_compiled.challenge_utilities`: with
+    :math:`d_{ik}` the normalised distance and :math:`r_i` the exponent of the actor whose
+    point of view is taken, :math:`(0.5 \mp 0.5 d_{ik})^{r_i}` (eq. 5-6) and, for Q < 1,
+    :math:`(0.5 \mp 0.25(|x_i - \mu| + d_{ik}))^{r_i}` then the same with
+    :math:`|x_k - \mu|` (eq. 8-9), (2 or 6, n, n); and :math:`0.5^{r_i}` (eq. 7), (n,)."""
+    distance, to_median = state.distance, state.to_median
+    bases = [0.5 - 0.5 * distance, 0.5 + 0.5 * distance]
+    if rules.q != 1.0:
+        # the challenger's distance to the median: i's in eu_ij, k's in eu_ji
+        for challenger in (to_median[:, None], to_median[None, :]):
+            spread = 0.25 * (challenger + distance)
+            bases += [0.5 - spread, 0.5 + spread]
+    powers = np.empty((len(bases), *distance.shape))
+    for base, power in zip(bases, powers, strict=True):
+        np.power(base, r[:, None], out=power)
+    return powers, np.full_like(r, 0.5) ** r
 
 
 # -- risk ----------------------------------------------------------------------------------
@@ -315,11 +317,13 @@ def risk_from_danger(danger: np.ndarray, highest: np.ndarray, lowest: np.ndarray
 
 def dangers(state: State, rules: Rules) -> np.ndarray:
     r"""Each actor's danger :math:`D_i = \sum_{k \ne i} E^i U_k(\Delta x_{ki})` with every
-    risk exponent 1 (``Actor.danger_level`` after ``update_risk_aversions`` resets r)."""
-    ones = np.ones_like(state.x)
-    _, eu_ji = challenge_utilities(state, ones, rules)
-    np.fill_diagonal(eu_ji, 0.0)
-    return eu_ji.sum(axis=1)
+    risk exponent 1 (``Actor.danger_level`` after ``update_risk_aversions`` resets r;
+    :func:`tawazun.models._eum_compiled.dangers`)."""
+    probability = state.probability(np.ones_like(state.x), rules)
+    scratch = np.empty(state.x.size)
+    return _eum_compiled.dangers(
+        probability, state.distance, state.to_median, state.s, rules.q, rules.t, scratch
+    )
 
 
 def risk_across_actors(state: State, rules: Rules) -> np.ndarray:
@@ -343,7 +347,7 @@ def risk_across_positions(state: State, rules: Rules) -> np.ndarray:
     ones = np.ones(n)
     w, s, width = state.w, state.s, state.width
     loss = state.distance
-    votes = votes_for(state.x, w, ones, state.points, width)
+    votes = votes_for(state.x, w, vote_utilities(state.x, ones, state.points, width), state.points)
     spread, gap = pairwise_spread(loss)
     total = float(w @ spread)
     weighted_gap = w @ gap
@@ -408,38 +412,10 @@ def make_offers(state: State, r: np.ndarray, rules: Rules) -> Offers:
     first proposer in actor order, as Python's ``min`` does.
     """
     eu_ij, eu_ji = challenge_utilities(state, r, rules)
-    return choose_offers(state.x, eu_ij, eu_ji, rules)
-
-
-def choose_offers(x: np.ndarray, eu_ij: np.ndarray, eu_ji: np.ndarray, rules: Rules) -> Offers:
-    """The offers of :func:`make_offers` from both expected utilities of every pair.
-
-    ``x`` is (..., n) and the utilities (..., n, n): leading axes, if any, are variants
-    (:mod:`tawazun.models._eum_batch`); every step is elementwise or along the last axis,
-    so a variant gets the same doubles alone as in a batch.
-    """
-    row, column = x[..., :, None], x[..., None, :]
-    apart = row != column
-    gaining = apart & (eu_ji > 0) & (eu_ij < 0)
-    confront = apart & (eu_ji > eu_ij) & (eu_ij > 0)
-    compromise = gaining & (eu_ji > np.abs(eu_ij))
-    capitulate = gaining & (eu_ji < np.abs(eu_ij)) & (rules.capitulation == "paper")
-    target = np.broadcast_to(column, eu_ij.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        conceded = row + (target - row) * np.abs(eu_ij / eu_ji)
-        weighted = (np.abs(eu_ij) * row + np.abs(eu_ji) * target) / (np.abs(eu_ij) + np.abs(eu_ji))
-    position = np.where(compromise, conceded, target)
-    kind = np.select([confront, compromise, capitulate], [0, 1, 2], default=-1)
-    move = np.abs(row - position)
-    compromise_key = weighted if rules.compromise == "weighted_position" else move
-    chosen = np.full(x.shape, -1)
-    undecided = np.ones(x.shape, dtype=bool)
-    for code, key in ((0, move), (1, compromise_key), (2, move)):
-        mine = kind == code
-        takes = undecided & mine.any(axis=-1)
-        best = np.argmin(np.where(mine, key, np.inf), axis=-1)
-        chosen = np.where(takes, best, chosen)
-        undecided &= ~takes
+    kind = np.empty(eu_ij.shape, dtype=np.int64)
+    position = np.empty_like(eu_ij)
+    paper, least_move = rules.capitulation == "paper", rules.compromise == "least_move"
+    chosen = _eum_compiled.choose_offers(state.x, eu_ij, eu_ji, paper, least_move, kind, position)
     return Offers(kind, eu_ij, eu_ji, position, chosen)
 
 

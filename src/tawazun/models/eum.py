@@ -25,6 +25,7 @@ from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import N_, _, ngettext
 from tawazun.models import ModelSpec, Resume, _eum_batch
+from tawazun.models._eum_compiled import BATCHED, ONE_VARIANT, announce_compiling
 from tawazun.models._eum_kernel import (
     OFFER_TYPES,
     Offers,
@@ -174,16 +175,20 @@ def play_batch(
     dict of ndarray (B,)
         ``mean``, ``median``, ``rounds_run``, ``converged``.
     """
-    x = np.array(position, dtype=float)
+    # C order, as the compiled route is compiled for (a column of a scenario's table is not)
+    x = np.array(position, dtype=float, order="C")
+    w, s = np.ascontiguousarray(w, dtype=float), np.ascontiguousarray(s, dtype=float)
+    announce_compiling(BATCHED)
     moving = width > 0
     rounds_run = np.zeros(len(x), dtype=int)
     median, tied = _eum_batch.medians(x, w)
+    space = _eum_batch.Workspace.of(*x.shape, rules)
     if record is not None:
         record(0, None, x[0], None, None, float(median[0]), np.unique(x[0][tied[0]]).tolist())
     for k in range(1, rounds + 1):
         if not moving.any():
             break
-        after, r, offers = _eum_batch.step(x, w, s, width, median, rules)
+        after, r, offers = _eum_batch.step(x, w, s, width, median, rules, space)
         after = np.where(moving[:, None], after, x)
         moved = np.abs(after - x).max(axis=1)
         median, tied = _eum_batch.medians(after, w)
@@ -246,6 +251,7 @@ def play(
         details["mean"] = float(ended["mean"][0])
         details["median"] = float(ended["median"][0])
         return details
+    announce_compiling(ONE_VARIANT)
     assess_risk = risk_across_actors if rules.risk == "across_actors" else risk_across_positions
     median, candidates = median_of(x, w)
     if record is not None:
