@@ -94,8 +94,7 @@ def step(
     half = np.full_like(r, 0.5) ** r
     flags = (all_votes, rules.q, rules.t, rules.capitulation == "paper")
     flags += (rules.compromise == "least_move",)
-    chosen = _eum_compiled.offer_round(x, w, s, space.loss, space.powers, half, flags, space.offers)
-    offers = Offers(*space.offers, chosen)
-    movers = (chosen >= 0) & (width > 0)[:, None]
-    taken = np.take_along_axis(offers.position, np.maximum(chosen, 0)[:, :, None], axis=2)
-    return np.where(movers, taken[:, :, 0], x), r, offers
+    chosen, after = _eum_compiled.offer_round(
+        x, w, s, space.loss, space.powers, half, flags, space.offers, width > 0
+    )
+    return after, r, Offers(*space.offers, chosen)
