@@ -4,7 +4,10 @@ Scenarios are drawn as in ``shared/reference/ktab/synthetic/README.md`` (Python'
 ``random.Random(8000 + 100*dims + actors)``), written as KTAB CSV and read back. Each size
 runs in its own process so that its peak memory (maximum resident set) is its own. The
 oracle (``oracles/smp.py``, one Python loop per KTAB loop) runs only up to
-``--oracle-max`` actors, as it is cubic in actors in pure Python.
+``--oracle-max`` actors, as it is cubic in actors in pure Python. "load s" is a first,
+3-actor game (importing the model, loading the compiled kernel from Numba's cache: run the
+tests or any SMP forecast once after an install, which compiles it); "tawazun s" is the
+game itself.
 
 Usage: ``python bench/bench_smp.py [--oracle-max 25] [--sizes 25x1 100x1 200x1 50x3]``.
 KTAB's own times on this machine (-O2, from the task brief): 25 actors 1.0 s, 50 actors
@@ -62,12 +65,18 @@ def measure(actors: int, dims: int, oracle: bool) -> dict:
         path = Path(folder) / f"{name}.csv"
         path.write_text(text)
         scenario = tawazun.load(path)
+        # the first game imports the model and loads its compiled kernel from Numba's cache
+        start = time.perf_counter()
+        (Path(folder) / "first.csv").write_text(ktab_csv(3, dims)[1])
+        tawazun.load(Path(folder) / "first.csv").forecast("smp")
+        load = time.perf_counter() - start
     start = time.perf_counter()
     result = scenario.forecast("smp")
     fast = time.perf_counter() - start
     row = {
         "scenario": name,
         "turns": result.issues[0].details["turns"],
+        "load_s": load,
         "fast_s": fast,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -104,7 +113,7 @@ def main() -> None:
         print(json.dumps(measure(actors, dims, bool(oracle))))
         return
     print(
-        f"{'scenario':<14}{'turns':>6}{'tawazun s':>11}{'oracle s':>10}{'ratio':>8}"
+        f"{'scenario':<14}{'turns':>6}{'load s':>8}{'tawazun s':>11}{'oracle s':>10}{'ratio':>8}"
         f"{'peak MiB':>10}  oracle agrees"
     )
     for size in args.sizes:
@@ -119,7 +128,7 @@ def main() -> None:
         row = json.loads(out.splitlines()[-1])
         slow = row.get("oracle_s")
         print(
-            f"{row['scenario']:<14}{row['turns']:>6}{row['fast_s']:>11.2f}"
+            f"{row['scenario']:<14}{row['turns']:>6}{row['load_s']:>8.2f}{row['fast_s']:>11.2f}"
             f"{slow if slow is not None else float('nan'):>10.2f}"
             f"{(slow / row['fast_s']) if slow else float('nan'):>8.1f}"
             f"{row['peak_rss_mib']:>10.0f}  {row.get('oracle_agrees', '-')}"

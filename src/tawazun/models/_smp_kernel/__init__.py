@@ -7,8 +7,12 @@ record of a game, KTAB's order of sums), :mod:`.utility`, :mod:`.probability` (v
 coalitions, elections, the state of a turn), :mod:`.challenge`, :mod:`.bargain` and
 :mod:`.game` (the turns to the stopping rule). Positions are on KTAB's internal 0-1 scale
 and saliences on 0-1 with each actor's total at most 1, as KTAB holds them after reading
-a scenario. This package's namespace gathers them all, as :mod:`tawazun.models.smp` and the
-tests use them.
+a scenario. This package's namespace gathers them all.
+
+:mod:`.compiled` restates the same routines as loops compiled with Numba, with the same
+doubles; it is what :mod:`tawazun.models.smp` plays (a game in one compiled call). These
+array forms stay as the readable transcription the compiled kernel is tested against,
+routine by routine and game by game.
 """
 
 from __future__ import annotations

@@ -91,8 +91,10 @@ class Settings:
 class History:
     """What happened in one SMP game, turn by turn (turn 0 is the input).
 
-    ``positions``, ``risk`` and ``probability`` have one entry per state (turns 0..T); the
-    other lists one entry per step (turns 1..T), describing how that state was reached.
+    ``positions``, ``risk``, ``probability`` and ``distinct`` have one entry per state
+    (turns 0..T); the other lists one entry per step (turns 1..T), describing how that
+    state was reached. A history kept for a forecast only (the compiled kernel's
+    ``keep=False``) holds the last state and the fractional changes alone.
     """
 
     positions: list[np.ndarray] = field(default_factory=list)
@@ -110,9 +112,18 @@ class History:
 
     @property
     def turns(self) -> int:
-        return len(self.positions) - 1
+        return len(self.fractional_change)
 
 
 def sequential_sum(terms: np.ndarray, initial: float = 0.0) -> np.ndarray:
-    """Sum along axis 0 one term after another, as KTAB's loops do."""
-    return np.add.reduce(np.ascontiguousarray(terms), axis=0, initial=initial)
+    """Sum along axis 0 one term after another, as KTAB's loops do.
+
+    NumPy's reduction runs term after term when each term has several elements (its inner
+    loop then runs along a term), but sums a single column pairwise; a column is summed
+    here with ``np.add.accumulate``, which runs in order.
+    """
+    terms = np.ascontiguousarray(terms)
+    if terms.shape[0] and terms[0].size == 1:
+        column = np.concatenate(([initial], terms.ravel()))
+        return np.add.accumulate(column)[-1].reshape(terms.shape[1:])
+    return np.add.reduce(terms, axis=0, initial=initial)
