@@ -226,13 +226,18 @@ def main() -> None:
             else:
                 command, target, what = COMMANDS[name]
                 command = [str(csv) if a == "{csv}" else a for a in command]
-                store = Path(folder) / "runs.sqlite"
-                now, now_cpu = best_of(args.repeat, here, command, store)
+                # a store per route: each migrates its store to its own schema, and an
+                # older tawazun refuses a store a newer one has migrated
+                now, now_cpu = best_of(args.repeat, here, command, Path(folder) / "now.sqlite")
                 nan = (float("nan"), float("nan"))
                 skip = name in args.skip_baseline or (
                     "--no-save" in command and not baseline_knows(before, "--no-save")
                 )
-                then, then_cpu = nan if skip else best_of(args.repeat, before, command, store)
+                then, then_cpu = (
+                    nan
+                    if skip
+                    else best_of(args.repeat, before, command, Path(folder) / "before.sqlite")
+                )
                 cpu = {"now_cpu": now_cpu, "before_cpu": then_cpu}
                 scaled = False
             met = "(scaled)" if scaled else ("yes" if now < target else "NO")

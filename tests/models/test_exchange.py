@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import tawazun
 from oracles import exchange as oracle
+from tawazun.arrays import BandEdges, ScenarioArrays
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import using
 from tawazun.models import _exchange_kernel as kernel
@@ -207,6 +208,76 @@ def test_kernel_equals_oracle_on_crowded_tables(seed: int, p: float) -> None:
     assert_kernel_equals_oracle((position, salience, capability, present), p, seed, rounds=4)
 
 
+# -- a batch in one compiled call is the games one by one -------------------------------------
+@st.composite
+def batches(draw: st.DrawFn) -> ScenarioArrays:
+    """Up to four variants of a small table (some actors absent from some issues, the same
+    in every variant), on scales other than 0-100, with ties (few distinct values) or
+    without."""
+    position, salience, capability, present = draw(arrays())
+    n, m = position.shape
+    discrete = draw(st.booleans())
+    values = st.sampled_from([0.0, 20.0, 50.0, 70.0, 100.0]) if discrete else st.floats(0, 100)
+    weights = st.sampled_from([0.2, 0.5, 1.0]) if discrete else st.floats(0.05, 1)
+
+    def table(strategy: st.SearchStrategy[float], shape: tuple[int, ...]) -> np.ndarray:
+        size = int(np.prod(shape))
+        return np.array(draw(st.lists(strategy, min_size=size, max_size=size))).reshape(shape)
+
+    count = draw(st.integers(1, 4))
+    positions = [position] + [table(values, (n, m)) for _ in range(count - 1)]
+    saliences = [salience] + [table(weights, (n, m)) for _ in range(count - 1)]
+    capabilities = [capability] + [table(weights, (n,)) for _ in range(count - 1)]
+    scale_min = table(st.sampled_from([-10.0, 0.0, 1.0]), (m,))
+    width = table(st.sampled_from([1.0, 7.0, 100.0]), (m,))
+    return ScenarioArrays(
+        scenario_id="random",
+        actor_ids=tuple(f"a{i}" for i in range(n)),
+        issue_ids=tuple(f"d{k}" for k in range(m)),
+        capability=np.array(capabilities),
+        position=np.array(
+            [np.where(present, scale_min + width * x / 100, np.nan) for x in positions]
+        ),
+        salience=np.array([np.where(present, s, 0.0) for s in saliences]),
+        risk=np.full((n, m), np.nan),
+        present=present,
+        scale_min=scale_min,
+        scale_max=scale_min + width,
+        status_quo=np.full(m, np.nan),
+        space=(None,) * m,
+        bands=tuple(BandEdges((), np.empty(0), np.empty(0)) for _ in range(m)),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    batch=batches(),
+    p=st.sampled_from([0.0, 0.6]),
+    seeded=st.booleans(),
+    tolerance=st.sampled_from([None, 1e-3]),
+)
+def test_a_batch_in_one_call_gives_the_doubles_of_the_games_one_by_one(
+    batch: ScenarioArrays, p: float, seeded: bool, tolerance: float | None
+) -> None:
+    """The compiled batch (one call over the variants) against :func:`run` on each variant,
+    with the randomized variant, seeded ties and early stops."""
+    spec = get_model("exchange")
+    seeds = list(range(batch.batch)) if seeded or p else None
+    parameters = {"rounds": 4, "p": p, "tolerance": tolerance, "seed": 99 if p else None}
+    together = spec.batch(batch, seeds=seeds, **parameters)
+    one_by_one = [
+        [
+            f.forecast
+            for f in spec.run(
+                batch.variant(v),
+                **{**parameters, "seed": parameters["seed"] if seeds is None else seeds[v]},
+            ).issues
+        ]
+        for v in range(batch.batch)
+    ]
+    np.testing.assert_array_equal(together, np.array(one_by_one))
+
+
 GAINS = [-np.inf, 0.5, 1.0, 1.0 + 1e-13, 2.0, 2.0 - 1e-13]
 
 
@@ -335,3 +406,23 @@ def test_bad_parameters_are_refused() -> None:
         scenario.forecast("exchange", p=2, seed=1)
     with pytest.raises(InvalidArgument, match="rounds"):
         scenario.forecast("exchange", rounds=0)
+
+
+def test_the_first_run_after_an_install_says_it_compiles(monkeypatch, caplog) -> None:
+    """Before the wait, in the user's language; not once the kernel is compiled or cached."""
+    from tawazun.models._exchange_kernel import game
+
+    scenario = two_actor_scenario()
+    scenario.forecast("exchange", rounds=1)
+    assert game.compiled_is_cached(game.play_game)
+    caplog.clear()  # the call above may have compiled the kernel, and said so
+    with caplog.at_level("WARNING", logger=game.logger.name):
+        scenario.forecast("exchange", rounds=1)
+        assert not caplog.records
+        monkeypatch.setattr(game, "compiled_is_cached", lambda entry: False)
+        scenario.forecast("exchange", rounds=1)
+        with using("ar"):
+            scenario.forecast("exchange", rounds=1)
+    english, arabic = (record.getMessage() for record in caplog.records)
+    assert "compiling the exchange model's kernel with Numba" in english
+    assert "تُجمَّع نواة نموذج التبادل" in arabic

@@ -24,8 +24,9 @@ from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import N_, _, ngettext
 from tawazun.models import ModelSpec
-from tawazun.models._exchange_kernel import KIND_NAMES, RoundResult, simulate
+from tawazun.models._exchange_kernel import KIND_NAMES, RoundResult, play, simulate
 from tawazun.result import IssueForecast, Result, issue_forecast
+from tawazun.stats import weighted_mean
 
 
 def to_percent(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -200,30 +201,30 @@ def batch(
     """The forecasts ``(b, m)`` of a batch of variants: :func:`run`'s, without records.
 
     Parameters are :func:`run`'s (``third_parties`` only adds records and changes nothing
-    here); ``seeds`` sets ``seed`` variant by variant. Each variant runs the same compiled
-    rounds as :func:`run`, without building the records of its exchanges.
+    here); ``seeds`` sets ``seed`` variant by variant. Each variant is one call of the
+    compiled game (:func:`~tawazun.models._exchange_kernel.play_game`: all its rounds), the
+    game :func:`run` plays, without the records of its exchanges.
     """
     check(rounds, p, seed, salience_weight, fixed_weight)
     order = _in_id_order(arrays)
     low, high = arrays.scale_min, arrays.scale_max
     present = arrays.present[order]
-    out = np.empty((arrays.batch or 0, len(arrays.issue_ids)))
-    for v in range(out.shape[0]):
-        history = simulate(
-            to_percent(arrays.position[v][order], low, high),
-            arrays.salience[v][order],
-            arrays.capability[v][order],
-            present,
-            rounds=rounds,
-            p=p,
-            seed=seed if seeds is None else seeds[v],
-            salience_weight=salience_weight,
-            fixed_weight=fixed_weight,
-            tolerance=tolerance,
-            records=False,
-        )
-        out[v] = from_percent(history[-1].voting_outcome, low, high)
-    return out
+    capability, salience = arrays.capability[:, order], arrays.salience[:, order]
+    voting, _ = play(
+        to_percent(arrays.position[:, order], low, high),
+        salience,
+        capability,
+        present,
+        [seed] * (arrays.batch or 0) if seeds is None else seeds,
+        rounds=rounds,
+        p=p,
+        salience_weight=salience_weight,
+        fixed_weight=fixed_weight,
+        tolerance=tolerance,
+        keep=False,
+    )
+    weight = np.where(present, capability[..., None] * salience, 0.0)
+    return from_percent(weighted_mean(voting, weight, axis=-2), low, high)
 
 
 def _exchanges(

@@ -1,13 +1,15 @@
-"""The compiled loop of a round: evaluate every candidate, realise the best, recompute those
-it affects.
+"""The steps of a round's compiled loop: evaluate a candidate, pick the best, find and
+update those a realised exchange affects.
 
 decide-exchange-model 2025.3.1: ``EqualGainExchange.calculate`` (:func:`evaluate`, with
 ``calculations.adjusted_nbs``, ``adjusted_nbs_by_position``, ``by_exchange_ratio``,
 ``AbstractExchangeActor.is_move_valid`` and ``check_nbs``), the randomized variant's
-``calculate_maximum_utility`` and split (Dijkstra et al. 2018), and ``ModelLoop.loop``
-(:func:`run_round`), compiled with Numba: each realised exchange touches tens to hundreds
-of candidates, too few for NumPy's per-call overhead to pay off, and a round realises
-hundreds to thousands of exchanges. The best candidate is kept in a max-tree
+``calculate_maximum_utility`` and split (Dijkstra et al. 2018), and the steps of
+``ModelLoop.loop`` and ``AbstractExchange.recalculate`` (:func:`touched_by`,
+:func:`remember_moves`, :func:`see`), which :func:`.game.play_game` loops over, compiled
+with Numba: each realised exchange touches tens to hundreds of candidates, too few for
+NumPy's per-call overhead to pay off, and a round realises hundreds to thousands of
+exchanges. The best candidate is kept in a max-tree
 (:func:`max_tree`, :func:`lift`, :func:`best`). The arithmetic of every formula follows
 the plain transcription of decide in ``oracles/exchange.py``, which the tests hold this
 kernel to.
@@ -20,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, TIE
+from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, TIE, _internal, _jit
 
 # Per candidate ``c`` and side ``s`` (0 is decide's ``exchange.i``, which supplies ``q``; 1 its
 # ``exchange.j``, which supplies ``p``): ``actor[c, s]`` moves on ``supply[c, s]`` toward its
@@ -30,17 +32,13 @@ from tawazun.models._exchange_kernel.candidates import EPS, MIN_GAIN, MIN_MOVE, 
 # (minimum, maximum, sum) of the side's earlier moves, which decide checks directions against.
 # ``tables`` is (6, n, m): round-start position, salience, weight / total, total / weight,
 # and per issue the start outcome and 1 / total, broadcast over actors.
-# error_model="numpy": divisions follow IEEE (as NumPy's) without the zero check Python's
-# ZeroDivisionError needs; every divisor here is a salience or weight of a trading actor (> 0)
-_jit = njit(cache=True, error_model="numpy")
-
 
 # the small helpers of one candidate are inlined: called, they pass each side's record by
 # value, which cost a quarter of the run time (bench_exchange, 100 x 20)
 _inline = njit(cache=True, error_model="numpy", inline="always")
 
 
-@_jit
+@_internal
 def crosses(target: float, before: float, after: float) -> bool:
     """Whether an outcome moving from ``before`` to ``after`` passes ``target``.
 
@@ -96,7 +94,7 @@ def side_of(
     seen: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> Side:
     """Side ``s`` of candidate ``c`` as it stands now; ``candidates`` is (actor, supply,
-    across, history, tables) of :func:`run_round`."""
+    across, history, tables) of :func:`.game.play_game`."""
     actor, supply, across, history, tables = candidates
     seen_total, seen_shift, seen_has = seen
     start, salience, ratio, back, start_outcome, inverse_total = tables
@@ -176,7 +174,7 @@ def stop_at_partner(
     return move, partner_move, gain, outcome_at(side, side.position + move), True
 
 
-@_jit
+@_internal
 def evaluate(
     c: int,
     candidates: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
@@ -190,7 +188,7 @@ def evaluate(
 ) -> None:
     """``EqualGainExchange.calculate`` of candidate ``c``: moves, gains and validity.
 
-    ``candidates`` is (actor, supply, across, history, tables) of :func:`run_round`. Writes
+    ``candidates`` is (actor, supply, across, history, tables) of :func:`.game.play_game`. Writes
     ``state[c]``, ``gain[c]`` and ``score[c]`` (the gain if the exchange is valid, else
     -inf). With ``spread`` (the randomized variant's p) it draws ``(u, v, z)`` once the
     exchange passes its first test.
@@ -249,7 +247,7 @@ def evaluate(
     score[c] = g if valid else -np.inf
 
 
-@_jit
+@_internal
 def maximum_utility(
     i: Side, j: Side, y_i: float, y_j: float, before_i: float, before_j: float
 ) -> tuple[float, float]:
@@ -278,7 +276,7 @@ def maximum_utility(
     return (opposite, chosen) if pick_j else (chosen, opposite)
 
 
-@_jit
+@_internal
 def randomized_gain(
     me: Side, you: Side, g: float, most: float, before: float, spread: float, v: float, z: float
 ) -> tuple[float, float, float, float]:
@@ -317,7 +315,7 @@ def randomized_gain(
     return move * me.direction, your_move * you.direction, mine, yours
 
 
-@_jit
+@_internal
 def see(
     seen: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     start: np.ndarray,
@@ -363,7 +361,7 @@ def lift(tree: np.ndarray, c: int) -> None:
         node //= 2
 
 
-@_jit
+@_internal
 def at_least(tree: np.ndarray, floor: float, nth: int) -> tuple[int, int]:
     """Leaves scoring ``floor`` or more: how many there are and, if ``nth`` is one of
     them (counted from 0 in canonical order), which; subtrees below ``floor`` are skipped."""
@@ -403,108 +401,96 @@ def best(tree: np.ndarray, rng: np.random.Generator, random_ties: bool) -> int:
     return node - leaves
 
 
-@_jit
-def run_round(
+@_internal
+def sift_down(values: np.ndarray, root: int, end: int) -> None:
+    """Move ``values[root]`` down the max-heap ``values[:end]`` to where it belongs."""
+    while 2 * root + 1 < end:
+        child = 2 * root + 1
+        if child + 1 < end and values[child + 1] > values[child]:
+            child += 1
+        if values[root] >= values[child]:
+            return
+        values[root], values[child] = values[child], values[root]
+        root = child
+
+
+@_internal
+def heap_sort(values: np.ndarray) -> None:
+    """Sort ``values`` in place (heapsort, Williams 1964).
+
+    Here rather than ``np.sort``: Numba compiles NumPy's sort as a quicksort of several
+    functions, which the first run after an install spends seconds compiling, and the
+    recomputed candidates of a realised exchange are few.
+    """
+    count = len(values)
+    for root in range(count // 2 - 1, -1, -1):
+        sift_down(values, root, count)
+    for end in range(count - 1, 0, -1):
+        values[0], values[end] = values[end], values[0]
+        sift_down(values, 0, end)
+
+
+@_internal
+def touched_by(
+    k: int,
     actor: np.ndarray,
     supply: np.ndarray,
-    across: np.ndarray,
-    tables: np.ndarray,
-    w: np.ndarray,
-    current: np.ndarray,
-    moved: np.ndarray,
-    seen: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    m: int,
     by_supply: tuple[np.ndarray, np.ndarray],
     by_demand: tuple[np.ndarray, np.ndarray],
-    rng: np.random.Generator,
-    spread: float,
-    random_ties: bool,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """decide's ``ModelLoop.loop``: compute every candidate, then realise the best one and
-    recompute those it affects (``AbstractExchange.recalculate``) until none is left.
+    score: np.ndarray,
+    mark: np.ndarray,
+    touched: np.ndarray,
+    done: int,
+) -> np.ndarray:
+    """``AbstractExchange.recalculate``'s reach: every alive candidate in which one of the
+    two actors of the realised candidate ``k`` supplies the issue it moved on, or demands
+    the issue its partner moved on, in canonical order.
 
     ``by_supply`` and ``by_demand`` are (bounds, candidates) lists of the candidates by
-    ``actor * m + issue`` of a side's supply or demand issue. Returns the realised
-    candidates in order, the positions their traders moved from, and every candidate's
-    last state and gain.
+    ``actor * m + issue`` of a side's supply or demand issue; ``mark`` holds the number of
+    the exchange that last listed a candidate (``done`` is this one's), ``touched`` room
+    for the list.
     """
-    count, m = len(actor), current.shape[1]
-    start = tables[0]
-    history = np.zeros((count, 2, 3))
-    history[:, :, 0], history[:, :, 1] = np.inf, -np.inf
-    state = np.zeros((count, 2, 5))
-    gain = np.zeros(count)
-    tree = max_tree(count)
-    score = tree[len(tree) // 2 :][:count]
-    candidates = (actor, supply, across, history, tables)
-    for c in range(count):
-        evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
-    for node in range(len(tree) // 2 - 1, 0, -1):
-        tree[node] = max(tree[2 * node], tree[2 * node + 1])
-    realized = np.empty(count, dtype=np.intp)
-    moved_from = np.empty((count, 2))
-    mark = np.full(count, -1, dtype=np.intp)
-    touched = np.empty(count, dtype=np.intp)
-    done = 0
-    while True:
-        k = best(tree, rng, random_ties)
-        if k < 0:
-            break
-        a_i, a_j, q, p = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
-        realized[done] = k
-        moved_from[done, 0], moved_from[done, 1] = current[a_i, q], current[a_j, p]
-        score[k] = -np.inf
-        lift(tree, k)
-        # every alive candidate in which one of the two actors supplies the issue it moved
-        # on, or demands the issue its partner moved on
-        found = 0
-        for table, key in (
-            (by_supply, a_i * m + q),
-            (by_supply, a_j * m + p),
-            (by_demand, a_j * m + q),
-            (by_demand, a_i * m + p),
-        ):
-            bounds, members = table
-            for e in range(bounds[key], bounds[key + 1]):
-                c = members[e]
-                if score[c] > -np.inf and mark[c] != done:
-                    mark[c] = done
-                    touched[found] = c
-                    found += 1
-        batch = np.sort(touched[:found])
-        # a side that supplies the issue its actor just moved on keeps its previous move in
-        # the history decide checks directions against; other sides just recompute it
-        for c in batch:
-            for s in range(2):
-                if (actor[c, s] == a_i and supply[c, s] == q) or (
-                    actor[c, s] == a_j and supply[c, s] == p
-                ):
-                    last = state[c, s, 0]
-                    history[c, s, 0] = min(history[c, s, 0], last)
-                    history[c, s, 1] = max(history[c, s, 1], last)
-                    history[c, s, 2] += last
-        y_i, y_j = state[k, 0, 1], state[k, 1, 1]
-        current[a_i, q], current[a_j, p] = y_i, y_j
-        moved[a_i, q] = moved[a_j, p] = True
-        see(seen, start, w, a_j, q, a_i, y_i)
-        see(seen, start, w, a_i, p, a_j, y_j)
-        for c in batch:
-            evaluate(c, candidates, current, seen[:3], state, gain, score, rng, spread)
-            lift(tree, c)
-        done += 1
-    return realized[:done], moved_from[:done], state, gain
+    a_i, a_j, q, p = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
+    found = 0
+    for table, key in (
+        (by_supply, a_i * m + q),
+        (by_supply, a_j * m + p),
+        (by_demand, a_j * m + q),
+        (by_demand, a_i * m + p),
+    ):
+        bounds, members = table
+        for e in range(bounds[key], bounds[key + 1]):
+            c = members[e]
+            if score[c] > -np.inf and mark[c] != done:
+                mark[c] = done
+                touched[found] = c
+                found += 1
+    batch = touched[:found]
+    heap_sort(batch)
+    return batch
 
 
-def compiled_is_cached() -> bool:
-    """Whether the compiled round is ready: compiled in this process, or in Numba's cache
-    on disk for this version of the source (a first run after an install compiles it, for
-    about ten seconds).
-
-    Reads Numba's cache index (``FunctionCache._cache_file._load_index``, which discards an
-    index older than the source); a Numba without it counts as not cached.
-    """
-    if run_round.signatures:
-        return True
-    try:
-        return bool(run_round._cache._cache_file._load_index())
-    except (AttributeError, OSError):
-        return False
+@_internal
+def remember_moves(
+    batch: np.ndarray,
+    k: int,
+    actor: np.ndarray,
+    supply: np.ndarray,
+    state: np.ndarray,
+    history: np.ndarray,
+) -> None:
+    """A side of a candidate in ``batch`` that supplies the issue one of the traders of the
+    realised candidate ``k`` just moved on keeps its previous move in the history decide
+    checks directions against (``is_move_valid``); other sides just recompute it."""
+    a_i, a_j, q, p = actor[k, 0], actor[k, 1], supply[k, 0], supply[k, 1]
+    for c in batch:
+        for s in range(2):
+            if (actor[c, s] == a_i and supply[c, s] == q) or (
+                actor[c, s] == a_j and supply[c, s] == p
+            ):
+                last = state[c, s, 0]
+                history[c, s, 0] = min(history[c, s, 0], last)
+                history[c, s, 1] = max(history[c, s, 1], last)
+                history[c, s, 2] += last
