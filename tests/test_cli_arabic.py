@@ -81,3 +81,10 @@ def test_a_usage_problem_is_arabic():
     result = run("simulate", "iraq-2024", "--workers", "2", "--scheduler", "x:1", "--lang", "ar")
     assert result.exit_code == 2
     assert "لا كليهما" in result.output
+
+
+def test_a_usage_error_in_arabic_leaves_the_language_as_it_was():
+    before = language()
+    refused = runner.invoke(app, ["forecast", "iraq-2024", "--lang", "ar", "--headline", "loudest"])
+    assert refused.exit_code == 2
+    assert language() == before

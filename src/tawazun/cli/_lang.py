@@ -18,7 +18,7 @@ import typer
 from typer import _click as click  # typer 0.29 carries its own click
 from typer.core import TyperCommand, TyperGroup
 
-from tawazun.i18n import N_, _, using
+from tawazun.i18n import N_, _, language, using
 
 
 def choose_language(ctx: typer.Context, value: Any) -> Any:
@@ -83,6 +83,13 @@ class TranslatedCommand(TyperCommand):
 
 class TranslatedGroup(TyperGroup):
     """The app: its help, and the list of commands, in the current language."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # --lang holds for the command and for the message of a usage error, which click
+        # prints after the command's context is gone; it ends with the call, error or not
+        # (click does not close a context whose arguments failed to parse)
+        with using(language()):
+            return super().main(*args, **kwargs)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with translated(self, ctx):

@@ -533,19 +533,29 @@ def offer_round(
     half: np.ndarray,
     rules: tuple,
     offers: tuple,
-) -> np.ndarray:
+    moving: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """The second half of a round for every variant: the offers and the one accepted.
 
     ``loss`` (B, n, n) is every voter's loss at every actor's position with its own risk
     exponent (:func:`dense_probability`); ``powers`` (B, 2 or 6, n, n) and ``half`` (B, n)
     are :func:`challenge_utilities`'s; ``rules`` is (all_votes, q, t, paper_capitulation,
     least_move). Fills ``offers``, (kind, eu_ij, eu_ji, position) (B, n, n) each (see
-    :func:`choose_offers`), and returns the proposer each actor accepts, (B, n), or -1.
+    :func:`choose_offers`).
+
+    Returns
+    -------
+    chosen : ndarray of int, shape (B, n)
+        The proposer whose offer each actor accepts, or -1.
+    after : ndarray, shape (B, n)
+        The positions after the round: each actor where its accepted offer takes it, in
+        the variants ``moving`` (B,) only.
     """
     all_votes, q, t, paper_capitulation, least_move = rules
     kind, eu_ij, eu_ji, position = offers
     batch, n = x.shape
     chosen = np.empty((batch, n), dtype=np.int64)
+    after = x.copy()
     scratch = np.empty(n * n)
     for b in range(batch):
         probability = dense_probability(x[b], w[b], loss[b], all_votes, scratch)
@@ -553,7 +563,11 @@ def offer_round(
         chosen[b] = choose_offers(
             x[b], eu_ij[b], eu_ji[b], paper_capitulation, least_move, kind[b], position[b]
         )
-    return chosen
+        if moving[b]:
+            for i in range(n):
+                if chosen[b, i] >= 0:
+                    after[b, i] = position[b, i, chosen[b, i]]
+    return chosen, after
 
 
 def is_compiled(*functions) -> bool:

@@ -289,15 +289,20 @@ def utility_powers(state: State, r: np.ndarray, rules: Rules) -> tuple[np.ndarra
     :math:`(0.5 \mp 0.25(|x_i - \mu| + d_{ik}))^{r_i}` then the same with
     :math:`|x_k - \mu|` (eq. 8-9), (2 or 6, n, n); and :math:`0.5^{r_i}` (eq. 7), (n,)."""
     distance, to_median = state.distance, state.to_median
-    bases = [0.5 - 0.5 * distance, 0.5 + 0.5 * distance]
+    spreads = [(distance, 0.5)]
     if rules.q != 1.0:
         # the challenger's distance to the median: i's in eu_ij, k's in eu_ji
-        for challenger in (to_median[:, None], to_median[None, :]):
-            spread = 0.25 * (challenger + distance)
-            bases += [0.5 - spread, 0.5 + spread]
-    powers = np.empty((len(bases), *distance.shape))
-    for base, power in zip(bases, powers, strict=True):
-        np.power(base, r[:, None], out=power)
+        spreads += [
+            (challenger + distance, 0.25) for challenger in (to_median[:, None], to_median[None, :])
+        ]
+    powers = np.empty((2 * len(spreads), *distance.shape))
+    # each base formed and raised in place, as 0.5 - 0.5 d and so on (the same doubles)
+    for (spread, scale), lower, upper in zip(spreads, powers[::2], powers[1::2], strict=True):
+        np.multiply(spread, scale, out=lower)
+        np.add(0.5, lower, out=upper)
+        np.subtract(0.5, lower, out=lower)
+        np.power(lower, r[:, None], out=lower)
+        np.power(upper, r[:, None], out=upper)
     return powers, np.full_like(r, 0.5) ** r
 
 

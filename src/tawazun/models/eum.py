@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -472,6 +473,18 @@ def run(
     return Result(scenario=arrays.scenario_id, model="eum", issues=forecasts, parameters=parameters)
 
 
+def _chunk_means(
+    table: tuple[np.ndarray, ...],
+    rules: Rules,
+    rounds: int,
+    tolerance: float | None,
+    part: slice,
+) -> np.ndarray:
+    """The forecasts of the variants ``part`` of one table's batch (:func:`play_batch`)."""
+    x, w, s, width = (column[part] for column in table)
+    return play_batch(x, w, s, rules, rounds, tolerance, width)["mean"]
+
+
 def batch(
     arrays: ScenarioArrays,
     seeds: None = None,
@@ -508,12 +521,10 @@ def batch(
             spread = x.max(axis=1) - x.min(axis=1)
             widths_j = spread if width is None else np.maximum(width, spread)
             w, s = weight[:, at_table, j], arrays.salience[:, at_table, j]
-            for start in range(0, len(x), _eum_batch.CHUNK):
-                part = slice(start, start + _eum_batch.CHUNK)
-                ended = play_batch(
-                    x[part], w[part], s[part], rules, rounds, tolerance, widths_j[part]
-                )
-                out[part, j] = ended["mean"]
+            table = (x, w, s, widths_j)
+            out[:, j] = _eum_batch.over_chunks(
+                partial(_chunk_means, table, rules, rounds, tolerance), len(x)
+            )
             continue
         for v in range(out.shape[0]):
             details = play(

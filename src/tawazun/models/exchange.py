@@ -210,7 +210,7 @@ def batch(
     low, high = arrays.scale_min, arrays.scale_max
     present = arrays.present[order]
     capability, salience = arrays.capability[:, order], arrays.salience[:, order]
-    voting, _ = play(
+    voting, _kept = play(
         to_percent(arrays.position[:, order], low, high),
         salience,
         capability,

@@ -8,6 +8,13 @@ positions (:mod:`.candidates`, :func:`sides`), realises them best first (the ste
 :func:`play_game` plays a game in one call and keeps every round's state if asked
 (:class:`Kept`), from which :mod:`.rounds` builds the records of the exchanges; :func:`play`
 plays a batch of variants, a game each.
+
+decide keeps one object per candidate exchange with its own copy of the positions it has
+seen move. Every candidate alive when an exchange is realised receives the same news, so
+that state is held once per round instead: where each actor stands on each issue in the
+round so far (decide's supply positions), and, per demander of an issue, where it saw each
+partner move to (decide's ``exchange.updates``), kept as the change of the partner's
+weighted position with its sum over partners (:func:`.loop.see`).
 """
 
 from __future__ import annotations

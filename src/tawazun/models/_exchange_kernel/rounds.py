@@ -161,7 +161,7 @@ def simulate(
     (:func:`.game.play`), kept.
     """
     weight = np.where(present, capability[:, None] * salience, 0.0)
-    _, (kept,) = play(
+    _votes, (kept,) = play(
         position[None], salience[None], capability[None], present, [seed],
         rounds=rounds, p=p, salience_weight=salience_weight, fixed_weight=fixed_weight,
         tolerance=tolerance, keep=True,
