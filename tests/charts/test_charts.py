@@ -128,6 +128,31 @@ def test_the_tornado_axis_shows_what_moves_not_the_whole_scale(scenario, analyse
     assert high - low <= max(1.2 * widest, 0.24 * issue.scale.width) + 0.05 * issue.scale.width
 
 
+def test_the_tornado_of_an_issue_without_finite_effects_shows_the_whole_scale(scenario, analyses):
+    import dataclasses
+
+    pivotal = analyses["pivotal"]
+    blank = [
+        dataclasses.replace(
+            e,
+            leave=float("nan"),
+            position_10pct=float("nan"),
+            salience_10pct=float("nan"),
+            capability_10pct=float("nan"),
+        )  # fmt: skip
+        for e in pivotal.effects[ISSUE]
+    ]
+    nothing = dataclasses.replace(
+        pivotal,
+        baseline={**pivotal.baseline, ISSUE: float("nan")},
+        effects={**pivotal.effects, ISSUE: blank},
+    )
+    figure = charts.tornado_chart(scenario, nothing, ISSUE, top=5)
+    issue = scenario.issue(ISSUE)
+    low, high = sorted(figure.layout.xaxis.range)
+    assert low < issue.scale.min and high > issue.scale.max
+
+
 def test_the_shocks_chart_follows_the_timeline(scenario, analyses):
     figure = charts.shocks_chart(scenario, analyses["shocks"], ISSUE)
     alone, along = figure.data

@@ -316,6 +316,8 @@ def _window(issue: Issue, values: list[float], least: float = 0.2) -> tuple[floa
     scale, and never beyond the scale.
     """
     finite = [v for v in values if math.isfinite(v)]
+    if not finite:  # nothing to show: the whole scale
+        return issue.scale.min, issue.scale.max
     low, high = min(finite), max(finite)
     width = max(high - low, issue.scale.width * least)
     centre = (low + high) / 2
