@@ -576,6 +576,16 @@ class TestCompareAndDownload:
         assert client.get("/runs/nope/download.json").status_code == 404
 
 
+def test_a_missing_run_or_scenario_is_a_404_in_the_page_language(client):
+    from tawazun.web.pages import NO_RUN, NO_SCENARIO
+
+    for url, message in (("/runs/nope", NO_RUN), ("/scenarios/nope", NO_SCENARIO)):
+        page = client.get(url, params={"lang": "ar"})
+        with using("ar"):
+            arabic = _(message)
+        assert page.status_code == 404 and arabic != message and arabic in page.text
+
+
 class TestReport:
     def test_a_report_is_made_and_downloads_in_both_languages(self, client):
         document = made_report(client)

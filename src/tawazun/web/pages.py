@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from tawazun import io
 from tawazun.errors import InputError, Problem
-from tawazun.i18n import _, using
+from tawazun.i18n import N_, _, using
 from tawazun.models import available, get_model
 from tawazun.scenario import UnknownName
 from tawazun.web import editing, forms
@@ -43,8 +43,14 @@ def forbidden(request: Request) -> Response:
     return bench_of(request).page(request, "message.html", 403, message=message)
 
 
+NO_SCENARIO = N_("There is no such scenario in the library.")
+NO_RUN = N_("There is no such run.")
+
+
 def missing(request: Request, message: str) -> Response:
-    return bench_of(request).page(request, "message.html", 404, message=message)
+    """The 404 page saying ``message`` (English, marked with ``N_``) in the request's language."""
+    with using(language_of(request)):
+        return bench_of(request).page(request, "message.html", 404, message=_(message))
 
 
 @router.get("/")
@@ -111,8 +117,7 @@ async def form_for_entry(request: Request, key: str) -> tuple[Any, Any] | Respon
         return forbidden(request)
     entry = entry_or_none(request, key)
     if entry is None:
-        with using(language_of(request)):
-            return missing(request, _("There is no such scenario in the library."))
+        return missing(request, NO_SCENARIO)
     return form, entry
 
 
@@ -128,8 +133,7 @@ def scenario_page(request: Request, key: str) -> Response:
     bench = bench_of(request)
     entry = entry_or_none(request, key)
     if entry is None:
-        with using(language_of(request)):
-            return missing(request, _("There is no such scenario in the library."))
+        return missing(request, NO_SCENARIO)
     runs = [job for job in bench.jobs.all() if job.scenario_key == key]
     return bench.page(
         request,
@@ -211,8 +215,7 @@ def run_page(request: Request, run_id: str) -> Response:
     bench = bench_of(request)
     job = job_or_none(request, run_id)
     if job is None:
-        with using(language_of(request)):
-            return missing(request, _("There is no such run."))
+        return missing(request, NO_RUN)
     from tawazun.web import views
 
     with using(language_of(request)):
@@ -235,8 +238,7 @@ def run_page(request: Request, run_id: str) -> Response:
 def edit_page(request: Request, key: str) -> Response:
     entry = entry_or_none(request, key)
     if entry is None:
-        with using(language_of(request)):
-            return missing(request, _("There is no such scenario in the library."))
+        return missing(request, NO_SCENARIO)
     return bench_of(request).page(
         request, "edit.html", entry=entry, scenario=entry.scenario, problems={}
     )
