@@ -55,6 +55,8 @@ BAND_OPACITY = 0.28
 WIDTH, HEIGHT = 900, 460
 #: characters of a title line that fit in :data:`WIDTH`
 TITLE_WIDTH = 90
+#: the share of the axis a band must show to carry its label above the plot
+NARROWEST_LABELLED = 0.08
 _RLI, _PDI = "\u2067", "\u2069"
 _NO_ISOLATES = {0x2068: None, 0x2069: None}
 #: CSS a page showing figures needs (it is in :func:`figure_html`'s output).
@@ -190,6 +192,8 @@ def _shade_bands(
         if vertical:
             figure.add_vrect(x0=lower, x1=upper, layer="below", **common)
             width = upper - lower
+            if width < NARROWEST_LABELLED * (high - low):
+                continue  # too narrow to name without cutting words: shaded only
             figure.add_annotation(
                 x=(lower + upper) / 2,
                 y=1.0,
