@@ -22,8 +22,9 @@ def document(k: int) -> dict[str, Any]:
     }
 
 
-def save_one(url: str, scenario_json: str, k: int, barrier: Any) -> None:
+def save_one(url: str, scenario_json: str, k: int, barrier: Any, opener: str = "open") -> None:
+    """Save run ``k`` through ``store.open`` or ``store.saver`` (``opener``)."""
     scenario = Scenario.model_validate_json(scenario_json)
     barrier.wait(timeout=120)
-    with store.open(url) as runs:
+    with getattr(store, opener)(url) as runs:
         runs.save(document(k), scenario, model="median", parameters={}, options={"k": k})

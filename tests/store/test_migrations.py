@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from tawazun import store
 from tawazun.scenario import Scenario
 from tawazun.store import _database, canonical
-from tawazun.store._store import content_hash
+from tawazun.store._rows import content_hash
 from tawazun.store.schema import VERSION_TABLE, metadata
 
 MIGRATIONS = Path(_database.__file__).parent / "migrations"

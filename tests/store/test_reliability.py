@@ -32,9 +32,13 @@ runner = CliRunner()
 WRITERS = 50
 
 
-@pytest.mark.parametrize("created", [False, True], ids=["new store", "existing store"])
+@pytest.mark.parametrize(
+    ("created", "opener"),
+    [(False, "open"), (True, "open"), (False, "saver"), (True, "saver")],
+    ids=["new store", "existing store", "new store, saver", "existing store, saver (sqlite3)"],
+)
 def test_fifty_processes_saving_at_once_lose_nothing(
-    tmp_path: Path, created: bool, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, created: bool, opener: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
     if created:
@@ -48,7 +52,8 @@ def test_fifty_processes_saving_at_once_lose_nothing(
     barrier = context.Barrier(WRITERS)
     scenario = one_issue([0, 50, 90], [1, 1, 1], [2, 1, 1]).model_dump_json()
     writers = [
-        context.Process(target=save_one, args=(url, scenario, k, barrier)) for k in range(WRITERS)
+        context.Process(target=save_one, args=(url, scenario, k, barrier, opener))
+        for k in range(WRITERS)
     ]
     for writer in writers:
         writer.start()
@@ -83,16 +88,51 @@ def hang(connection):
 scenario = one_issue([0, 50, 90], [1, 1, 1], [2, 1, 1])
 runs.save(scenario.forecast(), scenario)
 """
+# the same with the saver's sqlite3 route: both rows written, then the commit waits
+HANG_IN_DIRECT_COMMIT = """
+import pathlib, sys, time
+from tawazun import store
+from tawazun.store import _direct
+from tests.factories import one_issue
+
+url, ready = sys.argv[1], pathlib.Path(sys.argv[2])
+written = _direct.write
+
+def hang(connection, *rows):
+    run_id = written(connection, *rows)
+    ready.write_text("both rows written, not committed")
+    time.sleep(120)
+    return run_id
+
+_direct.write = hang
+scenario = one_issue([0, 50, 90], [1, 1, 1], [2, 1, 1])
+with store.saver(url) as saver:
+    assert saver._direct is not None
+    saver.save(scenario.forecast(), scenario)
+"""
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "crash"])
 def test_a_run_interrupted_while_saving_leaves_no_half_row(
     store_url: str, tmp_path: Path, scenario: Scenario, how: signal.Signals
 ) -> None:
+    _interrupt_while_saving(HANG_IN_COMMIT, store_url, tmp_path, scenario, how)
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "crash"])
+def test_a_run_interrupted_while_saving_with_sqlite3_leaves_no_half_row(
+    sqlite_url: str, tmp_path: Path, scenario: Scenario, how: signal.Signals
+) -> None:
+    _interrupt_while_saving(HANG_IN_DIRECT_COMMIT, sqlite_url, tmp_path, scenario, how)
+
+
+def _interrupt_while_saving(
+    child_code: str, store_url: str, tmp_path: Path, scenario: Scenario, how: signal.Signals
+) -> None:
     store.open(store_url).close()
     ready = tmp_path / "ready"
     child = subprocess.Popen(
-        [sys.executable, "-c", HANG_IN_COMMIT, store_url, str(ready)],
+        [sys.executable, "-c", child_code, store_url, str(ready)],
         cwd=REPO,
         stderr=subprocess.PIPE,
     )

@@ -33,7 +33,7 @@ from tawazun.i18n import N_, _
 
 if TYPE_CHECKING:
     from tawazun.scenario import Scenario
-    from tawazun.store import Store
+    from tawazun.store import Saver, Store
 
 StoreOpt = Annotated[
     str | None,
@@ -78,7 +78,7 @@ def shows(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
 class _Pending:
     command: str
     arguments: dict[str, Any]
-    store: Store | None
+    store: Saver | None
     label: str | None = None
     note: str | None = None
     started: float = field(default_factory=time.perf_counter)
@@ -95,6 +95,14 @@ def open_store(url: str | None) -> Store:
     from tawazun import store
 
     return store.open(url)
+
+
+def open_saver(url: str | None) -> Saver:
+    """The store at ``url``, as :func:`open_store` finds it, opened to keep a run (without
+    SQLAlchemy where it can: see :func:`tawazun.store.saver`)."""
+    from tawazun import store
+
+    return store.saver(url)
 
 
 def saved(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -116,7 +124,7 @@ def saved(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
             with clean_errors():
-                opened = None if no_save else open_store(store)
+                opened = None if no_save else open_saver(store)
             pending = _Pending(command, dict(bound.arguments), opened, label, note)
             token = _pending.set(pending)
             try:
@@ -186,7 +194,7 @@ def keep(source: Scenario | str | Path, result: Any) -> None:
         return
     seconds = time.perf_counter() - pending.started
     try:
-        run = pending.store.save(
+        pending.saved = pending.store.save(
             document,
             source,
             command=pending.command,
@@ -198,8 +206,6 @@ def keep(source: Scenario | str | Path, result: Any) -> None:
     except InputError as exc:
         # the result is still printed; the command then fails with the store's words
         pending.failure = exc
-        return
-    pending.saved = run.id
 
 
 @contextmanager

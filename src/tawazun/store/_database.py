@@ -9,7 +9,6 @@ opening it at once agree on one schema.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,43 +18,32 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from tawazun.errors import InputError, Problem
 from tawazun.i18n import _
-from tawazun.store.schema import VERSION_TABLE
+from tawazun.store._base import (
+    BUSY_TIMEOUT,
+    ENVIRONMENT,
+    HEAD,
+    REVISIONS,
+    VERSION_TABLE,
+    StoreError,
+    check_sqlite_path,
+    default_path,
+    failure,
+    hide_password,
+)
 
-ENVIRONMENT = "TAWAZUN_DATABASE_URL"
-#: The schema revisions this tawazun knows, oldest first (``migrations/versions``).
-REVISIONS = ("0001", "0002", "0003", "0004")
-HEAD = REVISIONS[-1]
+__all__ = ["ENVIRONMENT", "StoreError", "create_engine", "database_errors", "migrate", "resolve"]
+
 TABLES = frozenset({"runs", "scenarios", VERSION_TABLE})
-SQLITE_HEADER = b"SQLite format 3\x00"
-#: How long a writer waits for another to finish before giving up (seconds).
-BUSY_TIMEOUT = 60
 CONNECT_TIMEOUT = 10
 # a lock number of our own for PostgreSQL's advisory locks ("tawazun" in ASCII)
 MIGRATION_LOCK = 0x746177617A756E
 
 
-class StoreError(InputError):
-    """A store that cannot be opened or used: one line naming the store (without password)."""
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__([Problem(where, "", "store", message)])
-
-
-def default_path() -> Path:
-    """The SQLite file in the user's data directory (platformdirs) used when no URL is given."""
-    from platformdirs import user_data_path
-
-    return user_data_path("tawazun", appauthor=False) / "runs.sqlite"
-
-
 def _hide_password(text: str, url: URL | None = None) -> str:
     """``text`` with the password of ``url`` (and any ``user:password@``) replaced by ***."""
-    if url is not None and url.password:
-        text = text.replace(str(url.password), "***")
-    text = re.sub(r"(://[^:/@\s]*):[^@\s]*@", r"\1:***@", text)
-    return re.sub(r"(password=)[^&\s]*", r"\1***", text, flags=re.IGNORECASE)
+    password = None if url is None else url.password
+    return hide_password(text, str(password) if password else None)
 
 
 def shown(url: URL) -> str:
@@ -98,22 +86,7 @@ def _check_sqlite_file(url: URL) -> None:
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
         return
-    path = Path(database)
-    where = shown(url)
-    if path.exists():
-        if not path.is_file():
-            raise StoreError(where, _("{path} is not a regular file").format(path=path))
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-        if header and header != SQLITE_HEADER:
-            raise StoreError(
-                where,
-                _("{path} is not an SQLite database (corrupt or another kind of file)").format(
-                    path=path
-                ),
-            )
-    elif not path.parent.is_dir():
-        raise StoreError(where, _("the folder {folder} does not exist").format(folder=path.parent))
+    check_sqlite_path(Path(database), shown(url))
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -144,27 +117,17 @@ def create_engine(url: URL) -> Engine:
     return sa.create_engine(url, connect_args=connect_args, pool_pre_ping=True)
 
 
-def _reason(error: BaseException, url: URL) -> str:
-    """The driver's own words, on one line, without the password."""
-    original = getattr(error, "orig", None) or error
-    text = " ".join(line.strip() for line in str(original).splitlines() if line.strip())
-    return _hide_password(text, url)
-
-
 @contextmanager
 def database_errors(url: URL, doing: str) -> Iterator[None]:
     """Turn a database failure while ``doing`` something into one :class:`StoreError` line."""
     try:
         yield
     except exc.DBAPIError as error:
-        reason = _reason(error, url)
-        if url.get_backend_name() == "sqlite" and (
-            "not a database" in reason or "malformed" in reason
-        ):
-            reason = _("not an SQLite database (corrupt or another kind of file): {reason}").format(
-                reason=reason
-            )
-        raise StoreError(shown(url), f"{doing}: {reason}") from None
+        original = getattr(error, "orig", None) or error
+        sqlite = url.get_backend_name() == "sqlite"
+        raise failure(
+            shown(url), doing, _hide_password(str(original), url), sqlite=sqlite
+        ) from None
 
 
 def _revision(connection: Connection) -> tuple[set[str], str | None]:

@@ -5,11 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import json
 import re
-import secrets
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from tawazun.errors import InvalidArgument
 from tawazun.i18n import _
 from tawazun.store import documents
 from tawazun.store._database import (
@@ -29,6 +25,7 @@ from tawazun.store._database import (
     resolve,
     shown,
 )
+from tawazun.store._rows import ScenarioVersion, new_run_id, run_rows, unpack, version_of
 from tawazun.store.schema import runs as runs_table
 from tawazun.store.schema import scenarios as scenarios_table
 
@@ -37,73 +34,10 @@ if TYPE_CHECKING:
 
     from tawazun.scenario import Scenario
 
-#: Run ids: 8 characters of Crockford's base32 (no i, l, o, u), about 10**12 of them.
-ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
-ID_LENGTH = 8
 #: The shortest prefix of a run id that ``get`` accepts for the whole id.
 MIN_PREFIX = 4
 #: ``last`` is the newest run, ``last~N`` the N-th before it.
 NEWEST = re.compile(r"last(?:~(\d+))?")
-
-
-def new_run_id() -> str:
-    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
-
-
-def canonical(scenario: Scenario) -> str:
-    """The scenario's normalised form: sorted-key JSON of its fields that differ from defaults.
-
-    Two files that read as the same scenario (YAML or Excel, comments, key order, defaults
-    written out or not) have the same canonical form and so the same hash.
-    """
-    data = scenario.model_dump(mode="json", exclude_defaults=True)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def pack(document: dict[str, Any]) -> bytes:
-    """A result document as stored: compact JSON, zlib-compressed (fast level: a 1000-actor
-    trajectory is hundreds of megabytes of JSON)."""
-    compact = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(compact.encode("utf-8"), 1)
-
-
-def unpack(packed: bytes) -> dict[str, Any]:
-    return json.loads(zlib.decompress(packed))
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class ScenarioVersion:
-    """One stored version of a scenario (or of a data file), kept once per content hash."""
-
-    hash: str
-    scenario_id: str
-    title: str
-    kind: str
-    content: str
-    created: dt.datetime
-    #: the hash of the version this one was edited from, if any
-    parent: str | None = None
-
-    def scenario(self) -> Scenario:
-        """The scenario as it was when the run was made.
-
-        It is validated again: a scenario kept by an older tawazun that this one refuses
-        raises a ``ScenarioFileError`` naming each problem (where: the field's path).
-        """
-        from tawazun.io.errors import validate
-
-        if self.kind != "scenario":
-            raise InvalidArgument(
-                "store", "scenario", _("this run read a data file, not a scenario")
-            )
-        where = _("stored scenario {hash}").format(hash=self.hash[:12])
-        return validate(
-            json.loads(self.content), where, lambda location: ".".join(map(str, location))
-        )
 
 
 @dataclass(frozen=True)
@@ -155,12 +89,6 @@ class Run:
 def _utc(moment: dt.datetime) -> dt.datetime:
     # SQLite keeps no time zone: every time stored is UTC
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def _version() -> str:
-    from tawazun import __version__
-
-    return __version__
 
 
 class Store:
@@ -242,58 +170,23 @@ class Store:
             The command's own options (runs, step, ...), the seed of its random draws, the
             wall time, and the user's label and note.
         """
-        document = result.to_dict() if hasattr(result, "to_dict") else result
-        if not isinstance(document, dict):
-            raise InvalidArgument("store.save", "result", _("a result, or its document as a dict"))
-        packed = pack(document)
-        version = self._version_of(scenario)
-        if model is None:
-            model = document.get("model")
-        if parameters is None:
-            parameters = dict(document.get("parameters") or {})
-            if model is not None and command != "backtest":
-                from tawazun.models import get_model
-
-                parameters = get_model(model).defaults | parameters
-        # the scenario finds the bands that documents like pivotal's do not name
-        as_scenario = None
-        if version.kind == "scenario":
-            as_scenario = scenario.scenario() if isinstance(scenario, ScenarioVersion) else scenario
-        row = {
-            "created": dt.datetime.now(dt.UTC),
-            "command": command,
-            "model": model,
-            "parameters": parameters,
-            "options": options or {},
-            "seed": None if seed is None else str(seed),
-            "version": _version(),
-            "scenario_hash": version.hash,
-            "document_zlib": packed,
-            "summary": documents.summary(command, document, as_scenario),
-            "seconds": seconds,
-            "label": label,
-            "note": note,
-        }
+        version, row = run_rows(
+            result,
+            scenario,
+            command=command,
+            model=model,
+            parameters=parameters,
+            options=options,
+            seed=seed,
+            seconds=seconds,
+            label=label,
+            note=note,
+        )
         with self._writing(_("cannot save the run")) as connection:
             self._keep_version(connection, version)
             row["id"] = self._free_id(connection)
             connection.execute(runs_table.insert().values(row))
         return self.get(row["id"])
-
-    def _version_of(self, scenario: Scenario | ScenarioVersion | Path | str) -> ScenarioVersion:
-        now = dt.datetime.now(dt.UTC)
-        if isinstance(scenario, ScenarioVersion):
-            return scenario
-        if isinstance(scenario, Path | str):
-            path = Path(scenario)
-            content = path.read_text(encoding="utf-8")
-            return ScenarioVersion(
-                content_hash(content), path.stem, path.name, "file", content, now
-            )
-        content = canonical(scenario)
-        return ScenarioVersion(
-            content_hash(content), scenario.id, scenario.metadata.title.en, "scenario", content, now
-        )
 
     def _keep_version(self, connection: sa.Connection, version: ScenarioVersion) -> None:
         connection.execute(
@@ -316,9 +209,9 @@ class Store:
         ``parent``: the scenario this one is an edit of (kept too); the first save of a
         version says where it came from, later saves of the same version do not change it.
         """
-        version = self._version_of(scenario)
+        version = version_of(scenario)
         if parent is not None:
-            before = self._version_of(parent)
+            before = version_of(parent)
             version = dataclasses.replace(version, parent=before.hash)
         with self._writing(_("cannot save the scenario")) as connection:
             if parent is not None:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tawazun.store._store import Run, ScenarioVersion
+    from tawazun.store._rows import ScenarioVersion
+    from tawazun.store._store import Run
 
 #: Options that say where a run read its input, not what it computed.
 NOT_COMPARED = ("param", "file")

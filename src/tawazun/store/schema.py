@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-metadata = sa.MetaData()
+from tawazun.store._base import VERSION_TABLE
 
-#: Alembic's version table, named for tawazun so a shared PostgreSQL database can hold it.
-VERSION_TABLE = "tawazun_schema"
+__all__ = ["VERSION_TABLE", "metadata", "runs", "scenarios"]
+
+metadata = sa.MetaData()
 
 scenarios = sa.Table(
     "scenarios",
