@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tawazun.jsontext import INDENT, document_text
 from tawazun.scenario import UnknownName
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ class Result:
         )
 
     def to_json(self, indent: int | None = 2) -> str:
+        """The document as text: as ``tawazun forecast --json`` prints it (``indent=2``)."""
+        if indent == INDENT:
+            return document_text(self.to_dict())
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_frame(self) -> pd.DataFrame:
@@ -134,6 +138,9 @@ def issue_forecast(
 
 def _jsonable(value: Any) -> Any:
     """Plain JSON types: NumPy scalars and arrays become numbers and lists, NaN becomes null."""
+    if type(value) is float:
+        # first: nearly every value of a long trajectory is one
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

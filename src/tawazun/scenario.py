@@ -137,8 +137,10 @@ WholeNumber = Annotated[int, BeforeValidator(_to_whole)]
 # surrogates, private use, unassigned, line and paragraph separators, spaces other than
 # U+0020 (a no-break space looks like a space).
 _REFUSED_IN_IDS = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
-# Characters no text may hold: controls other than tab and line breaks (terminal escapes).
-_REFUSED_IN_TEXT = frozenset({"Cc"})
+# Characters no text may hold: controls (category Cc, which Unicode keeps to these 65 code
+# points) other than tab and line feed (terminal escapes); a search, not a loop over every
+# character of every rationale.
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _character_name(char: str) -> str:
@@ -166,13 +168,13 @@ def _clean_text(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = unicodedata.normalize("NFC", value.strip()).replace("\r\n", "\n").replace("\r", "\n")
-    for char in text:
-        if char not in "\t\n" and unicodedata.category(char) in _REFUSED_IN_TEXT:
-            raise ValueError(
-                _("the text holds the control character {char}; remove it").format(
-                    char=_character_name(char)
-                )
+    control = _CONTROL_IN_TEXT.search(text)
+    if control is not None:
+        raise ValueError(
+            _("the text holds the control character {char}; remove it").format(
+                char=_character_name(control.group())
             )
+        )
     return text
 
 

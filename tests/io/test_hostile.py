@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import sys
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 from typer.testing import CliRunner
 
 import tawazun
@@ -581,6 +584,23 @@ def test_control_characters_in_names_are_refused_and_printable_escapes_them(tmp_
     [problem] = refused(write(tmp_path, "s.yaml", text))
     assert "control character U+001B" in problem
     assert printable("a\x1b[2Jb\u202ec") == "a\\x1b[2Jb\\u202ec"
+
+
+def test_text_refuses_exactly_the_control_characters_but_tab_and_line_breaks() -> None:
+    from tawazun.scenario import Words
+
+    adapter = TypeAdapter(Words)
+    controls = {
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) == "Cc" and chr(code) not in "\t\n\r"
+    }
+    for char in sorted(controls):
+        with pytest.raises(ValidationError, match="control character"):
+            adapter.validate_python(f"a{char}b")
+    # every other category is text, line breaks and tabs included
+    for char in ["\t", "\n", "\r", "\u00a0", "\u200f", "\u2028", "\ufeff", "\U0001f600", "ت"]:
+        adapter.validate_python(f"a{char}b")
 
 
 # -- tracebacks and messages ------------------------------------------------------------------

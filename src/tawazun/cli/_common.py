@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
@@ -23,6 +22,7 @@ from tawazun.cli._lang import choose_language, speaking
 from tawazun.errors import InputError
 from tawazun.i18n import ENVIRONMENT, N_, _
 from tawazun.io import _yaml
+from tawazun.jsontext import document_text
 from tawazun.models import get_model
 from tawazun.result import Result
 from tawazun.scenario import Scenario, Text, UnknownName, parse_number
@@ -133,7 +133,7 @@ def clean_errors() -> Iterator[None]:
 
 
 def print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(document_text(document) + "\n")
 
 
 def text_in(text: Text, lang: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from tawazun.i18n import _
+from tawazun.jsontext import document_text
 from tawazun.store import documents
 from tawazun.store._database import (
     StoreError,
@@ -74,7 +74,7 @@ class Run:
     @property
     def document_text(self) -> str:
         """The document exactly as the command printed it with ``--json``."""
-        return json.dumps(self.document, ensure_ascii=False, indent=2)
+        return document_text(self.document)
 
     def scenario(self) -> Scenario:
         """The scenario the run was computed from, as it was then."""

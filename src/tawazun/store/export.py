@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import _
+from tawazun.jsontext import document_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,7 +91,7 @@ def export(run: Run, path: str | Path) -> list[Path]:
             "result": run.document,
             "scenario": scenario,
         }
-        path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        path.write_text(document_text(document) + "\n", "utf-8")
         return [path]
     tables = sheets(run)
     if suffix == ".xlsx":

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from tawazun import io
 from tawazun.errors import InputError, Problem
 from tawazun.i18n import N_, _, using
+from tawazun.jsontext import document_text
 from tawazun.models import available, get_model
 from tawazun.scenario import UnknownName
 from tawazun.web import editing, forms
@@ -398,10 +399,8 @@ def download_run(request: Request, run_id: str, fmt: str) -> Response:
     filename = f"{job.scenario.id}-{job.command}-{job.model}-{job.id}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "json":
-        import json
-
         return Response(
-            json.dumps(job.result, ensure_ascii=False, indent=2),
+            document_text(job.result),
             media_type="application/json",
             headers=headers,
         )
