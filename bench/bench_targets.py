@@ -187,11 +187,22 @@ def timed_command(source: Path, args: list[str], store: Path) -> tuple[float, fl
     return wall, cpu
 
 
-def best_of(repeat: int, source: Path, args: list[str], store: Path) -> tuple[float, float]:
-    """The best wall and the best CPU time of ``repeat`` runs (after one to warm up)."""
-    timed_command(source, args, store)
-    times = [timed_command(source, args, store) for _ in range(repeat)]
-    return min(w for w, _ in times), min(c for _, c in times)
+def best_of(
+    repeat: int, routes: dict[str, tuple[Path, Path]], args: list[str]
+) -> dict[str, tuple[float, float]]:
+    """The best wall and the best CPU time of ``repeat`` runs of each route (source, store),
+    after one run of each to warm up. The routes take turns, so that both see the machine in
+    the same state: on a shared 2-core machine a command's wall time drifts by a third
+    from one minute to the next."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in routes}
+    for turn in range(repeat + 1):
+        for name, (source, store) in routes.items():
+            timed = timed_command(source, args, store)
+            if turn:
+                times[name].append(timed)
+    return {
+        name: (min(w for w, _ in found), min(c for _, c in found)) for name, found in times.items()
+    }
 
 
 def main() -> None:
@@ -199,7 +210,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="target names (default: all)")
     parser.add_argument("--scale", type=float, default=1.0, help="share of the runs")
     parser.add_argument("--baseline", default=BASELINE, help="the commit to compare with")
-    parser.add_argument("--repeat", type=int, default=3, help="command timings (best kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=7, help="command timings per route (best kept)"
+    )
     parser.add_argument(
         "--skip-baseline", nargs="*", default=[], help="targets timed on this checkout only"
     )
@@ -228,16 +241,15 @@ def main() -> None:
                 command = [str(csv) if a == "{csv}" else a for a in command]
                 # a store per route: each migrates its store to its own schema, and an
                 # older tawazun refuses a store a newer one has migrated
-                now, now_cpu = best_of(args.repeat, here, command, Path(folder) / "now.sqlite")
-                nan = (float("nan"), float("nan"))
+                routes = {"now": (here, Path(folder) / "now.sqlite")}
                 skip = name in args.skip_baseline or (
                     "--no-save" in command and not baseline_knows(before, "--no-save")
                 )
-                then, then_cpu = (
-                    nan
-                    if skip
-                    else best_of(args.repeat, before, command, Path(folder) / "before.sqlite")
-                )
+                if not skip:
+                    routes["before"] = (before, Path(folder) / "before.sqlite")
+                best = best_of(args.repeat, routes, command)
+                nan = (float("nan"), float("nan"))
+                (now, now_cpu), (then, then_cpu) = best["now"], best.get("before", nan)
                 cpu = {"now_cpu": now_cpu, "before_cpu": then_cpu}
                 scaled = False
             met = "(scaled)" if scaled else ("yes" if now < target else "NO")

@@ -11,12 +11,15 @@ from __future__ import annotations
 from itertools import product
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from oracles import eum_numpy as oracle
-from tawazun.models import _eum_batch, _eum_compiled, _eum_kernel
+from tawazun.i18n import using
+from tawazun.models import _compiling, _eum_batch, _eum_compiled, _eum_kernel, eum
 from tawazun.models._eum_kernel import Rules, State
+from tests.factories import one_issue
 
 RULES = [
     Rules(probability=p, capitulation=c, compromise=m, q=q, t=t)
@@ -114,3 +117,26 @@ def test_the_one_variant_route_of_large_tables_is_numpys_to_the_last_bit(table, 
 def test_pairwise_sums_are_numpys(count: int, scale: int, seed: int) -> None:
     values = np.random.default_rng(seed).standard_normal(count) * 10.0**scale
     assert _eum_compiled.pairwise_sum(values, 0, count) == values.sum()
+
+
+@pytest.mark.parametrize("route", ["batched", "one variant"])
+def test_the_first_run_after_an_install_says_it_compiles(
+    route: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before the wait, in the user's language; not once the kernel is compiled or cached."""
+    # up to _eum_batch.MOST_ACTORS actors take the batched route, more the one-variant route
+    size = 3 if route == "batched" else _eum_batch.MOST_ACTORS + 8
+    assert _eum_batch.applies(size, Rules()) == (route == "batched")
+    scenario = one_issue(list(np.linspace(0, 100, size)), [1.0] * size, [1.0] * size)
+    scenario.forecast("eum")  # compiles on a cold cache, and may say so
+    caplog.clear()
+    with caplog.at_level("WARNING", logger=eum.logger.name):
+        scenario.forecast("eum")
+        assert not caplog.records
+        monkeypatch.setattr(_compiling, "is_ready", lambda *functions: False)
+        scenario.forecast("eum")
+        with using("ar"):
+            scenario.forecast("eum")
+    english, arabic = (record.getMessage() for record in caplog.records)
+    assert "compiling the expected utility model's kernel with Numba" in english
+    assert "تُجمَّع نواة نموذج المنفعة المتوقعة" in arabic

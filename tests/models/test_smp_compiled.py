@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oracles import smp_numpy
+from tawazun.models import _compiling
 from tawazun.models import _smp_kernel as kernel
 from tawazun.models._smp_kernel import game
 from tawazun.models._smp_kernel.challenge import best_challenges, challenge_estimate
@@ -154,6 +155,6 @@ def test_the_first_compilation_is_announced(
     with caplog.at_level(logging.WARNING, logger=game.__name__):
         kernel.simulate(*random_game(3, 5, 1), kernel.Settings())
         assert not caplog.records  # compiled by now: nothing to say
-        monkeypatch.setattr(game, "compiled_is_cached", lambda: False)
+        monkeypatch.setattr(_compiling, "is_ready", lambda *functions: False)
         kernel.simulate(*random_game(3, 5, 1), kernel.Settings())
     assert "compiling the SMP model's kernel" in caplog.text

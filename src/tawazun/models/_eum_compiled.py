@@ -14,18 +14,14 @@ Two rules keep the doubles those of NumPy's vectorised route (``oracles/eum_nump
 - every sum runs in NumPy's order: along a contiguous axis NumPy sums pairwise
   (:func:`pairwise_sum`), along any other axis one term after another.
 
-Compiled at first use and kept in Numba's cache (``cache=True``); :func:`is_compiled`
-says whether a first run will have to compile.
+Compiled at first use and kept in Numba's cache (``cache=True``);
+:func:`tawazun.models._compiling.is_ready` says whether a first run will have to compile.
 """
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 from numba import njit
-
-logger = logging.getLogger(__name__)
 
 # error_model="numpy": divisions follow IEEE, as NumPy's; every divisor is checked first
 _jit = njit(cache=True, error_model="numpy", nogil=True)
@@ -570,35 +566,7 @@ def offer_round(
     return chosen, after
 
 
-def is_compiled(*functions) -> bool:
-    """Whether every one of ``functions`` is ready: compiled in this process, or in Numba's
-    cache on disk for this version of its source.
-
-    Reads Numba's cache index (``FunctionCache._cache_file._load_index``, which discards an
-    index older than the source); a Numba without it counts as not cached.
-    """
-    for function in functions:
-        if function.signatures:
-            continue
-        try:
-            if not function._cache._cache_file._load_index():
-                return False
-        except (AttributeError, OSError):
-            return False
-    return True
-
-
 #: What each route calls from Python: :mod:`._eum_batch`'s rounds of small tables, and
 #: :mod:`._eum_kernel`'s one-variant route of large ones.
 BATCHED = (medians, risk_round, offer_round)
 ONE_VARIANT = (sorted_votes, point_spreads, by_actor, dangers, challenge_utilities, choose_offers)
-
-
-def announce_compiling(functions: tuple) -> None:
-    """Say on stderr, before the wait, that a first run compiles ``functions``."""
-    if not is_compiled(*functions):
-        # logging's last-resort handler writes warnings to stderr
-        logger.warning(
-            "tawazun: compiling the expected utility model's kernel with Numba; this "
-            "happens once after an install and takes about 15 seconds"
-        )

@@ -15,6 +15,7 @@ choices that replication's own comments call mistakes; each can be corrected by 
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import partial
@@ -25,8 +26,8 @@ import numpy as np
 from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
 from tawazun.i18n import N_, _, ngettext
-from tawazun.models import ModelSpec, Resume, _eum_batch
-from tawazun.models._eum_compiled import BATCHED, ONE_VARIANT, announce_compiling
+from tawazun.models import ModelSpec, Resume, _compiling, _eum_batch
+from tawazun.models._eum_compiled import BATCHED, ONE_VARIANT
 from tawazun.models._eum_kernel import (
     OFFER_TYPES,
     Offers,
@@ -39,6 +40,21 @@ from tawazun.models._eum_kernel import (
 )
 from tawazun.result import IssueForecast, Result, Round, issue_forecast
 from tawazun.stats import weighted_mean
+
+logger = logging.getLogger(__name__)
+
+
+def announce_compiling(functions: tuple) -> None:
+    """Say on stderr, before the wait, that a first run compiles ``functions``."""
+    _compiling.announce(
+        logger,
+        _(
+            "tawazun: compiling the expected utility model's kernel with Numba, once after an "
+            "install or an upgrade (about 15 seconds)"
+        ),
+        *functions,
+    )
+
 
 #: Named variants: the rule each documented choice follows.
 VARIANTS: dict[str, dict[str, str]] = {

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tawazun.i18n import _
+from tawazun.models import _compiling
 from tawazun.models._exchange_kernel.candidates import (
     _internal,
     _jit,
@@ -356,32 +357,16 @@ def play_game(
     return voting, kept + (log[:used],)
 
 
-def compiled_is_cached(entry: Any) -> bool:
-    """Whether the compiled entry point ``entry`` (:func:`play_game`) is ready: compiled
-    in this process, or in Numba's cache on disk for this version of the source (a first
-    run after an install compiles it).
-
-    Reads Numba's cache index (``FunctionCache._cache_file._load_index``, which discards an
-    index older than the source); a Numba without it counts as not cached.
-    """
-    if entry.signatures:
-        return True
-    try:
-        return bool(entry._cache._cache_file._load_index())
-    except (AttributeError, OSError):
-        return False
-
-
 def announce_compiling(entry: Any) -> None:
     """Say on stderr, before the wait, that ``entry`` compiles (once after an install)."""
-    if not compiled_is_cached(entry):
-        # logging's last-resort handler writes to stderr when the application set none
-        logger.warning(
-            _(
-                "tawazun: compiling the exchange model's kernel with Numba, once after an "
-                "install or an upgrade (up to half a minute)"
-            )
-        )
+    _compiling.announce(
+        logger,
+        _(
+            "tawazun: compiling the exchange model's kernel with Numba, once after an "
+            "install or an upgrade (up to half a minute)"
+        ),
+        entry,
+    )
 
 
 def kernel_input(

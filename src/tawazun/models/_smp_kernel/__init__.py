@@ -15,7 +15,7 @@ as plain loops (``oracles/smp.py``) are what the tests hold this kernel to.
 
 from __future__ import annotations
 
-from tawazun.models._smp_kernel.game import compiled_is_cached, simulate  # noqa: F401
+from tawazun.models._smp_kernel.game import simulate  # noqa: F401
 from tawazun.models._smp_kernel.settings import (  # noqa: F401
     BARGAIN_MODELS,
     BIG_R_ADJUSTS,

@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from tawazun.i18n import _
+from tawazun.models import _compiling
 from tawazun.models._smp_kernel.bargain import (
     DETERMINISTIC,
     bargain_utilities,
@@ -241,27 +242,16 @@ def play(
     )
 
 
-def compiled_is_cached() -> bool:
-    """Whether the game is compiled in this process or in Numba's cache on disk for this
-    version of the source (``FunctionCache._cache_file._load_index``, which discards an
-    index older than the source; a Numba without it counts as not cached)."""
-    if play.signatures:
-        return True
-    try:
-        return bool(play._cache._cache_file._load_index())
-    except (AttributeError, OSError):
-        return False
-
-
 def announce_compilation() -> None:
-    """Say on stderr (logging's last-resort handler by default) that a wait is coming."""
-    if not compiled_is_cached():
-        logger.warning(
-            _(
-                "tawazun: compiling the SMP model's kernel with Numba, once after an install "
-                "or an upgrade (up to a minute)"
-            )
-        )
+    """Say on stderr, before the wait, that a first run compiles the game."""
+    _compiling.announce(
+        logger,
+        _(
+            "tawazun: compiling the SMP model's kernel with Numba, once after an install "
+            "or an upgrade (up to a minute)"
+        ),
+        play,
+    )
 
 
 def simulate(
