@@ -32,8 +32,6 @@ from tawazun.store._base import (
     hide_password,
 )
 
-__all__ = ["ENVIRONMENT", "StoreError", "create_engine", "database_errors", "migrate", "resolve"]
-
 TABLES = frozenset({"runs", "scenarios", VERSION_TABLE})
 CONNECT_TIMEOUT = 10
 # a lock number of our own for PostgreSQL's advisory locks ("tawazun" in ASCII)
