@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 import zipfile
+from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -419,6 +422,39 @@ class TestStore:
             again = second.get(f"/runs/{stored}/report.html", params={"lang": "ar"})
             assert again.status_code == 200
             assert without_chart_ids(again.text) == without_chart_ids(made)
+
+    def test_a_report_made_again_keeps_only_its_own_requests_waiting(self, tmp_path, monkeypatch):
+        from tawazun.web import app as web_app
+
+        started, release, made = threading.Event(), threading.Event(), Counter()
+
+        def remade(job):
+            made[job.id] += 1
+            if job.id == "slow":
+                started.set()
+                release.wait(60)
+            return f"findings of {job.id}"
+
+        monkeypatch.setattr(web_app, "report_findings", remade)
+        with make_client(tmp_path / "runs.sqlite") as client:
+            bench = client.app.state.bench
+            slow = [SimpleNamespace(id="slow", outcome=None) for _ in range(2)]
+            waiting = [threading.Thread(target=bench.findings, args=(job,)) for job in slow]
+            for thread in waiting:
+                thread.start()
+            assert started.wait(60)
+            # another report, asked for while the slow one is being made, does not wait
+            other = SimpleNamespace(id="other", outcome=None)
+            asked = threading.Thread(target=bench.findings, args=(other,))
+            asked.start()
+            asked.join(10)
+            finished_meanwhile = not asked.is_alive()
+            release.set()
+            for thread in [*waiting, asked]:
+                thread.join(60)
+        assert finished_meanwhile and other.outcome == "findings of other"
+        assert [job.outcome for job in slow] == ["findings of slow"] * 2
+        assert made == {"slow": 1, "other": 1}  # the two requests for one report made it once
 
 
 class TestCharts:

@@ -94,7 +94,9 @@ class Workbench:
         self.jobs = Jobs(settings.scheduler, settings.job_workers, self._save)
         self.env = templates()
         self._findings: dict[str, Any] = {}
+        # guards the two dicts; a report being made again holds its own lock in _making
         self._findings_lock = threading.Lock()
+        self._making: dict[str, threading.Lock] = {}
 
     def _save(self, job: Job) -> str | None:
         """Keep a finished run in the store; its id there. A report is kept as its recipe
@@ -112,14 +114,24 @@ class Workbench:
 
     def findings(self, job: Job) -> Any:
         """A done report job's findings: its own, or, for a report the store kept, made again
-        from the recipe (once per server: kept for the downloads that follow)."""
+        from the recipe (once per server: kept for the downloads that follow).
+
+        Requests for one report wait for the one that makes it; other reports do not wait.
+        """
         if job.outcome is None:
             with self._findings_lock:
-                if job.id not in self._findings:
-                    if len(self._findings) >= KEPT_FINDINGS:
-                        self._findings.pop(next(iter(self._findings)))
-                    self._findings[job.id] = report_findings(job)
-                job.outcome = self._findings[job.id]
+                making = self._making.setdefault(job.id, threading.Lock())
+            with making:
+                with self._findings_lock:
+                    found = self._findings.get(job.id)
+                if found is None:
+                    found = report_findings(job)
+                    with self._findings_lock:
+                        if len(self._findings) >= KEPT_FINDINGS:
+                            self._findings.pop(next(iter(self._findings)))
+                        self._findings[job.id] = found
+                        self._making.pop(job.id, None)
+                job.outcome = found
         return job.outcome
 
     def stored_runs(self, limit: int = 200) -> list[dict[str, Any]]:
