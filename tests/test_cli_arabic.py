@@ -83,6 +83,23 @@ def test_a_usage_problem_is_arabic():
     assert "لا كليهما" in result.output
 
 
+@pytest.mark.parametrize(
+    ("arguments", "english"),
+    [
+        (["forecast", "iraq-2024", "-m", "nosuch"], "no model"),
+        (["whatif", "iraq-2024", "--issue", "nosuch", "--band", "x"], "no issue"),
+        (["whatif", "iraq-2024", "--issue", "us-presence", "--band", "nosuch"], "has no band"),
+    ],
+    ids=["model", "issue", "band"],
+)
+def test_an_unknown_name_is_named_in_arabic(arguments: list[str], english: str) -> None:
+    refused = run(*arguments, "--no-save", "--lang", "ar")
+    assert refused.exit_code == 2
+    [line] = refused.output.strip().splitlines()
+    assert ARABIC.search(line) and english not in line and "nosuch" in line
+    assert english in run(*arguments, "--no-save").output  # and in English without --lang
+
+
 def test_a_usage_error_in_arabic_leaves_the_language_as_it_was():
     before = language()
     refused = runner.invoke(app, ["forecast", "iraq-2024", "--lang", "ar", "--headline", "loudest"])

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tawazun.i18n import _
 from tawazun.jsontext import INDENT, document_text
 from tawazun.scenario import UnknownName
 
@@ -64,7 +65,7 @@ class Result:
         for forecast in self.issues:
             if forecast.issue == issue_id:
                 return forecast
-        raise UnknownName(f"no issue {issue_id!r} in this result")
+        raise UnknownName(_("no issue {issue} in this result").format(issue=repr(issue_id)))
 
     @property
     def forecasts(self) -> dict[str, float]:

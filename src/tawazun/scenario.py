@@ -381,7 +381,9 @@ class Issue(_Strict):
             if band.id == band_id:
                 return band
         raise UnknownName(
-            f"issue {self.id!r} has no band {band_id!r}; bands are {[b.id for b in self.bands]}"
+            _("issue {issue} has no band {band}; bands are {bands}").format(
+                issue=repr(self.id), band=repr(band_id), bands=[b.id for b in self.bands]
+            )
         )
 
     def band_of(self, value: float) -> Band | None:
@@ -620,13 +622,21 @@ class Scenario(_Strict):
         for issue in self.issues:
             if issue.id == issue_id:
                 return issue
-        raise UnknownName(f"no issue {issue_id!r}; issues are {[i.id for i in self.issues]}")
+        raise UnknownName(
+            _("no issue {issue}; issues are {issues}").format(
+                issue=repr(issue_id), issues=[i.id for i in self.issues]
+            )
+        )
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
             if actor.id == actor_id:
                 return actor
-        raise UnknownName(f"no actor {actor_id!r}; actors are {[a.id for a in self.actors]}")
+        raise UnknownName(
+            _("no actor {actor}; actors are {actors}").format(
+                actor=repr(actor_id), actors=[a.id for a in self.actors]
+            )
+        )
 
     def stances(self) -> Iterator[tuple[Actor, Issue, Stance]]:
         """Every (actor, issue, stance) in actor order, then issue order."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
+from tawazun.i18n import _
 from tawazun.scenario import UnknownName
 
 if TYPE_CHECKING:
@@ -160,4 +161,8 @@ def get_model(name: str) -> ModelSpec:
     try:
         return _registry()[name]
     except KeyError:
-        raise UnknownName(f"no model {name!r}; models are {', '.join(_registry())}") from None
+        raise UnknownName(
+            _("no model {name}; models are {models}").format(
+                name=repr(name), models=", ".join(_registry())
+            )
+        ) from None
