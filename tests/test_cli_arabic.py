@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -105,3 +106,92 @@ def test_a_usage_error_in_arabic_leaves_the_language_as_it_was():
     refused = runner.invoke(app, ["forecast", "iraq-2024", "--lang", "ar", "--headline", "loudest"])
     assert refused.exit_code == 2
     assert language() == before
+
+
+def _bad_decide(folder: Path) -> Path:
+    path = folder / "bad.txt"
+    path.write_text("#A\tusa\tUSA\n#P\tx\tX\n#D\tusa\ty\t50\t0.5\t10\n#D\tiran\tx\t50\t0.5\t10\n")
+    return path
+
+
+def _bad_eum_csv(folder: Path) -> Path:
+    path = folder / "bad.csv"
+    path.write_text("Actor,Capability,Position,Salience\nA,-2,10,0.5\nB,1,20,300\n")
+    return path
+
+
+def _bad_long_csv(folder: Path) -> Path:
+    path = folder / "long.csv"
+    path.write_text("actor,issue,capability,position,salience\na,x,2,10,1\nb,x,1,90,0.5,7\n")
+    return path
+
+
+def _bad_workbook(folder: Path) -> Path:
+    import openpyxl
+
+    from tawazun.io.excel import write_excel
+    from tests.factories import one_issue
+
+    path = folder / "bad.xlsx"
+    write_excel(one_issue([10, 90], [1, 0.5], [2, 1]), path)
+    book = openpyxl.load_workbook(path)
+    stances = book["stances"]
+    column = [cell.value for cell in stances[1]].index("actor") + 1
+    stances.cell(row=2, column=column, value="nosuch")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "english"),
+    [
+        (_bad_decide, ["issue 'y' has no #P row", "actor 'iran' has no #A row"]),
+        (_bad_eum_csv, ["-2 is negative; must be >= 0", "300 is outside 0-1 (or 0-100)"]),
+        (_bad_long_csv, ["6 cells but the header has 5"]),
+        (_bad_workbook, ["unknown actor 'nosuch'; actors are"]),
+    ],
+    ids=["decide", "eum-csv", "long-csv", "excel"],
+)
+def test_a_bad_file_is_refused_in_arabic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make, english: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # short names: one problem a line, never wrapped
+    name = make(tmp_path).name
+    arabic = run("validate", name, "--lang", "ar")
+    assert arabic.exit_code == 2
+    lines = arabic.output.strip().splitlines()
+    assert len(lines) == len(english), arabic.output
+    for line in lines:
+        _place, _field, message = line.split(": ", 2)  # FILE:WHERE: field: message
+        assert ARABIC.search(message), line
+        # outside the isolated names and numbers, no English word is left
+        assert not re.search("[A-Za-z]{2,}", ISOLATED.sub("", message)), line
+    refused = run("validate", name)  # the English run is as it was
+    assert refused.exit_code == 2
+    for text in english:
+        assert text in refused.output
+
+
+@pytest.mark.parametrize(
+    ("parameter", "english"),
+    [
+        ("rounds=abc", "parameter rounds: 'abc' is not a whole number"),
+        ("third_parties=maybe", "parameter third_parties: 'maybe' is not true or false"),
+        ("rounds", "parameter 'rounds' is not of the form NAME=VALUE"),
+        ("nosuch=1", "model 'exchange' takes the parameters ['rounds',"),
+    ],
+    ids=["whole-number", "boolean", "form", "unknown"],
+)
+def test_a_bad_model_parameter_is_refused_in_arabic(parameter: str, english: str) -> None:
+    arguments = ["forecast", "iraq-2024", "-m", "exchange", "--no-save", "-p", parameter]
+    arabic = run(*arguments, "--lang", "ar")
+    assert arabic.exit_code == 2
+    [line] = arabic.output.strip().splitlines()
+    # "error: MESSAGE", the message isolated whole: the Arabic is inside the outer isolate
+    _error, message = line.split(": ", 1)
+    assert message.startswith("\u2068") and message.endswith("\u2069"), line
+    message = message[1:-1]
+    assert ARABIC.search(message), line
+    assert not re.search("[A-Za-z]{2,}", ISOLATED.sub("", message)), line
+    refused = run(*arguments)
+    assert refused.exit_code == 2 and english in refused.output

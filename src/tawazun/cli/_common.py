@@ -190,21 +190,29 @@ def coerce(name: str, text: str, hint: Any) -> Any:
             return coerce(name, text, others[0])
     if origin is Literal:
         if text not in args:
-            raise UsageProblem(f"parameter {name}: {text!r} is not one of {list(args)}")
+            raise UsageProblem(
+                _("parameter {name}: {text} is not one of {choices}").format(
+                    name=name, text=repr(text), choices=list(args)
+                )
+            )
         return text
     readers: dict[Any, tuple[Callable[[str], Any], str]] = {
-        int: (_whole, "a whole number"),
-        float: (parse_number, "a number"),
-        bool: (lambda t: {"true": True, "false": False}[t.lower()], "true or false"),
-        str: (str, "a text"),
+        int: (_whole, _("not a whole number")),
+        float: (parse_number, _("not a number")),
+        bool: (lambda t: {"true": True, "false": False}[t.lower()], _("not true or false")),
+        str: (str, _("not a text")),
     }
     if hint in readers:
-        read, what = readers[hint]
+        read, wrong = readers[hint]
         try:
             return read(text)
         except (ValueError, KeyError) as exc:
-            reason = str(exc) if hint is float else f"not {what}"
-            raise UsageProblem(f"parameter {name}: {printable(text)!r} is {reason}") from None
+            reason = str(exc) if hint is float else wrong
+            raise UsageProblem(
+                _("parameter {name}: {text} is {reason}").format(
+                    name=name, text=repr(printable(text)), reason=reason
+                )
+            ) from None
     try:
         value = _yaml.load(text)[0]
     except _yaml.YAMLError as exc:
@@ -244,7 +252,7 @@ def _described(hint: Any) -> str:
         return _("a mapping such as {{ID: NUMBER}}").format()
     if origin in (list, tuple, Sequence) or hint in (list, tuple):
         return _("a list such as [1, 2]")
-    return f"of type {getattr(hint, '__name__', hint)}"
+    return _("of type {name}").format(name=getattr(hint, "__name__", hint))
 
 
 def parameters_for(model: str, pairs: list[str]) -> dict[str, Any]:
@@ -261,11 +269,16 @@ def parameters_for(model: str, pairs: list[str]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         name = key.strip().replace("-", "_")
         if not sep or not name:
-            raise UsageProblem(f"parameter {printable(pair)!r} is not of the form NAME=VALUE")
+            raise UsageProblem(
+                _("parameter {pair} is not of the form NAME=VALUE").format(
+                    pair=repr(printable(pair))
+                )
+            )
         if name not in accepted:
             raise UsageProblem(
-                f"model {model!r} takes the parameters {accepted or 'none'}; "
-                f"got {printable(name)!r}"
+                _("model {model} takes the parameters {accepted}; got {given}").format(
+                    model=repr(model), accepted=accepted or _("none"), given=repr(printable(name))
+                )
             )
         parameters[name] = coerce(name, value, hints.get(name, Any))
         if name in limits.ROUND_PARAMETERS and isinstance(parameters[name], int):

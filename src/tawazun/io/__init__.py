@@ -106,7 +106,14 @@ def format_for(path: Path, name: str | None = None, *, writing: bool = False) ->
     known = _formats()
     if name is not None:
         if name not in known:
-            raise fail(path, "-", "format", f"unknown format {name!r}; formats are {list(known)}")
+            raise fail(
+                path,
+                "-",
+                "format",
+                _("unknown format {name}; formats are {formats}").format(
+                    name=repr(name), formats=list(known)
+                ),
+            )
         return known[name]
     suffix = path.suffix.lower()
     candidates = [s for s in known.values() if suffix in s.extensions]
@@ -115,8 +122,12 @@ def format_for(path: Path, name: str | None = None, *, writing: bool = False) ->
     if not candidates:
         usable = [s for s in known.values() if s.write is not None] if writing else known.values()
         exts = sorted({e for s in usable for e in s.extensions})
-        verb = "writes" if writing else "reads"
-        raise fail(path, "-", "format", f"tawazun {verb} no {suffix!r} files; it {verb} {exts}")
+        message = (
+            _("tawazun writes no {suffix} files; it writes {extensions}")
+            if writing
+            else _("tawazun reads no {suffix} files; it reads {extensions}")
+        )
+        raise fail(path, "-", "format", message.format(suffix=repr(suffix), extensions=exts))
     if len(candidates) == 1 or writing or not path.exists():
         return candidates[0]
     head = _head(path)

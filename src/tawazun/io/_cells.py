@@ -20,11 +20,16 @@ def required_number(path: Path, where: int | str, column: str, text: str | None)
     """
     stripped = (text or "").strip()
     if not stripped:
-        raise fail(path, where, column, "missing value; give a number")
+        raise fail(path, where, column, _("missing value; give a number"))
     try:
         value = parse_number(stripped)
     except ValueError as exc:
-        raise fail(path, where, column, f"{shorten(stripped)!r} is {exc}") from None
+        raise fail(
+            path,
+            where,
+            column,
+            _("{value} is {reason}").format(value=repr(shorten(stripped)), reason=exc),
+        ) from None
     if abs(value) > MAX_MAGNITUDE:
         raise fail(
             path,

@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tawazun.i18n import N_
+from tawazun.i18n import N_, _
 from tawazun.io import FormatSpec
 from tawazun.io._cells import required_number
 from tawazun.io._text import id_from, read_text
@@ -64,11 +64,13 @@ def _dialect(text: str, path: Path) -> tuple[str, str]:
                 path,
                 number,
                 "row",
-                "a decide file starts with a row keyed #A, #P, #M, "
-                "#D, #O or #/ followed by a tab, ';' or ','",
+                _(
+                    "a decide file starts with a row keyed #A, #P, #M, "
+                    "#D, #O or #/ followed by a tab, ';' or ','"
+                ),
             )
         return match.group(2), match.group(1) or '"'
-    raise fail(path, 1, "file", "is empty; a scenario needs issues and actors")
+    raise fail(path, 1, "file", _("is empty; a scenario needs issues and actors"))
 
 
 def _number(
@@ -89,7 +91,14 @@ def _number(
         return None
     if (low is not None and number < low) or (high is not None and number > high):
         problems.append(
-            Problem(str(path), str(line), name, f"{number:g} is outside {low:g}..{high:g}")
+            Problem(
+                str(path),
+                str(line),
+                name,
+                _("{number:g} is outside {low:g}..{high:g}").format(
+                    number=number, low=low, high=high
+                ),
+            )
         )
         return None
     return number
@@ -112,7 +121,9 @@ def _rows(text: str, path: Path) -> list[tuple[int, str, dict[str, str]]]:
                     str(path),
                     str(line),
                     "key",
-                    f"unknown row key {key!r}; decide rows start with {', '.join(_FIELDS)}",
+                    _("unknown row key {key}; decide rows start with {keys}").format(
+                        key=repr(key), keys=", ".join(_FIELDS)
+                    ),
                 )
             )
             continue
@@ -126,7 +137,9 @@ def _rows(text: str, path: Path) -> list[tuple[int, str, dict[str, str]]]:
                     str(path),
                     str(line),
                     missing[0],
-                    f"required, but missing ({key} rows hold {', '.join(names[:required])})",
+                    _("required, but missing ({key} rows hold {fields})").format(
+                        key=key, fields=", ".join(names[:required])
+                    ),
                 )
             )
             continue
@@ -141,7 +154,12 @@ def _declared_twice(
 ) -> bool:
     """Whether ``name`` was declared before; if so, the problem is recorded."""
     if name in seen:
-        problems.append(Problem(str(path), str(line), kind, f"{kind} {name!r} is declared twice"))
+        message = (
+            _("actor {name} is declared twice")
+            if kind == "actor"
+            else _("issue {name} is declared twice")
+        )
+        problems.append(Problem(str(path), str(line), kind, message.format(name=repr(name))))
     return name in seen
 
 
@@ -185,26 +203,29 @@ def read_decide(path: Path) -> Scenario:
                     str(path),
                     str(line),
                     "issue",
-                    f"#M row for issue {issue_id!r}, which no #P row declares",
+                    _("#M row for issue {issue}, which no #P row declares").format(
+                        issue=repr(issue_id)
+                    ),
                 )
             )
             continue
-        values = [v for _, v, _ in points]
+        values = [v for _line, v, _meaning in points]
         if min(values) == max(values):
             problems.append(
                 Problem(
                     str(path),
                     str(line),
                     "position",
-                    f"the #M rows of issue {issue_id!r} give no range "
-                    f"(all at {values[0]:g}); give its lowest and highest "
-                    "positions",
+                    _(
+                        "the #M rows of issue {issue} give no range "
+                        "(all at {value:g}); give its lowest and highest positions"
+                    ).format(issue=repr(issue_id), value=values[0]),
                 )
             )
             continue
         issues[issue_id]["scale"] = {"min": min(values), "max": max(values)}
         issues[issue_id]["points"] = [
-            {"value": v, "label": {"en": meaning}} for _, v, meaning in points if meaning
+            {"value": v, "label": {"en": meaning}} for _line, v, meaning in points if meaning
         ]
     for line, key, fields in rows:
         if key != "#D":
@@ -212,12 +233,22 @@ def read_decide(path: Path) -> Scenario:
         actor, issue = fields["actor"], fields["issue"]
         if actor not in actors:
             problems.append(
-                Problem(str(path), str(line), "actor", f"actor {actor!r} has no #A row")
+                Problem(
+                    str(path),
+                    str(line),
+                    "actor",
+                    _("actor {actor} has no #A row").format(actor=repr(actor)),
+                )
             )
             continue
         if issue not in issues:
             problems.append(
-                Problem(str(path), str(line), "issue", f"issue {issue!r} has no #P row")
+                Problem(
+                    str(path),
+                    str(line),
+                    "issue",
+                    _("issue {issue} has no #P row").format(issue=repr(issue)),
+                )
             )
             continue
         if issue in actors[actor]["stances"]:
@@ -226,7 +257,9 @@ def read_decide(path: Path) -> Scenario:
                     str(path),
                     str(line),
                     "issue",
-                    f"actor {actor!r} already has a #D row for issue {issue!r}",
+                    _("actor {actor} already has a #D row for issue {issue}").format(
+                        actor=repr(actor), issue=repr(issue)
+                    ),
                 )
             )
             continue
@@ -246,9 +279,10 @@ def read_decide(path: Path) -> Scenario:
                         str(path),
                         str(line),
                         "power",
-                        f"{power:g} differs from the power {known[0]:g} actor {actor!r} has "
-                        f"on line {known[1]}; tawazun gives an actor one capability on all "
-                        "issues",
+                        _(
+                            "{power:g} differs from the power {known:g} actor {actor} has "
+                            "on line {line}; tawazun gives an actor one capability on all issues"
+                        ).format(power=power, known=known[0], actor=repr(actor), line=known[1]),
                     )
                 )
         if position is not None and salience is not None:
@@ -285,9 +319,9 @@ def read_decide(path: Path) -> Scenario:
             for actor_id, info in actors.items()
         ],
     }
-    for j, (_, info) in enumerate(issues.items()):
+    for j, info in enumerate(issues.values()):
         where[("issues", j)] = str(info["line"])
-    for i, (_, info) in enumerate(actors.items()):
+    for i, info in enumerate(actors.values()):
         where[("actors", i)] = str(info["line"])
     return validate(raw, path, prefix_locator(where, default="1"))
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tawazun.i18n import N_
+from tawazun.i18n import N_, _
 from tawazun.io import FormatSpec
 from tawazun.io._cells import number
 from tawazun.io._text import read_text
@@ -129,26 +129,38 @@ def read_table(path: Path) -> DeuTable:
     header = [cell.strip() for cell in records[0]]
     missing = [column for column in ID_COLUMNS if column not in header]
     if missing:
-        raise fail(path, 1, "header", f"missing DEU columns {missing} (is this a DEU file?)")
+        raise fail(
+            path,
+            1,
+            "header",
+            _("missing DEU columns {missing} (is this a DEU file?)").format(missing=missing),
+        )
     actors = actor_columns(header)
     if not actors:
-        raise fail(path, 1, "header", "no actor columns (p<actor> with s<actor>)")
+        raise fail(path, 1, "header", _("no actor columns (p<actor> with s<actor>)"))
     capability_row = None
     rows: list[Row] = []
     for line, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            raise fail(path, line, "row", f"{len(record)} cells; the header has {len(header)}")
+            raise fail(
+                path,
+                line,
+                "row",
+                _("{count} cells; the header has {columns}").format(
+                    count=len(record), columns=len(header)
+                ),
+            )
         cells = dict(zip(header, (cell.strip() for cell in record), strict=True))
         if not cells["prnr"] and not cells["isnr"]:
             if capability_row is not None or rows:
-                raise fail(path, line, "prnr", "a row without proposal or issue id")
+                raise fail(path, line, "prnr", _("a row without proposal or issue id"))
             capability_row = cells
             continue
         rows.append((line, cells))
     if not rows:
-        raise fail(path, 2, "row", "no issue rows")
+        raise fail(path, 2, "row", _("no issue rows"))
     return DeuTable(path, header, actors, capability_row, rows)
 
 
@@ -164,14 +176,16 @@ def file_row_capabilities(table: DeuTable) -> dict[str, float]:
             table.path,
             2,
             "capabilities",
-            "the file has no capability row (a second row without prnr/isnr); "
-            "use the 'procedure' capabilities",
+            _(
+                "the file has no capability row (a second row without prnr/isnr); "
+                "use the 'procedure' capabilities"
+            ),
         )
     found: dict[str, float] = {}
     for actor in table.actors:
         value = cell_number(table.path, 2, f"p{actor}", table.capability_row[f"p{actor}"])
         if value is None or value < 0:
-            raise fail(table.path, 2, f"p{actor}", "a capability must be a number >= 0")
+            raise fail(table.path, 2, f"p{actor}", _("a capability must be a number >= 0"))
         found[actor] = value
     return found
 

@@ -53,9 +53,9 @@ def field_name(loc: Location, raw: Any) -> str:
 def _pydantic_message(error: Mapping[str, Any]) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "missing":
-        return "required, but missing"
+        return _("required, but missing")
     if error["type"] == "extra_forbidden":
-        return "unknown field (check its spelling against the schema in docs/format.md)"
+        return _("unknown field (check its spelling against the schema in docs/format.md)")
     if "input" in error and not isinstance(error["input"], dict | list):
         given = error["input"]
         shown = repr(shorten(given)) if isinstance(given, str) else repr(given)
@@ -69,7 +69,7 @@ def validate(raw: Any, file: str | Path, locate: Locator) -> Scenario:
     """Build a scenario from its native structure, or raise with every problem located."""
     file = str(file)
     if not isinstance(raw, Mapping):
-        raise fail(file, 1, "scenario", "the file must hold a mapping of scenario fields")
+        raise fail(file, 1, "scenario", _("the file must hold a mapping of scenario fields"))
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:

@@ -96,16 +96,23 @@ def _rows(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
                     path,
                     line,
                     "header",
-                    f"columns are {cells}; this format needs Actor,Capability,Position,Salience",
+                    _(
+                        "columns are {cells}; this format needs Actor,Capability,Position,Salience"
+                    ).format(cells=cells),
                 )
             continue
         if len(cells) != len(names):
             raise fail(
-                path, line, "row", f"{len(cells)} values; the header has {len(names)} columns"
+                path,
+                line,
+                "row",
+                _("{count} values; the header has {columns} columns").format(
+                    count=len(cells), columns=len(names)
+                ),
             )
         rows.append((line, {name: cell for name, cell in zip(names, cells, strict=True)}))
     if not rows:
-        raise fail(path, 2, "row", "no actors; give one row per actor under the header")
+        raise fail(path, 2, "row", _("no actors; give one row per actor under the header"))
     return rows
 
 
@@ -121,11 +128,21 @@ def _actor(path: Path, line: int, name: str, row: dict[str, str], taken: Ids) ->
     capability, salience = values.get("Capability"), values.get("Salience")
     if capability is not None and capability < 0:
         problems.append(
-            Problem(str(path), str(line), "Capability", f"{capability:g} is negative; must be >= 0")
+            Problem(
+                str(path),
+                str(line),
+                "Capability",
+                _("{value:g} is negative; must be >= 0").format(value=capability),
+            )
         )
     if salience is not None and not 0 <= salience <= 100:
         problems.append(
-            Problem(str(path), str(line), "Salience", f"{salience:g} is outside 0-1 (or 0-100)")
+            Problem(
+                str(path),
+                str(line),
+                "Salience",
+                _("{value:g} is outside 0-1 (or 0-100)").format(value=salience),
+            )
         )
     if problems:
         raise ScenarioFileError(problems)

@@ -377,7 +377,9 @@ def read_excel(path: Path) -> Scenario:
     try:
         book = openpyxl.load_workbook(BytesIO(data), read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise fail(file, "-", "xlsx", f"not a readable .xlsx workbook ({exc})") from None
+        raise fail(
+            file, "-", "xlsx", _("not a readable .xlsx workbook ({reason})").format(reason=exc)
+        ) from None
     problems: list[Problem] = _uncomputed_formulas(file, data, book)
     found = _sheets(book, file, problems)
     read = {name: _sheet_rows(sheet, file, problems) for name, sheet in found.items()}
@@ -484,7 +486,9 @@ def _native(
                         file,
                         row.where,
                         "issue",
-                        f"unknown issue {row.get('issue')!r}; issues are {sorted(issue_index)}",
+                        _("unknown issue {issue}; issues are {issues}").format(
+                            issue=repr(row.get("issue")), issues=sorted(issue_index)
+                        ),
                     )
                 )
                 continue
@@ -519,7 +523,9 @@ def _native(
                     file,
                     row.where,
                     "actor",
-                    f"unknown actor {row.get('actor')!r}; actors are {sorted(actor_index)}",
+                    _("unknown actor {actor}; actors are {actors}").format(
+                        actor=repr(row.get("actor")), actors=sorted(actor_index)
+                    ),
                 )
             )
         return i
@@ -535,7 +541,7 @@ def _native(
                     file,
                     row.where,
                     f"actors[{row.get('actor')}].stances[{issue_id}]",
-                    "a second row for this actor and issue; give one row each",
+                    _("a second row for this actor and issue; give one row each"),
                 )
             )
             continue
@@ -633,7 +639,9 @@ def _events(
                     file,
                     row.where,
                     "event",
-                    f"unknown event {row.get('event')!r}; events are {sorted(index)}",
+                    _("unknown event {event}; events are {events}").format(
+                        event=repr(row.get("event")), events=sorted(index)
+                    ),
                 )
             )
             continue

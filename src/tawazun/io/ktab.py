@@ -40,7 +40,7 @@ from xml.etree import ElementTree
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
-from tawazun.i18n import N_
+from tawazun.i18n import N_, _
 from tawazun.io import FormatSpec
 from tawazun.io._cells import required_number
 from tawazun.io._text import read_text
@@ -83,22 +83,34 @@ def issue_ids(names: list[str]) -> list[str]:
 
 def _check_stance(path: Path, where: int, actor: str, dim: str, pos: float, sal: float) -> None:
     if not 0 <= pos <= 100:
-        raise fail(path, where, f"{actor}.{dim} position", f"{pos:g} is outside KTAB's 0..100")
+        raise fail(
+            path,
+            where,
+            f"{actor}.{dim} position",
+            _("{value:g} is outside KTAB's 0..100").format(value=pos),
+        )
     if not 0 <= sal <= 100:
-        raise fail(path, where, f"{actor}.{dim} salience", f"{sal:g} is outside KTAB's 0..100")
+        raise fail(
+            path,
+            where,
+            f"{actor}.{dim} salience",
+            _("{value:g} is outside KTAB's 0..100").format(value=sal),
+        )
 
 
 def _check_attention(
     path: Path, where: int, field: str, stances: dict[int, tuple[float, float]]
 ) -> None:
     """An actor's saliences across the dimensions sum to at most 100 in KTAB."""
-    total = sum(salience for _, salience in stances.values())
+    total = sum(salience for _position, salience in stances.values())
     if total > 100:
         raise fail(
             path,
             where,
             field,
-            f"saliences sum to {total:g}; KTAB allows at most 100 (all of an actor's attention)",
+            _(
+                "saliences sum to {total:g}; KTAB allows at most 100 (all of an actor's attention)"
+            ).format(total=total),
         )
 
 
@@ -169,7 +181,7 @@ def read_csv(path: Path) -> Scenario:
     """Read a KTAB SMP CSV (``SMPModel::csvRead``); rows are numbered from 1."""
     rows = _rows(read_text(path))
     if not rows or len(rows[0]) < 4:
-        raise fail(path, 1, "header", "KTAB's first row is: name, description, #actors, #dims")
+        raise fail(path, 1, "header", _("KTAB's first row is: name, description, #actors, #dims"))
     name, description = rows[0][0], rows[0][1]
     try:
         n_actors, n_dims = int(rows[0][2]), int(rows[0][3])
@@ -178,17 +190,19 @@ def read_csv(path: Path) -> Scenario:
             path,
             1,
             "header",
-            "the number of actors and of dimensions must be whole numbers (3rd and 4th fields)",
+            _("the number of actors and of dimensions must be whole numbers (3rd and 4th fields)"),
         ) from None
     if n_dims < 1 or n_actors < 1:
-        raise fail(path, 1, "header", "needs at least one actor and one dimension")
+        raise fail(path, 1, "header", _("needs at least one actor and one dimension"))
     if len(rows) < 2 or len(rows[1]) < 3 + 2 * n_dims:
         raise fail(
             path,
             2,
             "header",
-            f"expected Actor, Description, Power and a position "
-            f"and a salience column for each of the {n_dims} dimensions",
+            _(
+                "expected Actor, Description, Power and a position "
+                "and a salience column for each of the {count} dimensions"
+            ).format(count=n_dims),
         )
     dimensions = [rows[1][3 + 2 * k] for k in range(n_dims)]
     body = rows[2:]
@@ -197,17 +211,26 @@ def read_csv(path: Path) -> Scenario:
             path,
             3 + min(len(body), n_actors),
             "actors",
-            f"the first row declares {n_actors} actors but {len(body)} rows follow",
+            _("the first row declares {actors} actors but {rows} rows follow").format(
+                actors=n_actors, rows=len(body)
+            ),
         )
     actors, locations = [], {}
     for a, row in enumerate(body):
         line = a + 3
         locations[("actors", a)] = str(line)
         if len(row) < 3 + 2 * n_dims:
-            raise fail(path, line, "row", f"expected {3 + 2 * n_dims} fields, got {len(row)}")
+            raise fail(
+                path,
+                line,
+                "row",
+                _("expected {expected} fields, got {got}").format(
+                    expected=3 + 2 * n_dims, got=len(row)
+                ),
+            )
         actor = row[0].strip()
         if not actor:
-            raise fail(path, line, "Actor", "an actor needs a name")
+            raise fail(path, line, "Actor", _("an actor needs a name"))
         stances = {}
         for k in range(n_dims):
             pos = required_number(path, line, f"{dimensions[k].strip()}", row[3 + 2 * k])
@@ -251,11 +274,18 @@ def read_xml(path: Path) -> Scenario:
         parser.feed(text)
         root = parser.close()
     except ElementTree.ParseError as exc:
-        raise fail(path, exc.position[0], "xml", f"malformed XML: {exc}") from None
+        raise fail(
+            path, exc.position[0], "xml", _("malformed XML: {reason}").format(reason=exc)
+        ) from None
     except DefusedXmlException as exc:
-        raise fail(path, 1, "xml", f"refused: {exc}") from None
+        raise fail(path, 1, "xml", _("refused: {reason}").format(reason=exc)) from None
     if root.tag != "Scenario":
-        raise fail(path, builder.lines[root], "Scenario", f"root element is <{root.tag}>")
+        raise fail(
+            path,
+            builder.lines[root],
+            "Scenario",
+            _("root element is <{tag}>").format(tag=root.tag),
+        )
 
     def line(element: ElementTree.Element | None) -> int:
         return builder.lines.get(element, 1) if element is not None else builder.lines[root]
@@ -282,7 +312,7 @@ def read_xml(path: Path) -> Scenario:
 
     actor_elements = root.findall("Actors/Actor")
     if not actor_elements:
-        raise fail(path, line(root.find("Actors")), "Actors", "no <Actor> elements")
+        raise fail(path, line(root.find("Actors")), "Actors", _("no <Actor> elements"))
     dimensions = [(d.text or "").strip() for d in root.findall("Dimensions/dName")]
     if not dimensions:
         count = len(actor_elements[0].findall("Position/dCoord"))
@@ -293,7 +323,7 @@ def read_xml(path: Path) -> Scenario:
         locations[("actors", a)] = str(where)
         actor = text_of(element, "name")
         if not actor:
-            raise fail(path, where, "Actor.name", "an actor needs a name")
+            raise fail(path, where, "Actor.name", _("an actor needs a name"))
         cap_element = element.find("capability")
         capability = required_number(
             path,
@@ -309,7 +339,9 @@ def read_xml(path: Path) -> Scenario:
                     path,
                     where,
                     f"{actor}.{label}",
-                    f"{len(found)} values for {len(dimensions)} dimensions",
+                    _("{count} values for {dimensions} dimensions").format(
+                        count=len(found), dimensions=len(dimensions)
+                    ),
                 )
         stances = {}
         for k, (coord, sal) in enumerate(zip(coords, sals, strict=True)):

@@ -93,7 +93,12 @@ def _without_version(raw: Any, path: Path) -> Any:
         raw = dict(raw)
         version = raw.pop("tawazun")
         if version != SCHEMA_VERSION:
-            raise fail(path, 1, "tawazun", f"schema version {version!r}; this tawazun reads 1")
+            raise fail(
+                path,
+                1,
+                "tawazun",
+                _("schema version {version}; this tawazun reads 1").format(version=repr(version)),
+            )
     return raw
 
 
@@ -153,7 +158,9 @@ def read_json(path: Path) -> Scenario:
             parse_int=lambda digits: int(digits) if len(digits) <= 400 else digits,
         )
     except json.JSONDecodeError as exc:
-        raise fail(path, exc.lineno, "json", f"malformed JSON: {exc.msg}") from None
+        raise fail(
+            path, exc.lineno, "json", _("malformed JSON: {reason}").format(reason=exc.msg)
+        ) from None
     except ValueError as exc:  # a 5000-digit integer, or NaN/Infinity
         raise fail(path, 1, "json", _("malformed JSON: {reason}").format(reason=exc)) from None
     try:

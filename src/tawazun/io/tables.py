@@ -196,7 +196,9 @@ def _consistent(
                 file,
                 row.where,
                 f"{owner}.{field}",
-                f"{new!r} differs from {seen!r} given on an earlier row; give it once",
+                _("{new} differs from {seen} given on an earlier row; give it once").format(
+                    new=repr(new), seen=repr(seen)
+                ),
             )
         )
 
@@ -214,7 +216,7 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
         actor_id, issue_id = row.get("actor"), row.get("issue")
         if actor_id is None or issue_id is None:
             column = "actor" if actor_id is None else "issue"
-            problems.append(Problem(file, row.where, column, "required, but the cell is empty"))
+            problems.append(Problem(file, row.where, column, _("required, but the cell is empty")))
             continue
         if issue_id not in issues:
             scale = {k: row.cells[f"scale_{k}"] for k in ("min", "max") if row.get(f"scale_{k}")}
@@ -271,7 +273,7 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
                     file,
                     row.where,
                     f"actors[{actor_id}].stances[{issue_id}]",
-                    "a second row for this actor and issue; give one row each",
+                    _("a second row for this actor and issue; give one row each"),
                 )
             )
             continue
@@ -281,7 +283,12 @@ def long_rows_to_scenario(rows: list[Row], path: Path, header_where: str) -> Sce
         raise ScenarioFileError(problems)
     declared = {r.get("salience_scale") for r in rows} - {None}
     if len(declared) > 1:
-        raise fail(file, header_where, "salience_scale", f"several values {sorted(declared)}")
+        raise fail(
+            file,
+            header_where,
+            "salience_scale",
+            _("several values {values}").format(values=sorted(declared)),
+        )
     salience_scale = (
         declared.pop()
         if declared
@@ -312,7 +319,9 @@ def read_long_csv(path: Path) -> Scenario:
     try:
         table = list(reader)
     except csv.Error as exc:
-        raise fail(path, f"row {reader.line_num}", "csv", f"malformed CSV: {exc}") from None
+        raise fail(
+            path, f"row {reader.line_num}", "csv", _("malformed CSV: {reason}").format(reason=exc)
+        ) from None
     header = [h.strip().lower() for h in table[0]]
     problems = header_problems(file, "row 1", header, LONG_COLUMNS)
     missing = [c for c in LONG_REQUIRED if c not in header]
@@ -322,7 +331,9 @@ def read_long_csv(path: Path) -> Scenario:
                 file,
                 "row 1",
                 "columns",
-                f"missing required column(s) {missing}; required are {list(LONG_REQUIRED)}",
+                _("missing required column(s) {missing}; required are {required}").format(
+                    missing=missing, required=list(LONG_REQUIRED)
+                ),
             )
         )
     rows = []
@@ -335,7 +346,9 @@ def read_long_csv(path: Path) -> Scenario:
                     file,
                     f"row {number}",
                     "columns",
-                    f"{len(cells)} cells but the header has {len(header)}",
+                    _("{count} cells but the header has {columns}").format(
+                        count=len(cells), columns=len(header)
+                    ),
                 )
             )
             continue
@@ -354,7 +367,7 @@ def read_long_csv(path: Path) -> Scenario:
     if problems:
         raise ScenarioFileError(problems)
     if not rows:
-        raise fail(path, "row 2", "rows", "the header has no rows under it")
+        raise fail(path, "row 2", "rows", _("the header has no rows under it"))
     return long_rows_to_scenario(rows, path, "row 1")
 
 
