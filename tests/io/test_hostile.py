@@ -9,7 +9,9 @@ regression fails the test instead of stalling the suite.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import re
 import signal
 import sys
 import unicodedata
@@ -30,6 +32,7 @@ from tawazun import limits
 from tawazun.cli import app
 from tawazun.cli._common import number, on_scale, printable, signed
 from tawazun.errors import InputError
+from tawazun.i18n import using
 from tawazun.io.eum_csv import Ids
 from tawazun.io.excel import write_excel
 from tawazun.io.tables import escape_formula, unescape_formula
@@ -643,6 +646,38 @@ def test_every_bad_row_of_a_file_is_reported_in_one_pass(tmp_path: Path) -> None
     assert len(refused(write(tmp_path, "eum.csv", eum))) == 3
     long = GOOD_CSV.replace("salience\n", "salience,colour\n") + "c,,1,1,1\n"
     assert len(refused(write(tmp_path, "long.csv", long))) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "english"),
+    [
+        (
+            "k.csv",
+            "n,d,2,1\nActor,Desc,Power,Pos,Sal\nA,d,1,150,50\nB,d,1,10,50\n",
+            "KTAB's 0..100",
+        ),
+        ("v.json", '{"tawazun": 2}', "schema version 2; this tawazun reads 1"),
+        ("f.json", json.dumps(scenario_with(colour="red")), "unknown field (check its spelling"),
+        ("x.docx", "text", "tawazun reads no '.docx' files; it reads"),
+        (
+            "e.csv",
+            "Actor,Capability,Position\nA,1,2\n",
+            "missing required column(s) ['issue', 'salience']",
+        ),
+    ],
+    ids=["ktab", "schema-version", "unknown-field", "extension", "long-columns"],
+)
+def test_file_problems_are_arabic_sentences_in_arabic(
+    tmp_path: Path, name: str, text: str, english: str
+) -> None:
+    path = write(tmp_path, name, text)
+    assert any(english in line for line in refused(path))
+    with using("ar"), pytest.raises(InputError) as caught:
+        tawazun.load(path)
+    for problem in caught.value.problems:
+        assert re.search("[\u0600-\u06ff]", problem.message), problem
+        outside = re.sub("\u2068[^\u2068\u2069]*\u2069", "", problem.message)
+        assert not re.search("[A-Za-z]{2,}", outside), problem
 
 
 # -- analyst friction -------------------------------------------------------------------------
