@@ -61,7 +61,7 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
         shown = repr(shorten(given)) if isinstance(given, str) else repr(given)
         if isinstance(given, int) and given.bit_length() > 128:
             shown = _("an integer of {digits} digits").format(digits=len(str(given)))
-        message += f" (got {shown})"
+        message = _("{message} (got {shown})").format(message=message, shown=shown)
     return message
 
 
