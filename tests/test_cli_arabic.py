@@ -195,3 +195,48 @@ def test_a_bad_model_parameter_is_refused_in_arabic(parameter: str, english: str
     assert not re.search("[A-Za-z]{2,}", ISOLATED.sub("", message)), line
     refused = run(*arguments)
     assert refused.exit_code == 2 and english in refused.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "english"),
+    [
+        (["forecast", "-m", "smp", "-p", "voting_rule=Nope"], "voting_rule 'Nope' is not one of"),
+        (["forecast", "-m", "smp", "-p", "min_turns=0"], "need 1 <= min_turns <= max_turns"),
+        (["forecast", "-m", "eum", "-p", "variant=nope"], "unknown variant 'nope'; variants are"),
+        (["forecast", "-m", "eum", "-p", "q=2"], "q = 2.0 must be a probability in [0, 1]"),
+        (["forecast", "-m", "exchange", "-p", "p=2"], "p must be between 0 and 1, got 2.0"),
+        (
+            ["forecast", "-m", "exchange", "-p", "salience_weight=2"],
+            "salience_weight and fixed_weight must be >= 0 with a sum <= 1",
+        ),
+        (["pivotal", "--step", "0.9"], "step must be in (0, 0.5] (got 0.9)"),
+    ],
+    ids=["smp-choice", "smp-turns", "eum-variant", "eum-q", "exchange-p", "weights", "step"],
+)
+def test_a_bad_model_or_analysis_argument_is_refused_in_arabic(
+    arguments: list[str], english: str
+) -> None:
+    command, *options = arguments
+    arguments = [command, "iraq-2024", *options, "--no-save"]
+    arabic = run(*arguments, "--lang", "ar")
+    assert arabic.exit_code == 2, arabic.output
+    [line] = arabic.output.strip().splitlines()
+    _call, _name, message = line.split(": ", 2)  # CALL: ARGUMENT: message
+    assert ARABIC.search(message), line
+    assert not re.search("[A-Za-z]{2,}", ISOLATED.sub("", message)), line
+    refused = run(*arguments)
+    assert refused.exit_code == 2 and english in refused.output, refused.output
+
+
+def test_too_many_backtest_folds_are_refused_in_arabic(deu: Path) -> None:
+    arguments = ["backtest", str(deu), "-m", "compromise", "--folds", "500"]
+    arabic = run(*arguments, "--lang", "ar")
+    assert arabic.exit_code == 2, arabic.output
+    line = arabic.output.strip().splitlines()[-1]
+    assert line.startswith("backtest: folds: "), arabic.output
+    message = line.removeprefix("backtest: folds: ")
+    assert ARABIC.search(message), line
+    assert not re.search("[A-Za-z]{2,}", ISOLATED.sub("", message)), line
+    refused = run(*arguments)
+    assert refused.exit_code == 2
+    assert "folds must be between 2 and the 137 proposals; got 500" in refused.output

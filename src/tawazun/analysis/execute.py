@@ -24,6 +24,7 @@ from dask.callbacks import Callback
 from dask.local import get_sync
 
 from tawazun.errors import InvalidArgument
+from tawazun.i18n import _
 
 Progress = Callable[[int], None]
 
@@ -33,7 +34,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     """A distributed client for ``workers`` / ``scheduler``, or None to run in-process."""
     if workers is not None and scheduler is not None:
         raise InvalidArgument(
-            "simulate", "workers", "give either a number of workers or a scheduler address"
+            "simulate", "workers", _("give either a number of workers or a scheduler address")
         )
     if scheduler is None and workers is None:
         yield None
@@ -45,7 +46,11 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
             yield client
         return
     if workers < 1:
-        raise InvalidArgument("simulate", "workers", f"workers must be at least 1 (got {workers})")
+        raise InvalidArgument(
+            "simulate",
+            "workers",
+            _("workers must be at least 1 (got {workers})").format(workers=workers),
+        )
     with (
         LocalCluster(
             n_workers=workers,

@@ -26,6 +26,7 @@ from tawazun.analysis.evaluate import forecast_vector, forecasts, run_one
 from tawazun.analysis.values import FIELDS, Ranges, get, put, ranges_of
 from tawazun.arrays import ScenarioArrays, to_arrays
 from tawazun.errors import InvalidArgument
+from tawazun.i18n import _
 from tawazun.models import get_model
 from tawazun.result import _jsonable
 from tawazun.scenario import Scenario
@@ -153,7 +154,9 @@ def pivotal(
         The model's parameters.
     """
     if not 0 < step <= 0.5:
-        raise InvalidArgument("pivotal", "step", f"step must be in (0, 0.5] (got {step:g})")
+        raise InvalidArgument(
+            "pivotal", "step", _("step must be in (0, 0.5] (got {step:g})").format(step=step)
+        )
     spec = get_model(model)
     base = to_arrays(scenario)
     baseline = forecast_vector(base, spec.run(base, **parameters))

@@ -28,6 +28,7 @@ from tawazun.analysis.execute import (
 from tawazun.analysis.uncertainty import Plan, draw, plan_of
 from tawazun.arrays import ScenarioArrays, to_arrays
 from tawazun.errors import InvalidArgument
+from tawazun.i18n import _
 from tawazun.models import ModelSpec, get_model
 from tawazun.result import Result, _jsonable
 from tawazun.scenario import Issue, Scenario
@@ -214,11 +215,17 @@ def simulate(
     Simulation
     """
     if runs < 1:
-        raise InvalidArgument("simulate", "runs", f"runs must be at least 1 (got {runs})")
+        raise InvalidArgument(
+            "simulate", "runs", _("runs must be at least 1 (got {runs})").format(runs=runs)
+        )
     if seed < 0:
-        raise InvalidArgument("simulate", "seed", f"seed must be 0 or more (got {seed})")
+        raise InvalidArgument(
+            "simulate", "seed", _("seed must be 0 or more (got {seed})").format(seed=seed)
+        )
     if batch is not None and batch < 1:
-        raise InvalidArgument("simulate", "batch", f"batch must be at least 1 (got {batch})")
+        raise InvalidArgument(
+            "simulate", "batch", _("batch must be at least 1 (got {batch})").format(batch=batch)
+        )
     parameters = dict(parameters or {})
     spec = get_model(model)
     arrays = to_arrays(scenario)

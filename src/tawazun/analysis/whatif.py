@@ -36,7 +36,7 @@ from tawazun.analysis.evaluate import forecasts
 from tawazun.analysis.values import FIELDS, get, put, ranges_of
 from tawazun.arrays import BandEdges, ScenarioArrays, band_index, to_arrays
 from tawazun.errors import InvalidArgument
-from tawazun.i18n import N_
+from tawazun.i18n import N_, _
 from tawazun.models import ModelSpec, get_model
 from tawazun.result import _jsonable
 from tawazun.scenario import Scenario
@@ -205,7 +205,7 @@ def search(
         hit = int(np.argmax(hits[m]))
         brackets[m] = [reach[m] * hit / grid, reach[m] * (hit + 1) / grid, on_grid[m, hit]]
     evaluate.plan(len(brackets) * iterations)
-    for _ in range(iterations):
+    for _iteration in range(iterations):
         active = list(brackets)
         middles = [(brackets[m][0] + brackets[m][1]) / 2 for m in active]
         values = evaluate([(moves[m], s) for m, s in zip(active, middles, strict=True)])
@@ -215,7 +215,7 @@ def search(
                 brackets[m][1:] = [s, value]
             else:
                 brackets[m][0] = s
-    for m, (_, share, value) in brackets.items():
+    for m, (_lower, share, value) in brackets.items():
         results[m] = Found(moves[m], share, float(value), 0.0, share, float(value))
     return [results[m] for m in range(len(moves))]
 
@@ -339,7 +339,13 @@ def what_would_it_take(
     """
     for name, value, least in (("grid", grid, 2), ("iterations", iterations, 0), ("top", top, 2)):
         if value < least:
-            raise InvalidArgument("whatif", name, f"{name} must be at least {least} (got {value})")
+            raise InvalidArgument(
+                "whatif",
+                name,
+                _("{name} must be at least {least} (got {value})").format(
+                    name=name, least=least, value=value
+                ),
+            )
     issue = scenario.issue(issue_id)
     issue.band(band_id)  # an unknown band is refused with the bands there are
     spec = get_model(model)

@@ -8,6 +8,7 @@ import numpy as np
 
 from tawazun.arrays import ScenarioArrays
 from tawazun.errors import InvalidArgument
+from tawazun.i18n import _
 from tawazun.result import Result, issue_forecast
 
 Statistic = Callable[..., np.ndarray]
@@ -37,7 +38,9 @@ def per_issue(arrays: ScenarioArrays, model: str, statistic: Statistic) -> Resul
         raise InvalidArgument(
             model,
             "scenario",
-            f"no actor has a positive weight (capability x salience) on issue(s) {empty}",
+            _("no actor has a positive weight (capability x salience) on issue(s) {issues}").format(
+                issues=empty
+            ),
         )
     forecasts = [
         issue_forecast(arrays, issue_id, value)

@@ -95,7 +95,11 @@ def resolve_rules(
     """
     if variant not in VARIANTS:
         raise InvalidArgument(
-            "eum", "variant", f"unknown variant {variant!r}; variants are {sorted(VARIANTS)}"
+            "eum",
+            "variant",
+            _("unknown variant {variant}; variants are {variants}").format(
+                variant=repr(variant), variants=sorted(VARIANTS)
+            ),
         )
     resolved = dict(VARIANTS[variant])
     for name, value in choices.items():
@@ -103,13 +107,21 @@ def resolve_rules(
             continue
         if value not in CHOICES[name]:
             raise InvalidArgument(
-                "eum", name, f"{name}={value!r} is not one of {list(CHOICES[name])}"
+                "eum",
+                name,
+                _("{name}={value} is not one of {choices}").format(
+                    name=name, value=repr(value), choices=list(CHOICES[name])
+                ),
             )
         resolved[name] = value
     for name, value in (("q", q), ("t", t)):
         if not 0.0 <= value <= 1.0:
             raise InvalidArgument(
-                "eum", name, f"{name} = {value!r} must be a probability in [0, 1]"
+                "eum",
+                name,
+                _("{name} = {value} must be a probability in [0, 1]").format(
+                    name=name, value=repr(value)
+                ),
             )
     return Rules(q=float(q), t=float(t), **resolved)
 
@@ -387,15 +399,25 @@ def _checked(
     """The rules, once every parameter and every table is checked."""
     rules = resolve_rules(variant, q, t, **choices)
     if rounds < 0:
-        raise InvalidArgument("eum", "rounds", f"rounds = {rounds} must be 0 or more")
+        raise InvalidArgument(
+            "eum", "rounds", _("rounds = {rounds} must be 0 or more").format(rounds=rounds)
+        )
     if offers not in OFFER_CHOICES:
         raise InvalidArgument(
-            "eum", "offers", f"offers={offers!r} is not one of {list(OFFER_CHOICES)}"
+            "eum",
+            "offers",
+            _("{name}={value} is not one of {choices}").format(
+                name="offers", value=repr(offers), choices=list(OFFER_CHOICES)
+            ),
         )
     seated = zip(arrays.issue_ids, arrays.present.any(axis=0), strict=True)
     empty = [issue_id for issue_id, anyone in seated if not anyone]
     if empty:
-        raise InvalidArgument("eum", "scenario", f"no actor takes a position on issue(s) {empty}")
+        raise InvalidArgument(
+            "eum",
+            "scenario",
+            _("no actor takes a position on issue(s) {issues}").format(issues=empty),
+        )
     return rules
 
 

@@ -45,19 +45,23 @@ def check(
     """Refuse parameters outside their range (:class:`~tawazun.errors.InvalidArgument`)."""
     if not (isinstance(rounds, int | np.integer) and rounds >= 1):
         raise InvalidArgument(
-            "exchange", "rounds", f"rounds must be a positive integer, got {rounds!r}"
+            "exchange",
+            "rounds",
+            _("rounds must be a positive integer, got {rounds}").format(rounds=repr(rounds)),
         )
     if not 0 <= p <= 1:
-        raise InvalidArgument("exchange", "p", f"p must be between 0 and 1, got {p!r}")
+        raise InvalidArgument(
+            "exchange", "p", _("p must be between 0 and 1, got {p}").format(p=repr(p))
+        )
     if p and seed is None:
         raise InvalidArgument(
-            "exchange", "seed", "the randomized variant (p > 0) draws at random: give a seed"
+            "exchange", "seed", _("the randomized variant (p > 0) draws at random: give a seed")
         )
     if salience_weight < 0 or fixed_weight < 0 or salience_weight + fixed_weight > 1:
         raise InvalidArgument(
             "exchange",
             "salience_weight",
-            "salience_weight and fixed_weight must be >= 0 with a sum <= 1",
+            _("salience_weight and fixed_weight must be >= 0 with a sum <= 1"),
         )
 
 

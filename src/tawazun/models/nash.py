@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tawazun.errors import InvalidArgument
+from tawazun.i18n import _
 from tawazun.models import ModelSpec
 from tawazun.result import Result, issue_forecast
 
@@ -94,7 +95,7 @@ def nash_point(
             value = float(np.sum(-2 * w * (at - x) / (reach**2 - (at - x) ** 2)))
         return 0.0 if np.isnan(value) else value
 
-    for _ in range(STEPS):
+    for _step in range(STEPS):
         middle = (left + right) / 2
         if slope(middle) > 0:
             left = middle
@@ -116,7 +117,9 @@ def bargain(arrays: ScenarioArrays, disagreement: str, model: str) -> Result:
         weight = arrays.capability[here] * arrays.salience[here, j]
         if not (weight > 0).any():
             raise InvalidArgument(
-                model, "scenario", f"no actor has a positive weight on issue {issue_id!r}"
+                model,
+                "scenario",
+                _("no actor has a positive weight on issue {issue}").format(issue=repr(issue_id)),
             )
         low, high = float(arrays.scale_min[j]), float(arrays.scale_max[j])
         status_quo = float(arrays.status_quo[j])

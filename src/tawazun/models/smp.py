@@ -58,14 +58,20 @@ def settings_from(**parameters: Any) -> kernel.Settings:
             value = _ALIASES.get(name, {}).get(value, value)
             if value not in _CHOICES[name]:
                 raise InvalidArgument(
-                    "smp", name, f"{name} {value!r} is not one of {list(_CHOICES[name])}"
+                    "smp",
+                    name,
+                    _("{name} {value} is not one of {choices}").format(
+                        name=name, value=repr(value), choices=list(_CHOICES[name])
+                    ),
                 )
         values[name] = value
     if not 1 <= values["min_turns"] <= values["max_turns"]:
-        raise InvalidArgument("smp", "min_turns", "need 1 <= min_turns <= max_turns")
+        raise InvalidArgument("smp", "min_turns", _("need 1 <= min_turns <= max_turns"))
     if not values["min_sig_delta"] > 0:
         raise InvalidArgument(
-            "smp", "min_sig_delta", "min_sig_delta must be positive (it guards a division by zero)"
+            "smp",
+            "min_sig_delta",
+            _("min_sig_delta must be positive (it guards a division by zero)"),
         )
     return kernel.Settings(**values)
 
@@ -110,9 +116,11 @@ def games_of(arrays: ScenarioArrays) -> list[Game]:
             raise InvalidArgument(
                 "smp",
                 "scenario",
-                f"actor {arrays.actor_ids[i]!r} has no stance on {missing} but has one on "
-                f"other issues of space {space!r}; SMP needs a position on every dimension "
-                "of a space (give one, or remove the actor's stances in that space)",
+                _(
+                    "actor {actor} has no stance on {missing} but has one on other issues of "
+                    "space {space}; SMP needs a position on every dimension of a space (give "
+                    "one, or remove the actor's stances in that space)"
+                ).format(actor=repr(arrays.actor_ids[i]), missing=missing, space=repr(space)),
             )
         full = present.all(axis=1)
         salience_total = arrays.salience[:, columns].sum(axis=1)
@@ -128,9 +136,24 @@ def games_of(arrays: ScenarioArrays) -> list[Game]:
             raise InvalidArgument(
                 "smp",
                 "scenario",
-                f"SMP needs at least 3 actors with a position, capability and salience in "
-                f"{'space' if space else 'issue'} {label!r}; it has {players.size}"
-                + (f" (sitting out: {excluded})" if excluded else ""),
+                (
+                    _(
+                        "SMP needs at least 3 actors with a position, capability and salience "
+                        "in space {label}; it has {count}"
+                    )
+                    if space
+                    else _(
+                        "SMP needs at least 3 actors with a position, capability and salience "
+                        "in issue {label}; it has {count}"
+                    )
+                ).format(label=repr(label), count=players.size)
+                + (
+                    _(" (sitting out: {excluded})").format(
+                        excluded={k: _(v) for k, v in excluded.items()}
+                    )
+                    if excluded
+                    else ""
+                ),
             )
         rescaled = [arrays.actor_ids[i] for i in players if salience_total[i] > SALIENCE_SUM_LIMIT]
         games.append(Game(space, columns, players, excluded, rescaled))

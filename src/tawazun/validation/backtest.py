@@ -31,6 +31,7 @@ import pandas as pd
 
 from tawazun.arrays import to_arrays
 from tawazun.errors import InputError, InvalidArgument
+from tawazun.i18n import _
 from tawazun.models import ModelSpec
 from tawazun.stats import weighted_mean, weighted_median
 from tawazun.validation.deu import Case
@@ -207,7 +208,9 @@ def proposal_folds(proposals: Iterable[str], folds: int, seed: int) -> dict[str,
         raise InvalidArgument(
             "backtest",
             "folds",
-            f"folds must be between 2 and the {len(distinct)} proposals; got {folds}",
+            _("folds must be between 2 and the {count} proposals; got {folds}").format(
+                count=len(distinct), folds=folds
+            ),
         )
     order = np.random.default_rng(seed).permutation(len(distinct))
     return {distinct[k]: int(position % folds) for position, k in enumerate(order)}
@@ -475,9 +478,13 @@ def backtest(
     Backtest
     """
     if draws < 1:
-        raise InvalidArgument("backtest", "draws", f"draws must be at least 1 (got {draws})")
+        raise InvalidArgument(
+            "backtest", "draws", _("draws must be at least 1 (got {draws})").format(draws=draws)
+        )
     if not 0 < level < 1:
-        raise InvalidArgument("backtest", "level", f"level must be in (0, 1) (got {level})")
+        raise InvalidArgument(
+            "backtest", "level", _("level must be in (0, 1) (got {level})").format(level=level)
+        )
     total = len(cases) * sum(len(parameter_grid(spec.tuned)) for spec in models.values())
     done = 0
 

@@ -93,7 +93,9 @@ def capability_function(
         table.path,
         "-",
         "capabilities",
-        f"unknown capabilities {capabilities!r}; choose from {list(CAPABILITY_CHOICES)}",
+        _("unknown capabilities {capabilities}; choose from {choices}").format(
+            capabilities=repr(capabilities), choices=list(CAPABILITY_CHOICES)
+        ),
     )
 
 
