@@ -138,7 +138,11 @@ def read_cases(path: str | Path, capabilities: Capabilities | str = "file-row") 
     if problems:
         raise ScenarioFileError(problems)
     if skipped:
-        logger.warning("%s: skipped %d rows without an outcome", path, len(skipped))
+        logger.warning(
+            _("{path}: skipped {count} rows without an outcome").format(
+                path=path, count=len(skipped)
+            )
+        )
     cases = []
     imputed = 0
     groups = _groups(scored)
