@@ -219,6 +219,18 @@ class TestRuns:
         assert response.status_code == 422
         assert response.json()["problems"][0]["field"] == field
 
+    def test_a_refusal_is_worded_in_the_language_of_the_page_that_started_the_run(self, client):
+        body = {"scenario": "iraq-2024", "model": "smp", "parameters": {"voting_rule": "Nope"}}
+        errors = {}
+        for lang in ("en", "ar"):
+            run = client.post("/api/runs", params={"lang": lang}, json=body).json()["run"]
+            document = wait_for(client, run)
+            assert document["status"] == "failed"
+            errors[lang] = document["error"]
+        assert "is not one of" in errors["en"]
+        assert "is not one of" not in errors["ar"] and re.search("[\u0600-\u06ff]", errors["ar"])
+        assert "Nope" in errors["ar"]
+
     def test_a_model_failure_is_a_message_and_the_server_goes_on(self, client, monkeypatch):
         run = client.post(
             "/api/runs",

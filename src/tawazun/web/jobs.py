@@ -22,7 +22,7 @@ from typing import Any, Literal
 from tawazun import limits
 from tawazun.cli._common import UsageProblem, check_size
 from tawazun.errors import InputError, InvalidArgument
-from tawazun.i18n import _
+from tawazun.i18n import _, language, using
 from tawazun.models import get_model
 from tawazun.scenario import Scenario, UnknownName
 
@@ -61,6 +61,8 @@ class Job:
     stored_as: str | None = None
     created: float = field(default_factory=time.time)
     seconds: float | None = None
+    #: the language of the request that started it: a refusal is worded in it
+    language: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -249,6 +251,7 @@ class Jobs:
         with self._lock:
             job_id = "r" + secrets.token_hex(5)
             job = Job(job_id, scenario_key, scenario, command, model, dict(parameters), filled)
+            job.language = language()
             self._jobs[job_id] = job
         self._pool.submit(self._run, job)
         return job
@@ -261,8 +264,9 @@ class Jobs:
             job.progress = share
 
         try:
-            job.outcome = execute(job, self.scheduler, progress)
-            job.result = document_of(job)
+            with using(job.language):
+                job.outcome = execute(job, self.scheduler, progress)
+                job.result = document_of(job)
         except (
             InputError,
             UsageProblem,
