@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tawazun.errors import Problem, ScenarioFileError
-from tawazun.i18n import _
+from tawazun.i18n import N_, _, language, ngettext
 from tawazun.scenario import Location, Scenario, SemanticError, shorten
 
 __all__ = ["Locator", "Problem", "ScenarioFileError", "fail", "prefix_locator", "validate"]
@@ -50,8 +50,53 @@ def field_name(loc: Location, raw: Any) -> str:
     return ".".join(parts) or "scenario"
 
 
+#: Pydantic's messages for the errors a scenario meets, in the catalog: their English is
+#: pydantic's own text, so that a problem reads as before in English and in the user's
+#: language otherwise. A type not listed keeps pydantic's English.
+PYDANTIC_MESSAGES = {
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "finite_number": N_("Input should be a finite number"),
+    "string_type": N_("Input should be a valid string"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "literal_error": N_("Input should be {expected}"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
+    "list_type": N_("Input should be a valid list"),
+}
+
+
+def _pydantic_text(error: Mapping[str, Any]) -> str:
+    """The error's message in the current language; in English, and for a type the catalog
+    does not list, pydantic's own words."""
+    english = str(error["msg"]).removeprefix("Value error, ")
+    if language() == "en":
+        return english
+    context = {
+        # pydantic shows a whole bound without its ".0"
+        name: f"{value:g}" if isinstance(value, float) else value
+        for name, value in (error.get("ctx") or {}).items()
+    }
+    if error["type"] == "string_too_short":
+        return ngettext(
+            "String should have at least {min_length} character",
+            "String should have at least {min_length} characters",
+            context["min_length"],
+        ).format(**context)
+    template = PYDANTIC_MESSAGES.get(error["type"])
+    return english if template is None else _(template).format(**context)
+
+
 def _pydantic_message(error: Mapping[str, Any]) -> str:
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = _pydantic_text(error)
     if error["type"] == "missing":
         return _("required, but missing")
     if error["type"] == "extra_forbidden":
