@@ -90,6 +90,18 @@ def test_the_scale_chart_marks_every_forecast_and_draws_every_band(scenario, ana
     assert [(s.x0, s.x1) for s in stripes] == [(b.lower, b.upper) for b in bands]
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_value_labels_face_the_middle_of_the_scale(scenario, lang):
+    issue = scenario.issue(ISSUE)
+    low, high = issue.scale.min, issue.scale.max
+    with using(lang):
+        figure = charts.scale_chart(scenario, ISSUE, {"at-low": low, "at-high": high})
+    side = {t.name: t.textposition for t in figure.data if t.name}
+    # the axis runs right to left in Arabic: the low end is on the right there
+    toward_middle = {"en": ("middle right", "middle left"), "ar": ("middle left", "middle right")}
+    assert (side["at-low"], side["at-high"]) == toward_middle[lang]
+
+
 def test_the_trajectory_chart_has_a_line_per_actor_and_the_forecast(scenario, analyses):
     figure = charts.trajectory_chart(scenario, analyses["eum"], ISSUE)
     rounds = analyses["eum"][ISSUE].trajectory

@@ -230,6 +230,14 @@ def _band_hover(band: Band) -> str:
 # -- the figures -----------------------------------------------------------------------------
 
 
+def _inward(issue: Issue, value: float) -> str:
+    """Where a marker's value label goes: on the side facing the middle of the scale, so that
+    a value at either end is not written past the edge of the plot (the axis runs right to
+    left in Arabic)."""
+    upper_half = value > (issue.scale.min + issue.scale.max) / 2
+    return "middle left" if upper_half != is_rtl() else "middle right"
+
+
 def scale_chart(scenario: Scenario, issue_id: str, forecasts: Mapping[str, float]) -> go.Figure:
     """An issue's scale with its bands drawn and each model's forecast marked.
 
@@ -264,7 +272,7 @@ def scale_chart(scenario: Scenario, issue_id: str, forecasts: Mapping[str, float
                 mode="markers+text",
                 marker={"size": 14, "color": model_colour(model), "symbol": "diamond"},
                 text=[_number(value)],
-                textposition="middle left" if is_rtl() else "middle right",
+                textposition=_inward(issue, value),
                 name=model,
                 hovertext=[
                     _t(_("{model}: {value}").format(model=isolate(model), value=_number(value)))
@@ -286,7 +294,7 @@ def scale_chart(scenario: Scenario, issue_id: str, forecasts: Mapping[str, float
                 mode="markers+text",
                 marker={"size": 12, "color": "#555", "symbol": "x"},
                 text=[f"{issue.status_quo:g}"],
-                textposition="middle left" if is_rtl() else "middle right",
+                textposition=_inward(issue, issue.status_quo),
                 hoverinfo="skip",
                 showlegend=False,
             )
